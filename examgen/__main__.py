@@ -1,0 +1,5 @@
+"""Run the CLI as ``python -m examgen``."""
+
+from examgen.cli import main
+
+main()

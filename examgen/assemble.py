@@ -1,0 +1,188 @@
+"""Draw a paper from a bank under a blueprint: ``assemble(bank, blueprint, seed=…)`` (pure).
+
+Determinism: candidates are taken in sorted id order, each form has its own generator
+seeded from (seed, form letter) through SHA-256, and only ``Random.random()`` is used,
+the one method Python promises to keep stable across versions. So the same bank,
+blueprint and seed give the same paper on every machine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import secrets
+from collections.abc import Sequence
+from decimal import Decimal
+from fractions import Fraction
+
+from examgen.errors import BlueprintError, Problem, raise_if
+from examgen.models import (
+    QUESTION_TYPES,
+    Bank,
+    Blueprint,
+    Form,
+    KeyPoint,
+    Paper,
+    PaperQuestion,
+    PaperSection,
+    Question,
+    Section,
+    chinese_numeral,
+    format_points,
+)
+
+FORM_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def new_seed() -> int:
+    """Return a fresh seed from the OS, for a paper that cannot be predicted from the bank."""
+    return secrets.randbelow(10**9)
+
+
+def parse_forms(text: str) -> tuple[str, ...]:
+    """Return the form letters of ``A,B`` as ("A", "B"); raise BlueprintError if malformed."""
+    letters = tuple(part.strip().upper() for part in text.split(",") if part.strip())
+    bad = [x for x in letters if x not in FORM_LETTERS]
+    if not letters or bad or len(set(letters)) != len(letters):
+        raise BlueprintError(
+            f"bad form list {text!r}",
+            where="--forms",
+            hint="give distinct single letters separated by commas, e.g. A,B",
+        )
+    return letters
+
+
+def assemble(
+    bank: Bank, blueprint: Blueprint, *, seed: int, forms: Sequence[str] = ("A",)
+) -> Paper:
+    """Return the paper drawn from ``bank`` under ``blueprint`` with ``seed``, one form per letter.
+
+    Raise BlueprintError naming each section the bank cannot satisfy, what it
+    needed and what the bank had.
+    """
+    check_feasible(bank, blueprint)
+    drawn = tuple(_assemble_form(bank, blueprint, seed, letter) for letter in forms)
+    return Paper(blueprint=blueprint, seed=seed, bank_fingerprint=bank.fingerprint, forms=drawn)
+
+
+def check_feasible(bank: Bank, blueprint: Blueprint) -> None:
+    """Raise BlueprintError, for all sections at once, if the bank cannot fill the blueprint."""
+    problems: list[Problem] = []
+    used: set[str] = set()
+    ordered = sorted(bank.questions, key=lambda q: q.id)
+    for index, section in enumerate(blueprint.sections, start=1):
+        pool = eligible(ordered, section)
+        available = [q for q in pool if q.id not in used]
+        if len(available) < section.count:
+            problems.append(_shortage(blueprint, index, section, ordered, pool, available))
+        # Sections later in the paper cannot reuse what earlier ones need, so reserve greedily
+        # the questions only this section can take first; a simple, predictable approximation.
+        used.update(q.id for q in available[: section.count])
+    raise_if(problems, BlueprintError)
+
+
+def eligible(questions: Sequence[Question], section: Section) -> list[Question]:
+    """Return the questions a section may draw: its type, topics and difficulty range."""
+    low, high = section.difficulty
+    return [
+        q
+        for q in questions
+        if q.type == section.type
+        and (not section.topics or q.topic in section.topics)
+        and low <= q.difficulty <= high
+        and q.id not in section.exclude
+    ]
+
+
+def _shortage(
+    blueprint: Blueprint,
+    index: int,
+    section: Section,
+    ordered: Sequence[Question],
+    pool: list[Question],
+    available: list[Question],
+) -> Problem:
+    heading = f"{chinese_numeral(index)}、{section.name}"
+    of_type = [q for q in ordered if q.type == section.type]
+    filters = []
+    if section.topics:
+        filters.append("topics " + "/".join(section.topics))
+    if section.difficulty != (1, 5):
+        filters.append(f"difficulty {section.difficulty[0]}–{section.difficulty[1]}")
+    type_name = QUESTION_TYPES.get(section.type, section.type)
+    had = f"the bank has {len(of_type)} {section.type} ({type_name}) question(s)"
+    if filters:
+        had += f", {len(pool)} of them with {' and '.join(filters)}"
+    if len(available) < len(pool):
+        had += f", {len(pool) - len(available)} already taken by earlier sections"
+    return Problem(
+        f"{blueprint.path or blueprint.name}:{section.origin.line}" if section.origin.line else blueprint.path,
+        f"section {heading} needs {section.count} question(s) of {format_points(section.points)} points; {had}",
+        "add questions to the bank, widen the section's filters, or lower its count",
+    )
+
+
+def _form_random(seed: int, letter: str) -> random.Random:
+    digest = hashlib.sha256(f"examgen:{seed}:{letter}".encode()).digest()
+    return random.Random(int.from_bytes(digest[:8], "big"))
+
+
+def _draw(rng: random.Random, candidates: list[Question], count: int) -> list[Question]:
+    """Return ``count`` of ``candidates`` in drawn order (a partial Fisher–Yates shuffle)."""
+    pool = list(candidates)
+    for i in range(count):
+        j = i + int(rng.random() * (len(pool) - i))
+        pool[i], pool[j] = pool[j], pool[i]
+    return pool[:count]
+
+
+def _assemble_form(bank: Bank, blueprint: Blueprint, seed: int, letter: str) -> Form:
+    rng = _form_random(seed, letter)
+    ordered = sorted(bank.questions, key=lambda q: q.id)
+    used: set[str] = set()
+    sections = []
+    for index, section in enumerate(blueprint.sections, start=1):
+        candidates = [q for q in eligible(ordered, section) if q.id not in used]
+        if len(candidates) < section.count:
+            # check_feasible reserves greedily; a draw can still starve a later section.
+            raise BlueprintError(
+                problems=[_shortage(blueprint, index, section, ordered, eligible(ordered, section), candidates)]
+            )
+        chosen = _draw(rng, candidates, section.count)
+        used.update(q.id for q in chosen)
+        placed = tuple(
+            PaperQuestion(
+                number=n,
+                question=q,
+                points=section.points,
+                key_points=rescale_key_points(q.key_points, q.points, section.points),
+            )
+            for n, q in enumerate(chosen, start=1)
+        )
+        sections.append(PaperSection(number=index, section=section, questions=placed))
+    return Form(letter=letter, sections=tuple(sections))
+
+
+def rescale_key_points(
+    key_points: Sequence[KeyPoint], written: Decimal, target: Decimal, *, step: Decimal = Decimal("0.5")
+) -> tuple[KeyPoint, ...]:
+    """Return key points rescaled from ``written`` to ``target`` points, in steps of ``step``.
+
+    Largest remainder: each point gets the whole steps of its exact share, and the steps
+    left over go to the largest fractional remainders (earlier points first on ties),
+    so the result sums exactly to ``target``.
+    """
+    if written == target:
+        return tuple(key_points)
+    units_total = Fraction(target) / Fraction(step)
+    if units_total.denominator != 1:
+        raise ValueError(f"target {target} is not a multiple of {step}")
+    exact = [Fraction(kp.points) * units_total / Fraction(written) for kp in key_points]
+    floors = [int(share) for share in exact]
+    left = int(units_total) - sum(floors)
+    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in order[:left]:
+        floors[i] += 1
+    return tuple(
+        KeyPoint(kp.text, Decimal(units) * step) for kp, units in zip(key_points, floors, strict=True)
+    )

@@ -1,0 +1,342 @@
+"""Load and validate question banks (``banks/*.yaml``), and write them back.
+
+Every problem names its file and line (``banks/case.yaml:42: CA-007: key points sum
+to 12, question is worth 10``) and all problems of all files are reported at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+
+from examgen.errors import BankError, Problem, raise_if
+from examgen.models import QUESTION_TYPES, TOPICS, Bank, KeyPoint, Origin, Question
+from examgen.numbers import is_multiple, to_decimal
+from examgen.yamlio import LineMapping, load_yaml, yaml_error_line
+
+HALF = Decimal("0.5")
+REQUIRED = ("id", "type", "topic", "difficulty", "points", "question", "key_points")
+KNOWN_KEYS = (*REQUIRED, "stem", "analysis", "source", "tags")
+
+
+def bank_files(source: Path | Iterable[Path]) -> list[Path]:
+    """Return the bank files of a folder (``*.yaml``, ``*.yml``, sorted) or the files given."""
+    if isinstance(source, Path):
+        if source.is_dir():
+            return sorted([*source.glob("*.yaml"), *source.glob("*.yml")])
+        return [source]
+    return sorted(source)
+
+
+def load_bank(source: Path | Iterable[Path], *, extra_types: Iterable[str] = ()) -> Bank:
+    """Return the bank read from a folder of YAML files (or the files given), validated.
+
+    Raise BankError listing every problem of every file, each with file and line.
+    """
+    files = bank_files(source)
+    if not files:
+        where = str(source) if isinstance(source, Path) else "banks"
+        raise BankError(
+            "no bank files (*.yaml) found",
+            where=where,
+            hint="put question banks in banks/, or run `examgen init DIR` for a sample workspace",
+        )
+    questions: list[Question] = []
+    problems: list[Problem] = []
+    digest = hashlib.sha256()
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            problems.append(Problem(str(path), f"cannot read: {error.strerror}"))
+            continue
+        # The fingerprint covers names and bytes, so renaming or editing a file changes it.
+        digest.update(path.name.encode() + b"\0" + data + b"\0")
+        file_questions, file_problems = parse_bank_text(data, str(path), extra_types=extra_types)
+        questions.extend(file_questions)
+        problems.extend(file_problems)
+    problems.extend(_duplicate_ids(questions))
+    raise_if(problems, BankError)
+    questions.sort(key=lambda q: q.id)
+    return Bank(
+        questions=tuple(questions),
+        fingerprint="sha256:" + digest.hexdigest(),
+        files=tuple(str(p) for p in files),
+    )
+
+
+def parse_bank_text(
+    data: bytes | str, path: str, *, extra_types: Iterable[str] = ()
+) -> tuple[list[Question], list[Problem]]:
+    """Return the questions of one bank file and the problems found in it (pure)."""
+    try:
+        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+    except UnicodeDecodeError as error:
+        return [], [
+            Problem(path, f"not UTF-8 text (byte {error.start})", "save the file as UTF-8")
+        ]
+    try:
+        items = load_yaml(text)
+    except yaml.YAMLError as error:
+        line = yaml_error_line(error)
+        where = f"{path}:{line}" if line else path
+        what = getattr(error, "problem", None) or str(error)
+        return [], [
+            Problem(
+                where,
+                f"not valid YAML: {what}",
+                "check indentation and quote text that contains ': ' or starts with a symbol",
+            )
+        ]
+    if items is None:
+        return [], []
+    if not isinstance(items, list):
+        return [], [Problem(f"{path}:1", "a bank file must be a list of questions (- id: …)")]
+    types = set(QUESTION_TYPES) | set(extra_types)
+    questions: list[Question] = []
+    problems: list[Problem] = []
+    for index, item in enumerate(items, start=1):
+        question, item_problems = _parse_question(item, path, index, types)
+        problems.extend(item_problems)
+        if question is not None:
+            questions.append(question)
+    problems.sort(key=_line_of)
+    return questions, problems
+
+
+def _line_of(problem: Problem) -> int:
+    _, _, line = problem.where.rpartition(":")
+    return int(line) if line.isdigit() else 0
+
+
+def _parse_question(
+    item: object, path: str, index: int, types: set[str]
+) -> tuple[Question | None, list[Problem]]:
+    if not isinstance(item, LineMapping):
+        return None, [Problem(f"{path}", f"item {index} is not a question mapping (id:, type:, …)")]
+    line = item.line
+    qid = str(item.get("id") or "").strip()
+    label = qid or f"question {index}"
+    problems: list[Problem] = []
+
+    def at(key: str) -> str:
+        return f"{path}:{item.key_lines.get(key, line)}"
+
+    def add(key: str, what: str, hint: str = "") -> None:
+        problems.append(Problem(at(key), f"{label}: {what}", hint))
+
+    for key in REQUIRED:
+        if key not in item or item[key] in (None, "", []):
+            add(key, f"missing {key}", f"add `{key}:` to the question")
+    for key in item:
+        if key not in KNOWN_KEYS:
+            add(key, f"unknown field {key!r}", f"known fields: {', '.join(KNOWN_KEYS)}")
+
+    qtype = str(item.get("type") or "")
+    if qtype and qtype not in types:
+        add("type", f"unknown type {qtype!r}", f"use one of: {', '.join(sorted(types))}")
+
+    difficulty = item.get("difficulty")
+    if difficulty is not None and (
+        not isinstance(difficulty, int) or isinstance(difficulty, bool) or not 1 <= difficulty <= 5
+    ):
+        add("difficulty", f"difficulty must be a whole number 1–5, not {difficulty!r}")
+
+    points = _points(item.get("points"))
+    if item.get("points") is not None and points is None:
+        add("points", f"points must be a positive number in half points, not {item.get('points')!r}")
+
+    for key in ("stem", "question", "analysis", "source", "topic"):
+        value = item.get(key)
+        if value is not None and not isinstance(value, str):
+            add(key, f"{key} must be text, not {type(value).__name__}")
+
+    key_points: list[KeyPoint] = []
+    raw_points = item.get("key_points")
+    if raw_points is not None and not isinstance(raw_points, list):
+        add("key_points", "key_points must be a list of `- text: … points: …`")
+    elif raw_points:
+        for n, raw in enumerate(raw_points, start=1):
+            kp_line = raw.line if isinstance(raw, LineMapping) else item.key_lines.get("key_points", line)
+            where = f"{path}:{kp_line}"
+            if not isinstance(raw, dict):
+                problems.append(Problem(where, f"{label}: key point {n} must have text: and points:"))
+                continue
+            text = raw.get("text")
+            kp_points = _points(raw.get("points"))
+            if not isinstance(text, str) or not text.strip():
+                problems.append(Problem(where, f"{label}: key point {n} has empty text"))
+            if kp_points is None:
+                problems.append(
+                    Problem(
+                        where,
+                        f"{label}: key point {n} points must be a positive number in half points, "
+                        f"not {raw.get('points')!r}",
+                    )
+                )
+            if isinstance(text, str) and kp_points is not None:
+                key_points.append(KeyPoint(text.strip(), kp_points))
+        total = sum((kp.points for kp in key_points), Decimal(0))
+        if points is not None and len(key_points) == len(raw_points) and total != points:
+            add(
+                "key_points",
+                f"key points sum to {_fmt(total)}, question is worth {_fmt(points)}",
+                "make the key points add up to the question's points",
+            )
+
+    tags = item.get("tags") or []
+    if not isinstance(tags, list):
+        add("tags", "tags must be a list, e.g. [话费, 安抚]")
+        tags = []
+
+    for key in ("question", "stem", "topic"):
+        value = item.get(key)
+        if isinstance(value, str) and value and not value.strip():
+            add(key, f"{key} is blank")
+
+    if problems:
+        return None, problems
+    return (
+        Question(
+            id=qid,
+            type=qtype,
+            topic=str(item["topic"]).strip(),
+            difficulty=int(difficulty),  # type: ignore[arg-type]
+            points=points,  # type: ignore[arg-type]
+            stem=_text(item.get("stem")),
+            question=_text(item.get("question")),
+            key_points=tuple(key_points),
+            analysis=_text(item.get("analysis")),
+            source=_text(item.get("source")),
+            tags=tuple(str(t) for t in tags),
+            origin=Origin(path, line),
+        ),
+        [],
+    )
+
+
+def _duplicate_ids(questions: list[Question]) -> list[Problem]:
+    first: dict[str, Question] = {}
+    problems = []
+    for q in questions:
+        if q.id in first:
+            problems.append(
+                Problem(
+                    str(q.origin),
+                    f"{q.id}: duplicate id, already used at {first[q.id].origin}",
+                    "give every question its own id",
+                )
+            )
+        else:
+            first[q.id] = q
+    return problems
+
+
+def _points(value: object) -> Decimal | None:
+    number = to_decimal(value) if not isinstance(value, str) else None
+    if number is None or number <= 0 or not is_multiple(number, HALF):
+        return None
+    return number
+
+
+def _text(value: object) -> str:
+    return str(value).strip() if value is not None else ""
+
+
+def _fmt(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+# --- Writing ---------------------------------------------------------------------------
+
+
+class _Dumper(yaml.SafeDumper):
+    """Dump multi-line text as block scalars and keep Chinese readable."""
+
+
+def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+def _decimal_representer(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNode:
+    if value == value.to_integral_value():
+        return dumper.represent_int(int(value))
+    return dumper.represent_scalar("tag:yaml.org,2002:float", _fmt(value))
+
+
+_Dumper.add_representer(str, _str_representer)
+_Dumper.add_representer(Decimal, _decimal_representer)
+
+
+def question_record(question: Question) -> dict:
+    """Return a question as the mapping written in a bank file, keys in the format's order."""
+    record: dict = {
+        "id": question.id,
+        "type": question.type,
+        "topic": question.topic,
+        "difficulty": question.difficulty,
+        "points": question.points,
+        "stem": question.stem,
+        "question": question.question,
+        "key_points": [{"text": kp.text, "points": kp.points} for kp in question.key_points],
+    }
+    if question.analysis:
+        record["analysis"] = question.analysis
+    if question.source:
+        record["source"] = question.source
+    if question.tags:
+        record["tags"] = list(question.tags)
+    return record
+
+
+def dump_bank_yaml(questions: Iterable[Question]) -> str:
+    """Return the text of a bank file holding ``questions``, in the canonical layout."""
+    records = [question_record(q) for q in questions]
+    text = yaml.dump(
+        records,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        width=100,
+        default_flow_style=False,
+    )
+    # A blank line between questions makes long banks readable in an editor.
+    return text.replace("\n- id:", "\n\n- id:")
+
+
+# --- Summaries -------------------------------------------------------------------------
+
+
+def crosstab(bank: Bank, by: str) -> tuple[list[str], list[list[object]]]:
+    """Return a table of question counts: one row per type, one column per ``by`` value.
+
+    ``by`` is ``"topic"`` or ``"difficulty"``. The last row and column are totals.
+    """
+    types = sorted({q.type for q in bank.questions}, key=_type_order)
+    values = sorted({getattr(q, by) for q in bank.questions}, key=_topic_order if by == "topic" else None)
+    counts: dict[tuple[str, object], int] = {}
+    for q in bank.questions:
+        key = (q.type, getattr(q, by))
+        counts[key] = counts.get(key, 0) + 1
+    header = ["type", *[str(v) for v in values], "total"]
+    rows: list[list[object]] = []
+    for t in types:
+        row = [counts.get((t, v), 0) for v in values]
+        rows.append([f"{t} {QUESTION_TYPES.get(t, '')}".strip(), *row, sum(row)])
+    column_totals = [sum(counts.get((t, v), 0) for t in types) for v in values]
+    rows.append(["total", *column_totals, len(bank.questions)])
+    return header, rows
+
+
+def _type_order(qtype: str) -> tuple[int, str]:
+    order = list(QUESTION_TYPES)
+    return (order.index(qtype) if qtype in order else len(order), qtype)
+
+
+def _topic_order(topic: str) -> tuple[int, str]:
+    return (TOPICS.index(topic) if topic in TOPICS else len(TOPICS), topic)

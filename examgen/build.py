@@ -1,0 +1,71 @@
+"""Build a paper in a workspace: load, assemble, render and write the outputs (the edge)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from examgen.assemble import assemble, new_seed
+from examgen.bank import load_bank
+from examgen.blueprint import DEFAULT_BLUEPRINT, load_blueprint
+from examgen.manifest import MANIFEST_NAME, dump_manifest, manifest_record, sha256_hex
+from examgen.models import Paper
+from examgen.outputs import staged_folder
+from examgen.render.key import render_key
+from examgen.render.paper import reference_path, render_paper
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build wrote: the output folder, the files in it and the seed used."""
+
+    paper: Paper
+    folder: Path
+    files: tuple[Path, ...]
+    seed: int
+    seed_drawn: bool
+
+
+def build_paper(
+    workspace: Path,
+    *,
+    blueprint_path: Path | None = None,
+    seed: int | None = None,
+    forms: Sequence[str] = ("A",),
+    out: Path | None = None,
+    force: bool = False,
+    on_document: Callable[[str], None] | None = None,
+) -> BuildResult:
+    """Draw a paper and write its papers, keys and manifest to ``out/<paper-id>/``.
+
+    Nothing is written unless everything succeeds: the folder is staged and moved into
+    place at the end. ``on_document`` is called with each document's name as it is made.
+    """
+    bank = load_bank(workspace / "banks")
+    blueprint = load_blueprint(blueprint_path or workspace / DEFAULT_BLUEPRINT)
+    seed_drawn = seed is None
+    seed = new_seed() if seed is None else seed
+    paper = assemble(bank, blueprint, seed=seed, forms=forms)
+    target = (out or workspace / "output") / paper.paper_id
+    reference = reference_path(blueprint, workspace)
+    documents: dict[str, dict[str, tuple[str, str]]] = {}
+    with staged_folder(target, force=force) as staging:
+        for form in paper.forms:
+            documents[form.letter] = {}
+            for kind, render in (("paper", render_paper), ("key", render_key)):
+                name = f"{kind}-{form.letter}.docx"
+                data = render(paper, form, reference)
+                (staging / name).write_bytes(data)
+                documents[form.letter][kind] = (name, sha256_hex(data))
+                if on_document:
+                    on_document(name)
+        (staging / MANIFEST_NAME).write_bytes(dump_manifest(manifest_record(paper, documents)))
+    names = [doc for form in documents.values() for doc, _ in form.values()] + [MANIFEST_NAME]
+    return BuildResult(
+        paper=paper,
+        folder=target,
+        files=tuple(target / n for n in names),
+        seed=seed,
+        seed_drawn=seed_drawn,
+    )

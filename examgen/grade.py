@@ -1,0 +1,390 @@
+"""Aggregate judges' marks into question scores under the blueprint's policy (pure).
+
+Policies (``GradingRules.policy``):
+
+- ``mean``: the mean of the regular marks.
+- ``median``: the middle mark; with an even number of marks, the mean of the two middle ones.
+- ``trimmed_mean``: with at least ``trim_min_judges`` marks, drop one highest and one
+  lowest mark (去掉一个最高分和一个最低分) and take the mean of the rest; with fewer, the mean.
+- ``double_marking`` (双评): two regular marks ``a`` and ``b``; with ``T`` the threshold
+  for the question (points, or a share of its maximum):
+
+  1. ``|a - b| <= T``: the final score is their mean (method ``agreed``);
+  2. otherwise a third mark ``c`` is needed (三评, status ``third_needed``);
+  3. with ``c``: the nearer of ``a`` and ``b`` to ``c`` — when both are equally near,
+     the higher — and if ``|c - nearer| <= T`` the final is the mean of ``c`` and the
+     nearer (method ``third``);
+  4. otherwise arbitration is needed (仲裁, status ``arbitration_needed``), and an
+     arbitration mark is final (method ``arbitration``).
+
+  An arbitration mark is final whenever it is present; when the first two marks (or
+  the third) agreed it is still used and flagged ``arbitration_unrequested``. A third
+  mark given where the first two agreed is ignored and flagged ``third_ignored``.
+
+Every answer whose marks (regular and third) are further apart than
+``disagreement_threshold`` is flagged ``disagreement``, under every policy.
+
+Missing marks are not errors: an answer with fewer regular marks than expected
+(``len(Marks.judges)`` when given, else ``rules.judges``; 2 under double marking)
+gets no final score, status ``missing``, and is listed in ``Scores.missing``.
+Final scores are rounded half up to ``rules.precision`` decimals.
+
+Marks that cannot be placed (unknown contestant or question, unknown kind, a value
+outside 0..maximum, one judge twice on one answer, more marks than a kind allows)
+raise :class:`~examgen.errors.GradingError` with every such problem.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from decimal import Decimal
+
+from examgen.errors import GradingError, Problem, raise_if
+from examgen.models import (
+    MARK_KINDS,
+    AnswerScore,
+    Contestant,
+    ContestantScores,
+    Flag,
+    GradingRules,
+    Mark,
+    Marks,
+    PendingAnswer,
+    ScoredQuestion,
+    Scores,
+    format_points,
+)
+from examgen.numbers import round_half_up
+
+_KIND_ORDER = {kind: index for index, kind in enumerate(MARK_KINDS)}
+
+
+def mean(values: Sequence[Decimal]) -> Decimal:
+    """Return the exact mean of ``values`` (at least one)."""
+    return sum(values, Decimal(0)) / len(values)
+
+
+def median(values: Sequence[Decimal]) -> Decimal:
+    """Return the median of ``values``: the middle one, or the mean of the two middle ones."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def trimmed_mean(values: Sequence[Decimal], min_count: int) -> Decimal:
+    """Return the mean without one highest and one lowest value when there are ``min_count`` or more."""
+    ordered = sorted(values)
+    if len(ordered) >= max(min_count, 3):
+        ordered = ordered[1:-1]
+    return mean(ordered)
+
+
+def nearer_mark(first: Decimal, second: Decimal, third: Decimal) -> Decimal:
+    """Return whichever of ``first`` and ``second`` is nearer to ``third``; the higher when equally near."""
+    gap_first, gap_second = abs(third - first), abs(third - second)
+    if gap_first == gap_second:
+        return max(first, second)
+    return first if gap_first < gap_second else second
+
+
+def aggregate_marks(marks: Marks, rules: GradingRules) -> Scores:
+    """Return every contestant's question scores from the judges' ``marks`` under ``rules``.
+
+    Raise :class:`~examgen.errors.GradingError` listing every mark that cannot be placed.
+    """
+    questions = {q.label: q for q in marks.questions}
+    contestants = {c.id: c for c in marks.contestants}
+    problems = _check_structure(marks, questions, contestants)
+    judge_order = {judge: index for index, judge in enumerate(marks.judges)}
+
+    grouped: dict[tuple[str, str], list[Mark]] = defaultdict(list)
+    for mark in marks.marks:
+        problem = _check_mark(mark, questions, contestants, rules)
+        if problem:
+            problems.append(problem)
+            continue
+        grouped[(mark.contestant_id, mark.question_label)].append(mark)
+    for key in grouped:
+        grouped[key].sort(
+            key=lambda m: (_KIND_ORDER[m.kind], judge_order.get(m.judge, len(judge_order)), m.judge)
+        )
+        problems.extend(_check_answer(grouped[key], rules))
+    raise_if(problems, GradingError)
+
+    if rules.policy == "double_marking":
+        expected = 2
+    else:
+        expected = len(marks.judges) or rules.judges
+    contestant_scores: list[ContestantScores] = []
+    pending: list[PendingAnswer] = []
+    missing: list[PendingAnswer] = []
+    for contestant in marks.contestants:
+        answers = []
+        for question in marks.questions:
+            given = tuple(grouped.get((contestant.id, question.label), ()))
+            answer = _score_answer(contestant, question, given, rules, expected)
+            answers.append(answer)
+            if answer.status == "missing":
+                missing.append(_pending(contestant, answer, "marks"))
+            elif answer.status == "third_needed":
+                pending.append(_pending(contestant, answer, "third"))
+            elif answer.status == "arbitration_needed":
+                pending.append(_pending(contestant, answer, "arbitration"))
+        contestant_scores.append(ContestantScores(contestant, tuple(answers)))
+    return Scores(
+        form=marks.form,
+        policy=rules.policy,
+        precision=rules.precision,
+        questions=marks.questions,
+        contestants=tuple(contestant_scores),
+        pending=tuple(pending),
+        missing=tuple(missing),
+        judges=marks.judges,
+    )
+
+
+def _where(mark: Mark) -> str:
+    return mark.where or f"{mark.contestant_id} {mark.question_label} ({mark.judge})"
+
+
+def _check_structure(
+    marks: Marks, questions: dict[str, ScoredQuestion], contestants: dict[str, Contestant]
+) -> list[Problem]:
+    problems = []
+    if len(questions) != len(marks.questions):
+        labels = sorted({q.label for q in marks.questions if [x.label for x in marks.questions].count(q.label) > 1})
+        problems.append(Problem(f"form {marks.form}", f"question labels listed twice: {', '.join(labels)}"))
+    if len(contestants) != len(marks.contestants):
+        ids = [c.id for c in marks.contestants]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        problems.append(Problem(f"form {marks.form}", f"contestants listed twice: {', '.join(twice)}"))
+    return problems
+
+
+def _check_mark(
+    mark: Mark,
+    questions: dict[str, ScoredQuestion],
+    contestants: dict[str, Contestant],
+    rules: GradingRules,
+) -> Problem | None:
+    where = _where(mark)
+    if mark.contestant_id not in contestants:
+        return Problem(where, f"mark for unknown contestant {mark.contestant_id!r}", "check the roster")
+    question = questions.get(mark.question_label)
+    if question is None:
+        return Problem(where, f"mark for unknown question {mark.question_label!r}", "check the manifest")
+    if mark.kind not in MARK_KINDS:
+        return Problem(where, f"unknown kind of mark {mark.kind!r}", f"use one of {', '.join(MARK_KINDS)}")
+    if mark.kind != "regular" and rules.policy != "double_marking":
+        return Problem(
+            where,
+            f"{mark.kind} mark under policy {rules.policy}",
+            "third marks and arbitration exist only under double_marking",
+        )
+    if not Decimal(0) <= mark.value <= question.points:
+        return Problem(
+            where,
+            f"mark {format_points(mark.value)} is outside 0..{format_points(question.points)}",
+            "correct the mark",
+        )
+    return None
+
+
+def _check_answer(given: list[Mark], rules: GradingRules) -> list[Problem]:
+    problems = []
+    seen: dict[tuple[str, str], Mark] = {}
+    for mark in given:
+        key = (mark.kind, mark.judge)
+        if key in seen:
+            problems.append(
+                Problem(
+                    _where(mark),
+                    f"judge {mark.judge!r} gave a second {mark.kind} mark for "
+                    f"{mark.contestant_id} {mark.question_label} (first at {_where(seen[key])})",
+                    "keep one mark per judge",
+                )
+            )
+        seen[key] = mark
+    if rules.policy == "double_marking":
+        limits = {"regular": 2, "third": 1, "arbitration": 1}
+        for kind, limit in limits.items():
+            of_kind = [m for m in given if m.kind == kind]
+            if len(of_kind) > limit:
+                problems.append(
+                    Problem(
+                        _where(of_kind[limit]),
+                        f"{len(of_kind)} {kind} marks for {of_kind[0].contestant_id} "
+                        f"{of_kind[0].question_label}; double marking allows {limit}",
+                        "remove the extra marks",
+                    )
+                )
+        regular_judges = {m.judge for m in given if m.kind == "regular"}
+        for mark in given:
+            if mark.kind == "third" and mark.judge in regular_judges:
+                problems.append(
+                    Problem(
+                        _where(mark),
+                        f"judge {mark.judge!r} gave the third mark for {mark.contestant_id} "
+                        f"{mark.question_label} after one of the first two",
+                        "a third mark comes from another judge",
+                    )
+                )
+    return problems
+
+
+def _pending(contestant: Contestant, answer: AnswerScore, needed: str) -> PendingAnswer:
+    reasons = [f.message for f in answer.flags if f.code in ("missing", "third_needed", "arbitration_needed")]
+    return PendingAnswer(contestant, answer.question, answer.marks, needed, "; ".join(reasons))
+
+
+def _marks_text(marks: Sequence[Mark]) -> str:
+    return ", ".join(format_points(m.value) for m in marks)
+
+
+def _threshold_text(threshold, maximum: Decimal) -> str:
+    points = format_points(threshold.for_max(maximum))
+    return points if threshold.percent is None else f"{points} ({threshold} of {format_points(maximum)})"
+
+
+def _score_answer(
+    contestant: Contestant,
+    question: ScoredQuestion,
+    given: tuple[Mark, ...],
+    rules: GradingRules,
+    expected: int,
+) -> AnswerScore:
+    label = question.label
+    flags: list[Flag] = []
+    judged = [m for m in given if m.kind in ("regular", "third")]
+    limit = rules.disagreement_threshold.for_max(question.points)
+    if len(judged) >= 2:
+        values = [m.value for m in judged]
+        if max(values) - min(values) > limit:
+            flags.append(
+                Flag(
+                    "disagreement",
+                    f"{label}: marks {_marks_text(judged)} differ by "
+                    f"{format_points(max(values) - min(values))}, more than "
+                    f"{_threshold_text(rules.disagreement_threshold, question.points)}",
+                    label,
+                )
+            )
+
+    def result(value: Decimal | None, status: str, method: str, used: Sequence[Mark]) -> AnswerScore:
+        final = None if value is None else round_half_up(value, rules.precision)
+        return AnswerScore(
+            contestant.id, question, given, tuple(used), final, status, method, tuple(flags)
+        )
+
+    if rules.policy == "double_marking":
+        return _double_marking(question, given, rules, flags, result)
+
+    regular = [m for m in given if m.kind == "regular"]
+    if len(regular) < expected:
+        flags.append(
+            Flag(
+                "missing",
+                f"{label}: {len(regular)} of {expected} marks"
+                + (f" ({_marks_text(regular)})" if regular else ""),
+                label,
+            )
+        )
+        return result(None, "missing", "", ())
+    values = [m.value for m in regular]
+    if rules.policy == "median":
+        return result(median(values), "ok", "median", regular)
+    if rules.policy == "trimmed_mean" and len(regular) >= rules.trim_min_judges:
+        ordered = sorted(regular, key=lambda m: m.value)
+        kept = ordered[1:-1]
+        used = [m for m in regular if m in kept]
+        return result(mean([m.value for m in kept]), "ok", "trimmed_mean", used)
+    return result(mean(values), "ok", "mean", regular)
+
+
+def _double_marking(question, given, rules, flags, result) -> AnswerScore:
+    label = question.label
+    regular = [m for m in given if m.kind == "regular"]
+    third = next((m for m in given if m.kind == "third"), None)
+    arbitration = next((m for m in given if m.kind == "arbitration"), None)
+    limit = rules.threshold.for_max(question.points)
+    limit_text = _threshold_text(rules.threshold, question.points)
+
+    if len(regular) < 2:
+        if arbitration is not None:
+            return result(arbitration.value, "ok", "arbitration", [arbitration])
+        flags.append(
+            Flag(
+                "missing",
+                f"{label}: {len(regular)} of 2 marks" + (f" ({_marks_text(regular)})" if regular else ""),
+                label,
+            )
+        )
+        return result(None, "missing", "", ())
+
+    first, second = regular
+    gap = abs(first.value - second.value)
+    if gap <= limit:
+        if third is not None:
+            flags.append(
+                Flag(
+                    "third_ignored",
+                    f"{label}: third mark {format_points(third.value)} ignored: marks "
+                    f"{_marks_text(regular)} agree (gap {format_points(gap)} <= {limit_text})",
+                    label,
+                )
+            )
+        if arbitration is not None:
+            flags.append(_unrequested(label, arbitration))
+            return result(arbitration.value, "ok", "arbitration", [arbitration])
+        return result(mean([first.value, second.value]), "ok", "agreed", regular)
+
+    if arbitration is not None:
+        if third is not None and _third_resolves(first, second, third, limit):
+            flags.append(_unrequested(label, arbitration))
+        return result(arbitration.value, "ok", "arbitration", [arbitration])
+    if third is None:
+        flags.append(
+            Flag(
+                "third_needed",
+                f"{label}: marks {_marks_text(regular)} differ by {format_points(gap)}, "
+                f"more than {limit_text}: a third mark is needed",
+                label,
+            )
+        )
+        return result(None, "third_needed", "", ())
+
+    nearer = _nearer(first, second, third)
+    third_gap = abs(third.value - nearer.value)
+    if third_gap <= limit:
+        return result(mean([nearer.value, third.value]), "ok", "third", [nearer, third])
+    flags.append(
+        Flag(
+            "arbitration_needed",
+            f"{label}: third mark {format_points(third.value)} and nearer mark "
+            f"{format_points(nearer.value)} differ by {format_points(third_gap)}, more than "
+            f"{limit_text}: arbitration is needed",
+            label,
+        )
+    )
+    return result(None, "arbitration_needed", "", ())
+
+
+def _nearer(first: Mark, second: Mark, third: Mark) -> Mark:
+    nearer_value = nearer_mark(first.value, second.value, third.value)
+    return first if first.value == nearer_value else second
+
+
+def _third_resolves(first: Mark, second: Mark, third: Mark, limit: Decimal) -> bool:
+    return abs(third.value - _nearer(first, second, third).value) <= limit
+
+
+def _unrequested(label: str, arbitration: Mark) -> Flag:
+    return Flag(
+        "arbitration_unrequested",
+        f"{label}: arbitration mark {format_points(arbitration.value)} used although the "
+        "marks agreed",
+        label,
+    )

@@ -1,0 +1,136 @@
+"""The manifest: the record of a build, and the contract grading reads (never the bank)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from examgen import __version__
+from examgen.errors import ManifestError
+from examgen.models import QUESTION_TYPES, Form, Paper
+from examgen.numbers import json_number
+
+MANIFEST_NAME = "manifest.json"
+FORMAT = 1
+
+
+def sha256_hex(data: bytes) -> str:
+    """Return the hex SHA-256 of ``data``."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def form_record(form: Form, documents: dict[str, tuple[str, str]]) -> dict:
+    """Return the manifest entry of a form; ``documents`` maps kind to (file name, sha256)."""
+    sections = []
+    for section in form.sections:
+        rule = section.section
+        sections.append(
+            {
+                "number": section.number,
+                "numeral": section.numeral,
+                "name": rule.name,
+                "type": rule.type,
+                "type_name": QUESTION_TYPES.get(rule.type, rule.type),
+                "points_each": json_number(rule.points),
+                "count": rule.count,
+                "total": json_number(section.total),
+                "questions": [
+                    {
+                        "number": q.number,
+                        "label": f"{section.numeral}.{q.number}",
+                        "id": q.question.id,
+                        "points": json_number(q.points),
+                        "written_points": json_number(q.question.points),
+                        "topic": q.question.topic,
+                        "difficulty": q.question.difficulty,
+                        "key_points": [
+                            {"text": kp.text, "points": json_number(kp.points)} for kp in q.key_points
+                        ],
+                    }
+                    for q in section.questions
+                ],
+            }
+        )
+    return {
+        "form": form.letter,
+        "sections": sections,
+        "documents": {kind: {"file": name, "sha256": digest} for kind, (name, digest) in documents.items()},
+    }
+
+
+def manifest_record(paper: Paper, documents: dict[str, dict[str, tuple[str, str]]]) -> dict:
+    """Return the manifest of ``paper``; ``documents`` maps form letter → kind → (file, sha256)."""
+    blueprint = paper.blueprint
+    return {
+        "format": FORMAT,
+        "examgen_version": __version__,
+        "paper_id": paper.paper_id,
+        "blueprint": {
+            "name": blueprint.name,
+            "path": blueprint.path,
+            "title": blueprint.title,
+            "subtitle": blueprint.subtitle,
+        },
+        "seed": paper.seed,
+        "bank_fingerprint": paper.bank_fingerprint,
+        "total": json_number(blueprint.total),
+        "grading": blueprint.grading,
+        "forms": [form_record(form, documents[form.letter]) for form in paper.forms],
+    }
+
+
+def dump_manifest(record: dict) -> bytes:
+    """Return the manifest as UTF-8 JSON bytes, stable for the same record."""
+    return (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def load_manifest(path: Path) -> dict:
+    """Return the manifest at ``path`` with every number as Decimal (ints stay ints)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ManifestError(
+            "manifest not found", where=str(path), hint="run `examgen build` first, or give the right path"
+        ) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ManifestError(f"cannot read manifest: {error}", where=str(path)) from None
+    try:
+        record = json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as error:
+        raise ManifestError(
+            f"not valid JSON: {error.msg}", where=f"{path}:{error.lineno}", hint="rebuild it with `examgen build --force`"
+        ) from None
+    if not isinstance(record, dict) or record.get("format") != FORMAT or "forms" not in record:
+        raise ManifestError(
+            "not an examgen manifest (format 1)", where=str(path), hint="give the manifest.json that `examgen build` wrote"
+        )
+    return record
+
+
+@dataclass(frozen=True)
+class DocumentCheck:
+    """The result of checking one document against its recorded hash."""
+
+    path: Path
+    expected: str
+    actual: str | None  # None when the file is missing
+
+    @property
+    def ok(self) -> bool:
+        return self.actual == self.expected
+
+
+def verify_documents(folder: Path) -> list[DocumentCheck]:
+    """Return, for every document the manifest in ``folder`` lists, whether its hash matches."""
+    manifest_path = folder / MANIFEST_NAME if folder.is_dir() else folder
+    record = load_manifest(manifest_path)
+    checks = []
+    for form in record["forms"]:
+        for entry in form.get("documents", {}).values():
+            path = manifest_path.parent / entry["file"]
+            actual = sha256_hex(path.read_bytes()) if path.exists() else None
+            checks.append(DocumentCheck(path, entry["sha256"], actual))
+    return checks

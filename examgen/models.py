@@ -1,0 +1,544 @@
+"""The data that flows between stages: frozen dataclasses, no I/O.
+
+Points are :class:`decimal.Decimal` everywhere so that half points add up exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+#: Question types every workspace knows, with their Chinese names.
+QUESTION_TYPES: dict[str, str] = {
+    "short_answer": "简答题",
+    "case_analysis": "案例分析题",
+    "practical": "实训操作题",
+    "interview": "面试/情景题",
+}
+
+#: Topics of the sample bank; a workspace may use others.
+TOPICS: tuple[str, ...] = (
+    "投诉处理",
+    "倾听与提问",
+    "服务规范与礼仪",
+    "工单与记录",
+    "情绪与压力",
+    "业务咨询",
+    "信息安全与保密",
+    "欠费催缴",
+    "客户挽留",
+    "故障报修",
+)
+
+CHINESE_NUMERALS = "一二三四五六七八九十"
+
+
+def chinese_numeral(n: int) -> str:
+    """Return the Chinese numeral for 1..99 (一, 十, 十一, 二十三)."""
+    if not 1 <= n <= 99:
+        raise ValueError(f"no Chinese numeral for {n}")
+    tens, ones = divmod(n, 10)
+    text = ""
+    if tens:
+        text = ("" if tens == 1 else CHINESE_NUMERALS[tens - 1]) + "十"
+    if ones:
+        text += CHINESE_NUMERALS[ones - 1]
+    return text
+
+
+def format_points(value: Decimal) -> str:
+    """Return points as a person writes them: ``5``, ``7.5``, never ``5.0`` or ``7.50``."""
+    text = format(value.normalize(), "f")
+    return text
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a thing was read from, for error messages: ``banks/case.yaml:42``."""
+
+    path: str
+    line: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass(frozen=True)
+class KeyPoint:
+    """One scoring point of an answer (答案要点) and the points it is worth."""
+
+    text: str
+    points: Decimal
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question as written in the bank, for the full mark ``points``."""
+
+    id: str
+    type: str
+    topic: str
+    difficulty: int
+    points: Decimal
+    stem: str
+    question: str
+    key_points: tuple[KeyPoint, ...]
+    analysis: str = ""
+    source: str = ""
+    tags: tuple[str, ...] = ()
+    origin: Origin = field(default=Origin(""), compare=False)
+
+
+@dataclass(frozen=True)
+class Bank:
+    """All questions of a workspace, sorted by id, and a fingerprint of the files they came from."""
+
+    questions: tuple[Question, ...]
+    fingerprint: str
+    files: tuple[str, ...] = ()
+
+    def by_id(self) -> dict[str, Question]:
+        """Return the questions keyed by id."""
+        return {q.id: q for q in self.questions}
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of a blueprint: ``count`` questions of ``type`` at ``points`` each."""
+
+    name: str
+    type: str
+    count: int
+    points: Decimal
+    topics: tuple[str, ...] = ()
+    difficulty: tuple[int, int] = (1, 5)
+    #: Ids that must not be drawn for this section.
+    exclude: tuple[str, ...] = ()
+    origin: Origin = field(default=Origin(""), compare=False)
+
+    @property
+    def total(self) -> Decimal:
+        return self.points * self.count
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How the documents look, beyond what the reference .docx styles say."""
+
+    lines_per_point: Decimal = Decimal("1")
+    min_answer_lines: int = 3
+    max_answer_lines: int = 30
+    #: Text for judges on partial marks, printed in the key.
+    scoring_note: str = ""
+    reference_docx: str = ""
+
+
+@dataclass(frozen=True)
+class Blueprint:
+    """The rules of a paper: title, sections, layout, and the grading rules (kept as given)."""
+
+    name: str
+    title: str
+    total: Decimal
+    sections: tuple[Section, ...]
+    subtitle: str = ""
+    duration: int = 0
+    instructions: tuple[str, ...] = ()
+    paper_id: str = ""
+    layout: Layout = Layout()
+    #: The blueprint's ``grading`` mapping (policy, awards, ranking, teams), validated
+    #: by :mod:`examgen.rules` and passed to grading through the manifest.
+    grading: dict = field(default_factory=dict, compare=False, hash=False)
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class PaperQuestion:
+    """A question placed on a paper: its number in the section and the points it is used at."""
+
+    number: int
+    question: Question
+    points: Decimal
+    #: Key points rescaled to ``points`` (the bank's own when the points match).
+    key_points: tuple[KeyPoint, ...]
+
+
+@dataclass(frozen=True)
+class PaperSection:
+    """A section of a paper, numbered 一、二、三 in paper order."""
+
+    number: int
+    section: Section
+    questions: tuple[PaperQuestion, ...]
+
+    @property
+    def numeral(self) -> str:
+        return chinese_numeral(self.number)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((q.points for q in self.questions), Decimal(0))
+
+
+@dataclass(frozen=True)
+class Form:
+    """One form (A卷, B卷, …) of a paper."""
+
+    letter: str
+    sections: tuple[PaperSection, ...]
+
+    def questions(self) -> list[PaperQuestion]:
+        """Return every question of the form in paper order."""
+        return [q for s in self.sections for q in s.questions]
+
+
+@dataclass(frozen=True)
+class Paper:
+    """The result of assembly: the forms drawn from a bank under a blueprint with a seed."""
+
+    blueprint: Blueprint
+    seed: int
+    bank_fingerprint: str
+    forms: tuple[Form, ...]
+
+    @property
+    def paper_id(self) -> str:
+        return self.blueprint.paper_id or self.blueprint.name
+
+
+# --- Grading -----------------------------------------------------------------------------
+# The manifest side of grading: what a score sheet is checked against.
+
+
+@dataclass(frozen=True)
+class ScoredQuestion:
+    """A question as grading sees it, from the manifest: its label, id, maximum and section."""
+
+    label: str  # "一.1", unique within a form
+    id: str
+    points: Decimal
+    section_number: int
+    section_name: str
+    section_type: str
+
+
+@dataclass(frozen=True)
+class Contestant:
+    """A contestant from the roster (准考证号, 姓名, 单位) and, when anonymised, the secret code."""
+
+    id: str
+    name: str
+    unit: str = ""
+    code: str = ""  # 密号, when sheets were anonymised
+
+
+#: Kinds of mark under double marking; other policies use only "regular".
+MARK_KINDS = ("regular", "third", "arbitration")
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One judge's mark for one contestant's answer to one question, and where it was read."""
+
+    contestant_id: str
+    question_label: str
+    judge: str
+    value: Decimal
+    kind: str = "regular"
+    where: str = field(default="", compare=False)  # "sheets/judge-1.xlsx!评分!D7"
+
+
+@dataclass(frozen=True)
+class Marks:
+    """Everything imported for one form: the questions, the contestants, and every mark."""
+
+    form: str
+    questions: tuple[ScoredQuestion, ...]
+    contestants: tuple[Contestant, ...]
+    marks: tuple[Mark, ...]
+    judges: tuple[str, ...] = ()
+
+
+# --- Grading rules, scores and results (examgen.rules, examgen.grade, examgen.rank) ------
+# Built by rules.parse_grading_rules, grade.aggregate_marks, rank.rank_contestants,
+# rank.team_standings and rank.combine_rounds. Described for users of the API in
+# the module docstrings; every point value is a Decimal.
+
+#: Aggregation policies (评分方式) a blueprint may choose.
+POLICIES = ("mean", "median", "trimmed_mean", "double_marking")
+
+#: Ways of rounding the number of contestants an award share gives.
+AWARD_ROUNDINGS = ("half_up", "floor", "ceil")
+
+#: What happens to contestants tied across an award boundary.
+AWARD_TIES = ("better", "worse")
+
+#: Chinese labels of the flag codes, for results documents.
+FLAG_LABELS: dict[str, str] = {
+    "disagreement": "评分差异过大",
+    "missing": "缺评分",
+    "third_needed": "待三评",
+    "arbitration_needed": "待仲裁",
+    "third_ignored": "三评未采用",
+    "arbitration_unrequested": "仲裁(未触发)",
+    "incomplete": "成绩不完整",
+    "absent": "未参加本轮",
+    "award_tie": "获奖线并列",
+    "short_team": "人数不足",
+    "no_unit": "无单位",
+}
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A largest allowed gap between marks: fixed ``points``, or ``percent`` of the question's maximum."""
+
+    points: Decimal | None = None
+    percent: Decimal | None = None
+
+    def for_max(self, maximum: Decimal) -> Decimal:
+        """Return the gap in points for a question worth ``maximum``."""
+        if self.percent is not None:
+            return maximum * self.percent / 100
+        return self.points if self.points is not None else Decimal(0)
+
+    def __str__(self) -> str:
+        if self.percent is not None:
+            return f"{format_points(self.percent)}%"
+        return format_points(self.points if self.points is not None else Decimal(0))
+
+
+@dataclass(frozen=True)
+class Award:
+    """One award (一等奖) and the share of ranked contestants it goes to (0.1 for 10%)."""
+
+    name: str
+    share: Decimal
+
+
+@dataclass(frozen=True)
+class TeamRules:
+    """How units (单位) are ranked: ``sum`` or ``mean`` of their best ``best_k`` members.
+
+    ``short_units`` says what happens to a unit with fewer than ``best_k`` ranked
+    members: ``count`` (scored with the members it has, flagged) or ``exclude``
+    (listed without a rank, flagged). ``best_k`` 0 means every member counts.
+    """
+
+    aggregate: str = "sum"
+    best_k: int = 3
+    short_units: str = "count"
+
+
+@dataclass(frozen=True)
+class GradingRules:
+    """The grading rules of a blueprint, parsed by :func:`examgen.rules.parse_grading_rules`."""
+
+    policy: str = "mean"
+    #: Marks expected per answer: judges (sheets) per contestant; 2 under double marking.
+    judges: int = 3
+    #: trimmed_mean drops the highest and lowest mark only when there are at least this many.
+    trim_min_judges: int = 3
+    #: double_marking: the largest gap at which two marks still agree.
+    threshold: Threshold = Threshold(percent=Decimal(20))
+    #: Any policy: marks of one answer further apart than this are flagged (分差过大).
+    disagreement_threshold: Threshold = Threshold(percent=Decimal(20))
+    #: Marks are multiples of this (score sheets validate it).
+    mark_step: Decimal = Decimal("0.5")
+    #: Decimals of question scores and totals, rounded half up.
+    precision: int = 2
+    #: Section (or round) references, by type, numeral, name or number, compared in order.
+    tie_breakers: tuple[str, ...] = ()
+    #: Contestants with missing or pending marks: ``exclude`` from ranking, or count as ``zero``.
+    missing: str = "exclude"
+    awards: tuple[Award, ...] = (
+        Award("一等奖", Decimal("0.1")),
+        Award("二等奖", Decimal("0.2")),
+        Award("三等奖", Decimal("0.3")),
+    )
+    award_rounding: str = "half_up"
+    award_ties: str = "better"
+    teams: TeamRules = TeamRules()
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A warning attached to an answer, a contestant or a unit: a code and a readable message."""
+
+    code: str  # a key of FLAG_LABELS
+    message: str
+    question_label: str = ""
+
+
+@dataclass(frozen=True)
+class AnswerScore:
+    """The score of one contestant's answer to one question, and how it was reached.
+
+    ``final`` is rounded half up to the rules' precision, or None while marks are
+    missing or a third mark / arbitration is pending (``status`` says which).
+    """
+
+    contestant_id: str
+    question: ScoredQuestion
+    #: Every mark given for this answer: regular marks in judge order, then third, arbitration.
+    marks: tuple[Mark, ...]
+    #: The marks the final score was computed from (e.g. without the trimmed ones).
+    used: tuple[Mark, ...]
+    final: Decimal | None
+    #: "ok", "missing", "third_needed" or "arbitration_needed".
+    status: str
+    #: How ``final`` was reached: "mean", "median", "trimmed_mean", "agreed", "third",
+    #: "arbitration", or "" when there is no final score.
+    method: str
+    flags: tuple[Flag, ...] = ()
+
+
+@dataclass(frozen=True)
+class PendingAnswer:
+    """An answer still needing marks: ``needed`` is "third", "arbitration" or "marks" (missing)."""
+
+    contestant: Contestant
+    question: ScoredQuestion
+    marks: tuple[Mark, ...]  # marks so far
+    needed: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ContestantScores:
+    """One contestant's answers, in question order."""
+
+    contestant: Contestant
+    answers: tuple[AnswerScore, ...]
+
+    @property
+    def complete(self) -> bool:
+        """Return whether every answer has a final score."""
+        return all(a.final is not None for a in self.answers)
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Aggregated marks of one form: every contestant's answers, and what is still pending."""
+
+    form: str
+    policy: str
+    precision: int
+    questions: tuple[ScoredQuestion, ...]
+    contestants: tuple[ContestantScores, ...]  # roster order
+    #: Answers waiting for a third mark or arbitration (double marking), for a follow-up sheet.
+    pending: tuple[PendingAnswer, ...] = ()
+    #: Answers with fewer regular marks than expected.
+    missing: tuple[PendingAnswer, ...] = ()
+    judges: tuple[str, ...] = ()
+
+    def answer(self, contestant_id: str, question_label: str) -> AnswerScore:
+        """Return one answer's score; KeyError when there is no such answer."""
+        for scores in self.contestants:
+            if scores.contestant.id == contestant_id:
+                for answer in scores.answers:
+                    if answer.question.label == question_label:
+                        return answer
+        raise KeyError((contestant_id, question_label))
+
+    @property
+    def flags(self) -> tuple[Flag, ...]:
+        """Return every answer flag, contestant by contestant, in question order."""
+        return tuple(f for c in self.contestants for a in c.answers for f in a.flags)
+
+
+@dataclass(frozen=True)
+class Part:
+    """A scored part of a ranking, one results column: a paper section, or a contest round."""
+
+    number: int  # 1-based, in paper / contest order
+    key: str  # section numeral ("三") or round name ("实操")
+    name: str  # section name ("实训操作题") or round name
+    type: str  # section type ("practical"); "" for a round
+    maximum: Decimal
+    weight: Decimal | None = None  # rounds only: the share of the combined score
+
+
+@dataclass(frozen=True)
+class ContestantResult:
+    """One row of a ranking: rank, contestant, part scores, total, award and flags."""
+
+    contestant: Contestant
+    rank: int | None  # None when excluded from the ranking
+    total: Decimal  # partial when incomplete
+    #: Scores aligned with Results.parts; None where the contestant has no score at all
+    #: (absent from a round).
+    part_scores: tuple[Decimal | None, ...]
+    #: The tie-breaker values compared after the total, in the rules' order.
+    tie_break_values: tuple[Decimal, ...] = ()
+    award: str = ""  # "" for no award
+    excluded: bool = False
+    flags: tuple[Flag, ...] = ()
+
+
+@dataclass(frozen=True)
+class AwardCount:
+    """How many contestants got one award: the nominal count from its share, and the actual one."""
+
+    name: str
+    share: Decimal
+    nominal: int
+    count: int
+
+
+@dataclass(frozen=True)
+class Results:
+    """A ranking of one paper (parts are sections) or of a contest (parts are rounds)."""
+
+    title: str  # form letter ("A") or contest name
+    parts: tuple[Part, ...]
+    #: Ranked contestants best first (equal ranks ordered by id), then excluded ones by id.
+    rows: tuple[ContestantResult, ...]
+    maximum: Decimal
+    precision: int
+    tie_breakers: tuple[str, ...] = ()
+    awards: tuple[AwardCount, ...] = ()
+    #: Per-question detail and per-judge marks, for a single paper.
+    scores: Scores | None = None
+    #: The rounds' own results, for a combined ranking.
+    rounds: tuple[Results, ...] = ()
+
+    @property
+    def ranked(self) -> tuple[ContestantResult, ...]:
+        """Return the rows that have a rank."""
+        return tuple(r for r in self.rows if r.rank is not None)
+
+
+@dataclass(frozen=True)
+class TeamResult:
+    """One unit's standing: rank, score, and the members that counted."""
+
+    unit: str
+    rank: int | None  # None when excluded (short unit under short_units: exclude)
+    score: Decimal
+    counted: tuple[str, ...]  # contestant ids whose totals make the score, best first
+    members: int  # ranked members of the unit
+    flags: tuple[Flag, ...] = ()
+
+
+@dataclass(frozen=True)
+class ContestRound:
+    """One round of a contest (理论, 实操): its name, manifest path and weight (0.3 for 30%)."""
+
+    name: str
+    manifest: str
+    weight: Decimal
+
+
+@dataclass(frozen=True)
+class Contest:
+    """A contest of several weighted rounds, loaded by :func:`examgen.contest.load_contest`."""
+
+    name: str
+    rounds: tuple[ContestRound, ...]
+    #: Scale each round's total to 100 before weighting (rounds with different maxima).
+    normalize: bool = False
+    #: Grading keys given in contest.yaml (tie_breakers, awards, teams, …), validated and
+    #: normalised; applied over a base with rules.apply_overrides.
+    overrides: dict = field(default_factory=dict, compare=False, hash=False)
+    path: str = ""

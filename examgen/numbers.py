@@ -1,0 +1,44 @@
+"""Exact decimal arithmetic for points: parsing and half-up rounding (四舍五入)."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+
+def to_decimal(value: object) -> Decimal | None:
+    """Return ``value`` as a Decimal, or None when it is not a number.
+
+    Floats go through ``str`` so that ``7.5`` stays ``7.5`` and ``0.1`` stays ``0.1``.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, str):
+        try:
+            number = Decimal(value.strip())
+        except InvalidOperation:
+            return None
+        return number if number.is_finite() else None
+    return None
+
+
+def round_half_up(value: Decimal, places: int) -> Decimal:
+    """Round ``value`` half up (away from zero at .5) to ``places`` decimals; never banker's."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def is_multiple(value: Decimal, step: Decimal) -> bool:
+    """Return whether ``value`` is a whole multiple of ``step`` (e.g. half points)."""
+    return (value / step) == (value / step).to_integral_value()
+
+
+def json_number(value: Decimal) -> int | float:
+    """Return a JSON-friendly number: int when whole, else float of the exact decimal text."""
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)

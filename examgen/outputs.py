@@ -1,0 +1,68 @@
+"""Write outputs safely: to a temporary file first, then moved into place."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from examgen.errors import OutputError
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def refuse_existing(paths: list[Path], *, force: bool) -> None:
+    """Raise OutputError naming the first existing path unless ``force``."""
+    if force:
+        return
+    existing = [p for p in paths if p.exists()]
+    if existing:
+        raise OutputError(
+            "already exists; nothing was written",
+            where=str(existing[0]),
+            hint="pass --force to overwrite, or --out to write elsewhere",
+        )
+
+
+@contextmanager
+def staged_folder(target: Path, *, force: bool) -> Iterator[Path]:
+    """Yield a temporary folder beside ``target``; on success it replaces ``target``.
+
+    On any error the temporary folder is removed and ``target`` is left as it was,
+    so a failed run never leaves half its outputs behind.
+    """
+    if target.exists() and not force:
+        raise OutputError(
+            "output folder already exists; nothing was written",
+            where=str(target),
+            hint="pass --force to overwrite it, or --out to write elsewhere",
+        )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if target.exists():
+        old = target.with_name(f".{target.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        os.replace(target, old)
+        os.replace(staging, target)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(staging, target)

@@ -1,0 +1,1 @@
+"""Word documents: the only code that imports python-docx (besides the docx importer)."""

@@ -1,0 +1,307 @@
+"""Shared Word machinery: the reference document, its named styles, fields and stable bytes.
+
+An office changes fonts, sizes and letterhead by editing the reference .docx in Word
+(``templates/reference.docx``); examgen only picks styles by name. Chinese text needs
+the East Asian font slot (``w:eastAsia``) and the zh-CN language tag, or Word falls
+back to a Western font and LibreOffice draws Japanese glyph forms.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from docx.text.paragraph import Paragraph
+
+from examgen.errors import ExamgenError
+
+BODY_FONT = "宋体"  # SimSun
+HEADING_FONT = "黑体"  # SimHei
+KAI_FONT = "楷体"  # KaiTi
+LATIN_FONT = "Times New Roman"
+#: A fixed time for document properties, so the same inputs give the same bytes.
+FIXED_TIME = datetime(2026, 1, 1, 0, 0, 0)
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class StyleSpec:
+    """A paragraph style of the reference document."""
+
+    name: str
+    font: str = BODY_FONT
+    size: float = 12  # 小四
+    bold: bool = False
+    align: str = "left"
+    space_before: float = 0
+    space_after: float = 0
+    line: float | None = None  # exact line height in points; None: 1.25 lines
+    left_indent_cm: float = 0
+    first_indent_cm: float = 0
+    keep_with_next: bool = False
+    outline_level: int | None = None
+    ruled: bool = False  # a writing line: bottom and between borders
+
+
+#: The named styles examgen uses; sizes follow official papers (小二 18, 小三 15, 四号 14,
+#: 小四 12, 五号 10.5, 小五 9).
+STYLES: tuple[StyleSpec, ...] = (
+    StyleSpec("试卷标题", HEADING_FONT, 18, align="center", space_before=6, space_after=6),
+    StyleSpec("试卷副标题", HEADING_FONT, 15, align="center", space_after=6),
+    StyleSpec("标封", BODY_FONT, 10.5),
+    StyleSpec("密封线", BODY_FONT, 10.5, align="center"),
+    StyleSpec("注意事项标题", HEADING_FONT, 12, align="left", space_before=6, space_after=2),
+    StyleSpec("注意事项", BODY_FONT, 10.5, left_indent_cm=0.74, first_indent_cm=-0.74),
+    StyleSpec("表格文字", BODY_FONT, 10.5, align="center"),
+    StyleSpec(
+        "大题标题", HEADING_FONT, 14, space_before=10, space_after=6, keep_with_next=True, outline_level=0
+    ),
+    StyleSpec("试题", BODY_FONT, 12, space_before=6, keep_with_next=True, left_indent_cm=0.74, first_indent_cm=-0.74),
+    StyleSpec("材料", BODY_FONT, 12, keep_with_next=True, left_indent_cm=0.74),
+    StyleSpec("对话", KAI_FONT, 12, keep_with_next=True, left_indent_cm=1.48, first_indent_cm=-0.74),
+    StyleSpec("答题线", BODY_FONT, 12, line=26, ruled=True),
+    StyleSpec("评分要点", BODY_FONT, 12, left_indent_cm=1.48, first_indent_cm=-0.74),
+    StyleSpec("解析", KAI_FONT, 12, left_indent_cm=0.74, space_before=2),
+    StyleSpec("评分说明", BODY_FONT, 10.5, space_before=4, space_after=4),
+    StyleSpec("页眉文字", BODY_FONT, 9),
+    StyleSpec("页脚文字", BODY_FONT, 9, align="center"),
+)
+
+_ALIGN = {
+    "left": WD_ALIGN_PARAGRAPH.LEFT,
+    "center": WD_ALIGN_PARAGRAPH.CENTER,
+    "right": WD_ALIGN_PARAGRAPH.RIGHT,
+    "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+}
+
+
+def set_east_asian_font(rpr_parent, east_asian: str, latin: str = LATIN_FONT) -> None:
+    """Set the fonts and the zh-CN language of a style's or run's ``w:rPr``."""
+    rpr = rpr_parent.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(attr), latin)
+    fonts.set(qn("w:eastAsia"), east_asian)
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(theme), None)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def _set_doc_defaults(document: DocumentObject) -> None:
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    rpr = rpr_default.find(qn("w:rPr"))
+    for child in list(rpr):
+        if child.tag in (qn("w:rFonts"), qn("w:lang")):
+            rpr.remove(child)
+    fonts = OxmlElement("w:rFonts")
+    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(attr), LATIN_FONT)
+    fonts.set(qn("w:eastAsia"), BODY_FONT)
+    rpr.insert(0, fonts)
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    lang.set(qn("w:bidi"), "ar-SA")
+    rpr.append(lang)
+
+
+def _border(tag: str, style: str = "single", size: int = 4) -> OxmlElement:
+    element = OxmlElement(tag)
+    element.set(qn("w:val"), style)
+    element.set(qn("w:sz"), str(size))
+    element.set(qn("w:space"), "1")
+    element.set(qn("w:color"), "auto")
+    return element
+
+
+def _apply_style_spec(document: DocumentObject, spec: StyleSpec) -> None:
+    styles = document.styles
+    style = (
+        styles[spec.name]
+        if spec.name in [s.name for s in styles]
+        else styles.add_style(spec.name, WD_STYLE_TYPE.PARAGRAPH)
+    )
+    style.base_style = styles["Normal"]
+    style.quick_style = True
+    font = style.font
+    font.size = Pt(spec.size)
+    font.bold = spec.bold
+    font.name = LATIN_FONT
+    set_east_asian_font(style.element, spec.font)
+    fmt = style.paragraph_format
+    fmt.alignment = _ALIGN[spec.align]
+    fmt.space_before = Pt(spec.space_before)
+    fmt.space_after = Pt(spec.space_after)
+    if spec.line is not None:
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = Pt(spec.line)
+    else:
+        fmt.line_spacing = 1.25
+    fmt.left_indent = Cm(spec.left_indent_cm)
+    fmt.first_line_indent = Cm(spec.first_indent_cm)
+    fmt.keep_with_next = spec.keep_with_next
+    fmt.widow_control = True
+    ppr = style.element.get_or_add_pPr()
+    if spec.outline_level is not None:
+        level = OxmlElement("w:outlineLvl")
+        level.set(qn("w:val"), str(spec.outline_level))
+        ppr.append(level)
+    if spec.ruled:
+        borders = OxmlElement("w:pBdr")
+        # "between" draws the line under every paragraph of a run of ruled paragraphs,
+        # which Word and LibreOffice otherwise merge into one bordered block.
+        borders.append(_border("w:bottom"))
+        borders.append(_border("w:between"))
+        ppr.append(borders)
+
+
+def build_reference_document() -> DocumentObject:
+    """Return the default reference document: A4 page, binding margins and examgen's styles."""
+    document = Document()
+    _set_doc_defaults(document)
+    normal = document.styles["Normal"]
+    normal.font.name = LATIN_FONT
+    normal.font.size = Pt(12)
+    set_east_asian_font(normal.element, BODY_FONT)
+    for spec in STYLES:
+        _apply_style_spec(document, spec)
+    for name in ("Header", "Footer", "Table Grid"):
+        style = document.styles[name]
+        set_east_asian_font(style.element, BODY_FONT)
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    # A wider inside margin leaves room for binding (装订) on the left.
+    section.left_margin, section.right_margin = Cm(2.8), Cm(2.2)
+    section.top_margin, section.bottom_margin = Cm(2.5), Cm(2.2)
+    section.header_distance, section.footer_distance = Cm(1.3), Cm(1.2)
+    return document
+
+
+def reference_bytes() -> bytes:
+    """Return the default reference .docx as bytes (what ``templates/reference.docx`` ships)."""
+    return save_stable(build_reference_document(), title="examgen reference")
+
+
+def open_reference(path: Path | None) -> DocumentObject:
+    """Return a new document built on the reference .docx at ``path`` (or the default one).
+
+    The body of the reference is emptied; its styles, page setup and letterhead are kept.
+    Styles examgen needs but the reference lacks are added with the defaults.
+    """
+    if path is None:
+        document = build_reference_document()
+    else:
+        try:
+            document = Document(str(path))
+        except Exception as error:  # python-docx raises several kinds for a bad file
+            raise ExamgenError(
+                f"not a readable Word .docx ({type(error).__name__})",
+                where=str(path),
+                hint="save the reference document from Word as .docx, or remove it to use the default",
+            ) from None
+        names = {s.name for s in document.styles}
+        for spec in STYLES:
+            if spec.name not in names:
+                _apply_style_spec(document, spec)
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    return document
+
+
+def paragraph(document_or_cell, text: str = "", style: str | None = None) -> Paragraph:
+    """Append and return a paragraph in a named style."""
+    return document_or_cell.add_paragraph(text, style=style)
+
+
+def add_field(paragraph_: Paragraph, instruction: str, placeholder: str = "1") -> None:
+    """Append a Word field (PAGE, NUMPAGES) with a cached result, updated by Word on open."""
+    def fld_char(kind: str) -> OxmlElement:
+        run = paragraph_.add_run()
+        char = OxmlElement("w:fldChar")
+        char.set(qn("w:fldCharType"), kind)
+        run._r.append(char)
+        return run
+
+    fld_char("begin")
+    run = paragraph_.add_run()
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run._r.append(instr)
+    fld_char("separate")
+    paragraph_.add_run(placeholder)
+    fld_char("end")
+
+
+def add_right_tab(paragraph_: Paragraph, position: int) -> None:
+    """Give a paragraph one right-aligned tab stop at ``position`` (EMU)."""
+    paragraph_.paragraph_format.tab_stops.add_tab_stop(position, WD_TAB_ALIGNMENT.RIGHT)
+
+
+def add_leader_tabs(paragraph_: Paragraph, width: int) -> None:
+    """Give a paragraph a centre and a right tab, both with dotted leaders (a 密封线 rule)."""
+    stops = paragraph_.paragraph_format.tab_stops
+    stops.add_tab_stop(width // 2, WD_TAB_ALIGNMENT.CENTER, WD_TAB_LEADER.DOTS)
+    stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+
+
+def text_width(document: DocumentObject) -> int:
+    """Return the width between the margins of the first section, in EMU."""
+    section = document.sections[0]
+    return section.page_width - section.left_margin - section.right_margin
+
+
+def save_stable(document: DocumentObject, *, title: str) -> bytes:
+    """Return the document's bytes with fixed properties and zip timestamps (byte-identical runs)."""
+    props = document.core_properties
+    props.title = title
+    props.author = "examgen"
+    props.last_modified_by = "examgen"
+    props.created = FIXED_TIME
+    props.modified = FIXED_TIME
+    props.last_printed = FIXED_TIME
+    props.revision = 1
+    props.comments = ""
+    props.keywords = ""
+    props.subject = ""
+    props.category = ""
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return restamp_zip(buffer.getvalue())
+
+
+def restamp_zip(data: bytes) -> bytes:
+    """Return the zip ``data`` rewritten with every entry dated 1980-01-01, order kept."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()
