@@ -42,7 +42,7 @@ def new_seed() -> int:
 def parse_forms(text: str) -> tuple[str, ...]:
     """Return the form letters of ``A,B`` as ("A", "B"); raise BlueprintError if malformed."""
     letters = tuple(part.strip().upper() for part in text.split(",") if part.strip())
-    bad = [x for x in letters if x not in FORM_LETTERS]
+    bad = [x for x in letters if len(x) != 1 or x not in FORM_LETTERS]
     if not letters or bad or len(set(letters)) != len(letters):
         raise BlueprintError(
             f"bad form list {text!r}",

@@ -23,32 +23,39 @@ class BuildResult:
     paper: Paper
     folder: Path
     files: tuple[Path, ...]
-    seed: int
-    seed_drawn: bool
 
 
-def build_paper(
+def draw_paper(
     workspace: Path,
     *,
     blueprint_path: Path | None = None,
     seed: int | None = None,
     forms: Sequence[str] = ("A",),
+) -> Paper:
+    """Return the paper drawn from the workspace's bank under a blueprint (default: templates/default.yaml).
+
+    Without ``seed`` one is drawn from the OS; ``paper.seed`` records it.
+    """
+    bank = load_bank(workspace / "banks")
+    blueprint = load_blueprint(blueprint_path or workspace / DEFAULT_BLUEPRINT)
+    return assemble(bank, blueprint, seed=new_seed() if seed is None else seed, forms=forms)
+
+
+def write_paper(
+    paper: Paper,
+    workspace: Path,
+    *,
     out: Path | None = None,
     force: bool = False,
     on_document: Callable[[str], None] | None = None,
 ) -> BuildResult:
-    """Draw a paper and write its papers, keys and manifest to ``out/<paper-id>/``.
+    """Write the papers, keys and manifest of ``paper`` to ``out/<paper-id>/`` (default output/).
 
     Nothing is written unless everything succeeds: the folder is staged and moved into
     place at the end. ``on_document`` is called with each document's name as it is made.
     """
-    bank = load_bank(workspace / "banks")
-    blueprint = load_blueprint(blueprint_path or workspace / DEFAULT_BLUEPRINT)
-    seed_drawn = seed is None
-    seed = new_seed() if seed is None else seed
-    paper = assemble(bank, blueprint, seed=seed, forms=forms)
     target = (out or workspace / "output") / paper.paper_id
-    reference = reference_path(blueprint, workspace)
+    reference = reference_path(paper.blueprint, workspace)
     documents: dict[str, dict[str, tuple[str, str]]] = {}
     with staged_folder(target, force=force) as staging:
         for form in paper.forms:
@@ -62,10 +69,18 @@ def build_paper(
                     on_document(name)
         (staging / MANIFEST_NAME).write_bytes(dump_manifest(manifest_record(paper, documents)))
     names = [doc for form in documents.values() for doc, _ in form.values()] + [MANIFEST_NAME]
-    return BuildResult(
-        paper=paper,
-        folder=target,
-        files=tuple(target / n for n in names),
-        seed=seed,
-        seed_drawn=seed_drawn,
-    )
+    return BuildResult(paper=paper, folder=target, files=tuple(target / n for n in names))
+
+
+def build_paper(
+    workspace: Path,
+    *,
+    blueprint_path: Path | None = None,
+    seed: int | None = None,
+    forms: Sequence[str] = ("A",),
+    out: Path | None = None,
+    force: bool = False,
+) -> BuildResult:
+    """Draw a paper and write it: :func:`draw_paper` then :func:`write_paper`."""
+    paper = draw_paper(workspace, blueprint_path=blueprint_path, seed=seed, forms=forms)
+    return write_paper(paper, workspace, out=out, force=force)

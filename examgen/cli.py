@@ -10,7 +10,7 @@ import click
 from examgen import __version__
 from examgen.assemble import parse_forms
 from examgen.bank import crosstab, load_bank
-from examgen.build import build_paper
+from examgen.build import draw_paper, write_paper
 from examgen.errors import ExamgenError
 from examgen.manifest import verify_documents
 from examgen.textable import format_table
@@ -82,18 +82,11 @@ def build(workspace: Path, seed: int | None, blueprint_path: Path | None, forms:
         examgen build --blueprint templates/interview.yaml --forms A,B --force
     """
     letters = parse_forms(forms)
+    paper = draw_paper(workspace, blueprint_path=blueprint_path, seed=seed, forms=letters)
     with click.progressbar(length=2 * len(letters), label="writing documents", file=sys.stderr) as bar:
-        result = build_paper(
-            workspace,
-            blueprint_path=blueprint_path,
-            seed=seed,
-            forms=letters,
-            out=out,
-            force=force,
-            on_document=lambda _name: bar.update(1),
-        )
-    drawn = " (drawn; rebuild with --seed to get the same paper)" if result.seed_drawn else ""
-    click.echo(f"seed: {result.seed}{drawn}")
+        result = write_paper(paper, workspace, out=out, force=force, on_document=lambda _: bar.update(1))
+    drawn = " (drawn; rebuild with --seed to get the same paper)" if seed is None else ""
+    click.echo(f"seed: {paper.seed}{drawn}")
     for path in result.files:
         click.echo(f"wrote {path}")
 
@@ -167,6 +160,105 @@ def bank_stats(workspace: Path) -> None:
         click.echo(f"{len(loaded.questions)} questions {title}:")
         click.echo(format_table(header, rows))
         click.echo()
+
+
+@main.command()
+@click.argument("manifest", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("filled", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), help="Roster (.xlsx or .csv: 准考证号, 姓名, 单位); with --pending, the code table.")
+@click.option("--form", default=None, help="Form the sheets are for (default: the only form).")
+@click.option("--judges", type=click.IntRange(1, 50), default=None, help="Number of judges (default: the blueprint's grading rules).")
+@click.option("--anonymize", is_flag=True, help="Show secret codes (密号) instead of ids and names; write the code table separately.")
+@click.option("--seed", "code_seed", type=int, default=None, help="Seed for the secret codes (default: drawn from the OS).")
+@click.option("--pending", is_flag=True, help="Write a sheet of the answers waiting for a third mark or arbitration, from the FILLED sheets.")
+@click.option("--judge", default=None, help="With --pending: the judge named on the sheet (default 三评 / 仲裁).")
+@click.option("--date", "date_", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Date printed on the sheets, YYYY-MM-DD (default: today).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for the sheets (default: sheets/ beside the manifest).")
+@click.option("--force", is_flag=True, help="Overwrite existing sheets.")
+def sheets(
+    manifest: Path, filled: tuple[Path, ...], roster: Path | None, form: str | None, judges: int | None,
+    anonymize: bool, code_seed: int | None, pending: bool, judge: str | None, date_, out: Path | None, force: bool,
+) -> None:
+    """Write one score sheet per judge, or (--pending) the sheet of answers awaiting 三评/仲裁.
+
+    \b
+    Example:
+        examgen sheets output/default/manifest.json --roster roster.xlsx --judges 3
+        examgen sheets output/default/manifest.json --roster roster.csv --anonymize
+        examgen sheets --pending output/default/manifest.json output/default/sheets/A-judge-*.xlsx
+    """
+    import datetime
+
+    from examgen.grading import write_pending_sheets, write_score_sheets
+
+    day = (date_ or datetime.datetime.now()).date()
+    if pending:
+        if not filled:
+            raise click.UsageError("--pending needs the filled sheets after the manifest")
+        outcome = write_pending_sheets(
+            manifest, list(filled), roster_path=roster, judge=judge, date=day, out_dir=out, force=force
+        )
+        for line in outcome.missing:
+            click.echo(f"warning: {line}", err=True)
+        if not outcome.sheets:
+            click.echo("no answer waits for a third mark or arbitration; nothing written")
+        for path in outcome.sheets:
+            click.echo(f"wrote {path}")
+        if outcome.sheets:
+            click.echo(f"{outcome.answers} answer(s) to mark; grade them with the other sheets")
+        return
+    if filled:
+        raise click.UsageError("filled sheets are only read with --pending")
+    if roster is None:
+        raise click.UsageError("--roster is required (a .xlsx or .csv with 准考证号, 姓名, 单位)")
+    outcome = write_score_sheets(
+        manifest, roster, form=form, judges=judges, anonymize=anonymize, date=day,
+        code_seed=code_seed, out_dir=out, force=force,
+    )
+    for path in outcome.sheets:
+        click.echo(f"wrote {path}")
+    if outcome.code_table:
+        click.echo(f"wrote {outcome.code_table} (code table: keep it away from the judges)")
+    click.echo(f"{len(outcome.sheets)} sheet(s) for form {outcome.form}, {outcome.contestants} contestants each")
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Roster, or the code table for anonymised sheets.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for results.xlsx and results.docx (default: beside the manifest).")
+@click.option("--allow-missing", is_flag=True, help="Report missing marks instead of refusing; rank the contestants whose marks are complete.")
+@click.option("--date", "date_", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Date of the results, YYYY-MM-DD (default: today).")
+@click.option("--top", type=click.IntRange(0), default=10, show_default=True, help="How many of the ranking to print.")
+@click.option("--force", is_flag=True, help="Overwrite existing results.")
+def grade(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, allow_missing: bool, date_, top: int, force: bool) -> None:
+    """Read filled score sheets, check them, rank, and write results.xlsx and results.docx.
+
+    INPUTS: a manifest.json (or several, or a contest.yaml), then the filled sheets.
+
+    \b
+    Example:
+        examgen grade output/default/manifest.json output/default/sheets/*.xlsx
+        examgen grade contest.yaml output/*/sheets/*.xlsx --roster roster.xlsx
+    """
+    import datetime
+
+    from examgen.grading import ranking_rows, run_grading
+
+    day = (date_ or datetime.datetime.now()).date()
+    outcome = run_grading(
+        list(inputs), roster_path=roster, out_dir=out, allow_missing=allow_missing, force=force, date=day
+    )
+    header, rows = ranking_rows(outcome.results, top)
+    if rows:
+        click.echo(format_table(header, rows))
+    ranked = len(outcome.results.ranked)
+    click.echo(f"{ranked} of {len(outcome.results.rows)} contestants ranked")
+    for line in outcome.warnings:
+        click.echo(f"warning: {line}", err=True)
+    if outcome.warnings:
+        click.echo(f"{len(outcome.warnings)} warning(s)", err=True)
+    for path in outcome.written:
+        click.echo(f"wrote {path}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -37,7 +37,7 @@ raise :class:`~examgen.errors.GradingError` with every such problem.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from examgen.errors import GradingError, Problem, raise_if
@@ -53,6 +53,7 @@ from examgen.models import (
     PendingAnswer,
     ScoredQuestion,
     Scores,
+    Threshold,
     format_points,
 )
 from examgen.numbers import round_half_up
@@ -155,12 +156,22 @@ def _check_structure(
 ) -> list[Problem]:
     problems = []
     if len(questions) != len(marks.questions):
-        labels = sorted({q.label for q in marks.questions if [x.label for x in marks.questions].count(q.label) > 1})
-        problems.append(Problem(f"form {marks.form}", f"question labels listed twice: {', '.join(labels)}"))
+        labels = sorted(
+            {
+                q.label
+                for q in marks.questions
+                if [x.label for x in marks.questions].count(q.label) > 1
+            }
+        )
+        problems.append(
+            Problem(f"form {marks.form}", f"question labels listed twice: {', '.join(labels)}")
+        )
     if len(contestants) != len(marks.contestants):
         ids = [c.id for c in marks.contestants]
         twice = sorted({i for i in ids if ids.count(i) > 1})
-        problems.append(Problem(f"form {marks.form}", f"contestants listed twice: {', '.join(twice)}"))
+        problems.append(
+            Problem(f"form {marks.form}", f"contestants listed twice: {', '.join(twice)}")
+        )
     return problems
 
 
@@ -172,12 +183,18 @@ def _check_mark(
 ) -> Problem | None:
     where = _where(mark)
     if mark.contestant_id not in contestants:
-        return Problem(where, f"mark for unknown contestant {mark.contestant_id!r}", "check the roster")
+        return Problem(
+            where, f"mark for unknown contestant {mark.contestant_id!r}", "check the roster"
+        )
     question = questions.get(mark.question_label)
     if question is None:
-        return Problem(where, f"mark for unknown question {mark.question_label!r}", "check the manifest")
+        return Problem(
+            where, f"mark for unknown question {mark.question_label!r}", "check the manifest"
+        )
     if mark.kind not in MARK_KINDS:
-        return Problem(where, f"unknown kind of mark {mark.kind!r}", f"use one of {', '.join(MARK_KINDS)}")
+        return Problem(
+            where, f"unknown kind of mark {mark.kind!r}", f"use one of {', '.join(MARK_KINDS)}"
+        )
     if mark.kind != "regular" and rules.policy != "double_marking":
         return Problem(
             where,
@@ -236,7 +253,11 @@ def _check_answer(given: list[Mark], rules: GradingRules) -> list[Problem]:
 
 
 def _pending(contestant: Contestant, answer: AnswerScore, needed: str) -> PendingAnswer:
-    reasons = [f.message for f in answer.flags if f.code in ("missing", "third_needed", "arbitration_needed")]
+    reasons = [
+        f.message
+        for f in answer.flags
+        if f.code in ("missing", "third_needed", "arbitration_needed")
+    ]
     return PendingAnswer(contestant, answer.question, answer.marks, needed, "; ".join(reasons))
 
 
@@ -244,9 +265,13 @@ def _marks_text(marks: Sequence[Mark]) -> str:
     return ", ".join(format_points(m.value) for m in marks)
 
 
-def _threshold_text(threshold, maximum: Decimal) -> str:
+def _threshold_text(threshold: Threshold, maximum: Decimal) -> str:
     points = format_points(threshold.for_max(maximum))
-    return points if threshold.percent is None else f"{points} ({threshold} of {format_points(maximum)})"
+    return (
+        points
+        if threshold.percent is None
+        else f"{points} ({threshold} of {format_points(maximum)})"
+    )
 
 
 def _score_answer(
@@ -273,7 +298,9 @@ def _score_answer(
                 )
             )
 
-    def result(value: Decimal | None, status: str, method: str, used: Sequence[Mark]) -> AnswerScore:
+    def result(
+        value: Decimal | None, status: str, method: str, used: Sequence[Mark]
+    ) -> AnswerScore:
         final = None if value is None else round_half_up(value, rules.precision)
         return AnswerScore(
             contestant.id, question, given, tuple(used), final, status, method, tuple(flags)
@@ -304,7 +331,13 @@ def _score_answer(
     return result(mean(values), "ok", "mean", regular)
 
 
-def _double_marking(question, given, rules, flags, result) -> AnswerScore:
+def _double_marking(
+    question: ScoredQuestion,
+    given: tuple[Mark, ...],
+    rules: GradingRules,
+    flags: list[Flag],
+    result: Callable[[Decimal | None, str, str, Sequence[Mark]], AnswerScore],
+) -> AnswerScore:
     label = question.label
     regular = [m for m in given if m.kind == "regular"]
     third = next((m for m in given if m.kind == "third"), None)
@@ -318,7 +351,8 @@ def _double_marking(question, given, rules, flags, result) -> AnswerScore:
         flags.append(
             Flag(
                 "missing",
-                f"{label}: {len(regular)} of 2 marks" + (f" ({_marks_text(regular)})" if regular else ""),
+                f"{label}: {len(regular)} of 2 marks"
+                + (f" ({_marks_text(regular)})" if regular else ""),
                 label,
             )
         )

@@ -285,7 +285,6 @@ FLAG_LABELS: dict[str, str] = {
     "absent": "未参加本轮",
     "award_tie": "获奖线并列",
     "short_team": "人数不足",
-    "no_unit": "无单位",
 }
 
 

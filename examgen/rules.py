@@ -47,7 +47,7 @@ manifest stores that. :func:`parse_grading_rules` turns it (or a raw mapping) in
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
 
@@ -107,9 +107,7 @@ _PERCENT = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*[%％]\s*$")
 KeyProblem = tuple[str, str, str]
 
 
-def validate_grading_rules(
-    raw: object, where: str, sections: Sequence[Section] = ()
-) -> dict:
+def validate_grading_rules(raw: object, where: str, sections: Sequence[Section] = ()) -> dict:
     """Return the blueprint's ``grading`` mapping checked, normalised and with defaults filled.
 
     Raise :class:`~examgen.errors.BlueprintError` listing every problem, each named
@@ -248,7 +246,9 @@ def _check(
     policy = values.get("policy", "mean")
     double = policy == "double_marking"
     if given("judges") or (fill_defaults and "judges" in allowed):
-        judges = _integer(raw.get("judges"), 2 if double else 3, 1, MAX_JUDGES, path("judges"), problems)
+        judges = _integer(
+            raw.get("judges"), 2 if double else 3, 1, MAX_JUDGES, path("judges"), problems
+        )
         if double and judges not in (_INVALID, 2):
             problems.append(
                 (
@@ -262,7 +262,9 @@ def _check(
     if given("trim_min_judges") or (fill_defaults and "trim_min_judges" in allowed):
         add(
             "trim_min_judges",
-            _integer(raw.get("trim_min_judges"), 3, 3, MAX_JUDGES, path("trim_min_judges"), problems),
+            _integer(
+                raw.get("trim_min_judges"), 3, 3, MAX_JUDGES, path("trim_min_judges"), problems
+            ),
         )
     for key in ("threshold", "disagreement_threshold"):
         if given(key) or (fill_defaults and key in allowed):
@@ -289,7 +291,11 @@ def _check(
         add(
             "award_rounding",
             _choice(
-                raw.get("award_rounding"), AWARD_ROUNDINGS, "half_up", path("award_rounding"), problems
+                raw.get("award_rounding"),
+                AWARD_ROUNDINGS,
+                "half_up",
+                path("award_rounding"),
+                problems,
             ),
         )
     if given("award_ties") or (fill_defaults and "award_ties" in allowed):
@@ -318,12 +324,20 @@ def _show(value: object) -> str:
     return repr(value)
 
 
-def _choice(value: object, choices: Sequence[str], default: str, path: str, problems: list) -> object:
+def _choice(
+    value: object, choices: Sequence[str], default: str, path: str, problems: list
+) -> object:
     if value is None:
         return default
     if isinstance(value, str) and value.strip() in choices:
         return value.strip()
-    problems.append((path, f"{_show(value)} is not one of {', '.join(choices)}", f"write one of: {', '.join(choices)}"))
+    problems.append(
+        (
+            path,
+            f"{_show(value)} is not one of {', '.join(choices)}",
+            f"write one of: {', '.join(choices)}",
+        )
+    )
     return _INVALID
 
 
@@ -332,10 +346,18 @@ def _integer(value: object, default: int, low: int, high: int, path: str, proble
         return default
     number = to_decimal(value)
     if number is None or number != number.to_integral_value():
-        problems.append((path, f"{_show(value)} is not a whole number", f"write a whole number from {low} to {high}"))
+        problems.append(
+            (
+                path,
+                f"{_show(value)} is not a whole number",
+                f"write a whole number from {low} to {high}",
+            )
+        )
         return _INVALID
     if not low <= number <= high:
-        problems.append((path, f"{_show(value)} is out of range", f"write a whole number from {low} to {high}"))
+        problems.append(
+            (path, f"{_show(value)} is out of range", f"write a whole number from {low} to {high}")
+        )
         return _INVALID
     return int(number)
 
@@ -354,15 +376,33 @@ def _threshold(value: object, path: str, problems: list) -> object:
     percent = _percent(value)
     if percent is not None:
         if percent > 100:
-            problems.append((path, f"{_show(value)} is more than 100%", "write a share such as 20%, or points such as 2"))
+            problems.append(
+                (
+                    path,
+                    f"{_show(value)} is more than 100%",
+                    "write a share such as 20%, or points such as 2",
+                )
+            )
             return _INVALID
         return Threshold(percent=percent)
     points = to_decimal(value)
     if points is None:
-        problems.append((path, f"{_show(value)} is not a number of points or a percentage", "write points such as 2 or 1.5, or a share of the maximum such as 20%"))
+        problems.append(
+            (
+                path,
+                f"{_show(value)} is not a number of points or a percentage",
+                "write points such as 2 or 1.5, or a share of the maximum such as 20%",
+            )
+        )
         return _INVALID
     if points < 0:
-        problems.append((path, f"{_show(value)} is negative", "write points such as 2 or 1.5, or a share of the maximum such as 20%"))
+        problems.append(
+            (
+                path,
+                f"{_show(value)} is negative",
+                "write points such as 2 or 1.5, or a share of the maximum such as 20%",
+            )
+        )
         return _INVALID
     return Threshold(points=points)
 
@@ -372,7 +412,13 @@ def _mark_step(value: object, path: str, problems: list) -> object:
         return Decimal("0.5")
     step = to_decimal(value)
     if step is None or step <= 0:
-        problems.append((path, f"{_show(value)} is not a positive number", "write the smallest mark step, such as 0.5 or 1"))
+        problems.append(
+            (
+                path,
+                f"{_show(value)} is not a positive number",
+                "write the smallest mark step, such as 0.5 or 1",
+            )
+        )
         return _INVALID
     return step
 
@@ -383,13 +429,21 @@ def _tie_breakers(value: object, path: str, problems: list) -> object:
     if isinstance(value, str | int) and not isinstance(value, bool):
         value = [value]
     if not isinstance(value, list | tuple):
-        problems.append((path, f"{_show(value)} is not a list of sections", "write e.g. [practical, 三]"))
+        problems.append(
+            (path, f"{_show(value)} is not a list of sections", "write e.g. [practical, 三]")
+        )
         return _INVALID
     refs: list[str] = []
     ok = True
     for index, item in enumerate(value):
         if isinstance(item, bool) or not isinstance(item, str | int) or not str(item).strip():
-            problems.append((f"{path}[{index}]", f"{_show(item)} does not name a section", "use a section type (practical), numeral (三), name or number"))
+            problems.append(
+                (
+                    f"{path}[{index}]",
+                    f"{_show(item)} does not name a section",
+                    "use a section type (practical), numeral (三), name or number",
+                )
+            )
             ok = False
             continue
         refs.append(str(item).strip())
@@ -402,13 +456,31 @@ def _share(value: object, path: str, problems: list) -> object:
     if share is None and not isinstance(value, str):
         share = to_decimal(value)
     if share is None:
-        problems.append((path, f"{_show(value)} is not a share", "write a percentage such as 10% or a fraction such as 0.1"))
+        problems.append(
+            (
+                path,
+                f"{_show(value)} is not a share",
+                "write a percentage such as 10% or a fraction such as 0.1",
+            )
+        )
         return _INVALID
     if share <= 0:
-        problems.append((path, f"{_show(value)} is not more than 0", "write a percentage such as 10% or a fraction such as 0.1"))
+        problems.append(
+            (
+                path,
+                f"{_show(value)} is not more than 0",
+                "write a percentage such as 10% or a fraction such as 0.1",
+            )
+        )
         return _INVALID
     if share > 1:
-        problems.append((path, f"{_show(value)} is more than 100%", "write a percentage such as 10% or a fraction such as 0.1"))
+        problems.append(
+            (
+                path,
+                f"{_show(value)} is more than 100%",
+                "write a percentage such as 10% or a fraction such as 0.1",
+            )
+        )
         return _INVALID
     return share
 
@@ -417,7 +489,13 @@ def _awards(value: object, path: str, problems: list) -> object:
     if value is None:
         return ()
     if not isinstance(value, list | tuple):
-        problems.append((path, f"{_show(value)} is not a list of awards", "write e.g. [{name: 一等奖, share: 10%}]"))
+        problems.append(
+            (
+                path,
+                f"{_show(value)} is not a list of awards",
+                "write e.g. [{name: 一等奖, share: 10%}]",
+            )
+        )
         return _INVALID
     awards: list[Award] = []
     names: set[str] = set()
@@ -425,20 +503,27 @@ def _awards(value: object, path: str, problems: list) -> object:
     for index, item in enumerate(value):
         here = f"{path}[{index}]"
         if not isinstance(item, Mapping):
-            problems.append((here, f"{_show(item)} is not a mapping", "write {name: 一等奖, share: 10%}"))
+            problems.append(
+                (here, f"{_show(item)} is not a mapping", "write {name: 一等奖, share: 10%}")
+            )
             ok = False
             continue
         for key in item:
             if key not in ("name", "share"):
-                problems.append((f"{here}.{key}", f"unknown key {str(key)!r}", "an award has name and share"))
+                problems.append(
+                    (f"{here}.{key}", f"unknown key {str(key)!r}", "an award has name and share")
+                )
                 ok = False
         name = item.get("name")
         if not isinstance(name, str) or not name.strip():
-            problems.append((f"{here}.name", f"{_show(name)} is not an award name", "write a name such as 一等奖"))
+            what = "missing award name" if name is None else f"{_show(name)} is not an award name"
+            problems.append((f"{here}.name", what, "write a name such as 一等奖"))
             ok = False
             name = None
         elif name.strip() in names:
-            problems.append((f"{here}.name", f"award {name.strip()!r} is listed twice", "give each award once"))
+            problems.append(
+                (f"{here}.name", f"award {name.strip()!r} is listed twice", "give each award once")
+            )
             ok = False
         else:
             names.add(name.strip())
@@ -450,7 +535,13 @@ def _awards(value: object, path: str, problems: list) -> object:
     if ok:
         total = sum((a.share for a in awards), Decimal(0))
         if total > 1:
-            problems.append((path, f"shares add up to {format_points(total * 100)}%, more than 100%", "lower the shares"))
+            problems.append(
+                (
+                    path,
+                    f"shares add up to {format_points(total * 100)}%, more than 100%",
+                    "lower the shares",
+                )
+            )
             ok = False
     return tuple(awards) if ok else _INVALID
 
@@ -459,13 +550,23 @@ def _teams(value: object, path: str, problems: list) -> object:
     if value is None:
         return TeamRules()
     if not isinstance(value, Mapping):
-        problems.append((path, f"{_show(value)} is not a mapping", "write {aggregate: sum, best_k: 3}"))
+        problems.append(
+            (path, f"{_show(value)} is not a mapping", "write {aggregate: sum, best_k: 3}")
+        )
         return _INVALID
     before = len(problems)
     for key in value:
         if key not in ("aggregate", "best_k", "short_units"):
-            problems.append((f"{path}.{key}", f"unknown key {str(key)!r}", "allowed keys: aggregate, best_k, short_units"))
-    aggregate = _choice(value.get("aggregate"), TEAM_AGGREGATES, "sum", f"{path}.aggregate", problems)
+            problems.append(
+                (
+                    f"{path}.{key}",
+                    f"unknown key {str(key)!r}",
+                    "allowed keys: aggregate, best_k, short_units",
+                )
+            )
+    aggregate = _choice(
+        value.get("aggregate"), TEAM_AGGREGATES, "sum", f"{path}.aggregate", problems
+    )
     best_k = _integer(value.get("best_k"), 3, 0, 1000, f"{path}.best_k", problems)
     short = _choice(value.get("short_units"), SHORT_UNITS, "count", f"{path}.short_units", problems)
     if len(problems) > before:
@@ -515,8 +616,3 @@ def _to_rules(values: Mapping[str, object], base: GradingRules) -> GradingRules:
 def rules_to_json(rules: GradingRules) -> dict:
     """Return grading rules as the normalised JSON-able mapping the manifest stores."""
     return _to_json({key: getattr(rules, key) for key in GRADING_KEYS})
-
-
-def key_paths(problems: Iterable[KeyProblem]) -> list[str]:
-    """Return the key paths of problems (for tests and callers that add lines)."""
-    return [path for path, _, _ in problems]

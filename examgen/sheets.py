@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import unicodedata
 import warnings
 import zipfile
@@ -556,8 +557,8 @@ def read_score_sheet(
         for label, (col, value) in cells.items():
             question = questions[label]
             formula = formulas.cell(r, col).value
-            has_formula = isinstance(formula, str) and formula.startswith("=") or (
-                formulas.cell(r, col).data_type == "f"
+            has_formula = formulas.cell(r, col).data_type == "f" or (
+                isinstance(formula, str) and formula.startswith("=")
             )
             if has_formula and value is None:
                 problems.append(Problem(
@@ -599,7 +600,7 @@ def read_score_sheet(
             else:
                 marks.append(Mark(
                     contestant_id=key, question_label=label, judge=judge,
-                    value=number.normalize() if number == number.to_integral_value() else number,
+                    value=_plain(number),
                     kind=kind, where=where(r, col),
                 ))
     if not rows and not problems:
@@ -613,6 +614,19 @@ def read_score_sheet(
         kind=kind, anonymized=layout.anonymized, rows=tuple(rows), row_cells=tuple(row_cells),
         marks=tuple(marks), missing=tuple(missing),
     )
+
+
+def sheet_paper_id(path: Path) -> str:
+    """Return the paper id a score sheet names ("" when it names none)."""
+    layout = _find_layout(path, _load(path, read_file_bytes(path), data_only=True))
+    return layout.marker.get("paper", "") or layout.info.get("试卷", "")
+
+
+def _plain(number: Decimal) -> Decimal:
+    """Return ``number`` without trailing zeros or exponent: 8, 7.5 (not 8.0, 7.50, 1E+1)."""
+    if number == number.to_integral_value():
+        return number.quantize(Decimal(1))
+    return number.normalize()
 
 
 def _find_layout(path: Path, workbook: Workbook) -> _Layout:
@@ -777,10 +791,14 @@ def _flags_text(flags) -> str:
 
 
 def results_xlsx_bytes(
-    results: Results, teams: Sequence[TeamResult], *, title: str, date: str,
-    timestamp: datetime.datetime,
+    results: Results, teams: Sequence[TeamResult], details: Sequence[tuple[str, Scores]], *,
+    title: str, date: str, timestamp: datetime.datetime,
 ) -> bytes:
-    """Return results.xlsx: sheets 排名, 明细, 评委 (one of each per round), 团体 and 说明."""
+    """Return results.xlsx: sheets 排名, 明细 and 评委 (one pair per form or round), 团体, 说明.
+
+    ``details`` are the per-question scores to show, each with a label ("" for a single
+    form, else the form or round) that names its 明细 and 评委 sheets.
+    """
     workbook = Workbook()
     number_format = _number_format(results.precision)
     ranking = workbook.active
@@ -799,15 +817,9 @@ def results_xlsx_bytes(
         widths=[6, 16, 10, 22, *[12] * len(part_headers), 9, 9, 30], number_format=number_format,
     )
 
-    score_sets: list[tuple[str, Scores]] = []
-    if results.scores is not None:
-        score_sets.append(("", results.scores))
-    for index, round_results in enumerate(results.rounds, start=1):
-        if round_results.scores is not None:
-            score_sets.append((f"-{index}", round_results.scores))
-    for suffix, scores in score_sets:
-        _detail_sheet(workbook.create_sheet(f"明细{suffix}"), scores, title, number_format)
-        _judges_sheet(workbook.create_sheet(f"评委{suffix}"), scores, title, number_format)
+    for label, scores in details:
+        _detail_sheet(workbook.create_sheet(_sheet_name("明细", label)), scores, title, number_format)
+        _judges_sheet(workbook.create_sheet(_sheet_name("评委", label)), scores, title, number_format)
 
     team_sheet = workbook.create_sheet("团体")
     _write_table(
@@ -829,6 +841,14 @@ def results_xlsx_bytes(
         note_rows.append([f"{award.name}（{format_points(award.share * 100)}%）", award.count])
     _write_table(notes, f"{title} 统分说明", ["项目", "内容"], note_rows, widths=[24, 40], number_format="General")
     return workbook_bytes(workbook, timestamp=timestamp)
+
+
+def _sheet_name(base: str, label: str) -> str:
+    """Return a valid, short sheet name: Excel allows 31 characters and no []:*?/\\."""
+    if not label:
+        return base
+    cleaned = re.sub(r"[\[\]:*?/\\]", "_", label)
+    return f"{base}-{cleaned}"[:31]
 
 
 def _part_header(part) -> str:

@@ -1,0 +1,36 @@
+"""Shared fixtures: a fresh sample workspace and a CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from examgen.workspace import init_workspace
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """Return a new workspace made from the samples shipped in the package."""
+    target = tmp_path / "ws"
+    init_workspace(target)
+    return target
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def small_bank(tmp_path: Path) -> Path:
+    """Return a folder with a copy of tests/data/bank_small.yaml as its only bank."""
+    folder = tmp_path / "banks"
+    folder.mkdir()
+    shutil.copy(DATA / "bank_small.yaml", folder / "small.yaml")
+    return folder
