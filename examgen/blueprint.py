@@ -99,7 +99,7 @@ def parse_blueprint(raw: object, path: str, *, default_name: str = "paper") -> B
     layout = _parse_layout(raw.get("layout"), at(raw, "layout"), problems)
     grading: dict = {}
     try:
-        grading = validate_grading_rules(raw.get("grading"), at(raw, "grading"))
+        grading = validate_grading_rules(raw.get("grading"), at(raw, "grading"), tuple(sections))
     except ExamgenError as error:
         problems.extend(error.problems)
     raise_if(problems, BlueprintError)

@@ -172,7 +172,7 @@ def bank_stats(workspace: Path) -> None:
 @click.option("--seed", "code_seed", type=int, default=None, help="Seed for the secret codes (default: drawn from the OS).")
 @click.option("--pending", is_flag=True, help="Write a sheet of the answers waiting for a third mark or arbitration, from the FILLED sheets.")
 @click.option("--judge", default=None, help="With --pending: the judge named on the sheet (default 三评 / 仲裁).")
-@click.option("--date", "date_", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Date printed on the sheets, YYYY-MM-DD (default: today).")
+@click.option("--date", "date_", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD", help="Date printed on the sheets, YYYY-MM-DD (default: today).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for the sheets (default: sheets/ beside the manifest).")
 @click.option("--force", is_flag=True, help="Overwrite existing sheets.")
 def sheets(
@@ -227,7 +227,7 @@ def sheets(
 @click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Roster, or the code table for anonymised sheets.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for results.xlsx and results.docx (default: beside the manifest).")
 @click.option("--allow-missing", is_flag=True, help="Report missing marks instead of refusing; rank the contestants whose marks are complete.")
-@click.option("--date", "date_", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Date of the results, YYYY-MM-DD (default: today).")
+@click.option("--date", "date_", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD", help="Date of the results, YYYY-MM-DD (default: today).")
 @click.option("--top", type=click.IntRange(0), default=10, show_default=True, help="How many of the ranking to print.")
 @click.option("--force", is_flag=True, help="Overwrite existing results.")
 def grade(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, allow_missing: bool, date_, top: int, force: bool) -> None:

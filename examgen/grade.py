@@ -36,7 +36,7 @@ raise :class:`~examgen.errors.GradingError` with every such problem.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
@@ -98,7 +98,7 @@ def aggregate_marks(marks: Marks, rules: GradingRules) -> Scores:
     """
     questions = {q.label: q for q in marks.questions}
     contestants = {c.id: c for c in marks.contestants}
-    problems = _check_structure(marks, questions, contestants)
+    problems = _check_structure(marks)
     judge_order = {judge: index for index, judge in enumerate(marks.judges)}
 
     grouped: dict[tuple[str, str], list[Mark]] = defaultdict(list)
@@ -151,24 +151,17 @@ def _where(mark: Mark) -> str:
     return mark.where or f"{mark.contestant_id} {mark.question_label} ({mark.judge})"
 
 
-def _check_structure(
-    marks: Marks, questions: dict[str, ScoredQuestion], contestants: dict[str, Contestant]
-) -> list[Problem]:
+def _check_structure(marks: Marks) -> list[Problem]:
     problems = []
-    if len(questions) != len(marks.questions):
-        labels = sorted(
-            {
-                q.label
-                for q in marks.questions
-                if [x.label for x in marks.questions].count(q.label) > 1
-            }
-        )
+    labels = Counter(q.label for q in marks.questions)
+    twice = sorted(label for label, count in labels.items() if count > 1)
+    if twice:
         problems.append(
-            Problem(f"form {marks.form}", f"question labels listed twice: {', '.join(labels)}")
+            Problem(f"form {marks.form}", f"question labels listed twice: {', '.join(twice)}")
         )
-    if len(contestants) != len(marks.contestants):
-        ids = [c.id for c in marks.contestants]
-        twice = sorted({i for i in ids if ids.count(i) > 1})
+    ids = Counter(c.id for c in marks.contestants)
+    twice = sorted(i for i, count in ids.items() if count > 1)
+    if twice:
         problems.append(
             Problem(f"form {marks.form}", f"contestants listed twice: {', '.join(twice)}")
         )

@@ -26,7 +26,8 @@ defaults shown)::
       awards:                   # shares of the ranked contestants, per award, best
         - {name: 一等奖, share: 10%}   # first; boundaries are cumulative: 一等奖 is the
         - {name: 二等奖, share: 20%}   # top 10%, 二等奖 down to 30%, 三等奖 down to 60%
-        - {name: 三等奖, share: 30%}   # (share as "10%" or 0.1; shares sum to <= 100%)
+        - {name: 三等奖, share: 30%}   # (share as "10%" or 0.1; shares sum to <= 100%;
+                                # awards: [] gives no awards)
       award_rounding: half_up   # half_up | floor | ceil, applied to each cumulative
                                 # boundary (contestants × cumulative share)
       award_ties: better        # contestants tied across a boundary all get the better

@@ -357,7 +357,6 @@ def score_sheet_bytes(sheet: ScoreSheet, *, timestamp: datetime.datetime) -> byt
             errorTitle="分数超出范围", error=f"{question.label} 的得分应在 0 至 {maximum} 之间（按 {step} 分给分）。",
             promptTitle=question.label, prompt=f"满分 {maximum} 分",
         )
-        ws.add_data_validation(validation)
         validations[first_q + offset] = validation
 
     for index, row in enumerate(sheet.rows):
@@ -372,7 +371,8 @@ def score_sheet_bytes(sheet: ScoreSheet, *, timestamp: datetime.datetime) -> byt
             is_open = sheet.open_cells is None or (row.key, question.label) in sheet.open_cells
             if is_open:
                 cell.protection = _UNLOCKED
-                validations[col].add(cell.coordinate)
+                if sheet.open_cells is not None:
+                    validations[col].add(cell.coordinate)
             else:
                 set_text(cell, CLOSED_CELL)
                 cell.fill = _CLOSED_FILL
@@ -383,6 +383,15 @@ def score_sheet_bytes(sheet: ScoreSheet, *, timestamp: datetime.datetime) -> byt
         for col in range(1, total_col + 1):
             ws.cell(r, col).border = _BORDER
 
+    if sheet.open_cells is None and sheet.rows:
+        last_row = _FIRST_DATA_ROW + len(sheet.rows) - 1
+        for col, validation in validations.items():
+            letter = get_column_letter(col)
+            validation.add(f"{letter}{_FIRST_DATA_ROW}:{letter}{last_row}")
+    for validation in validations.values():
+        # An empty range (a closed column of a follow-up sheet) would make Excel repair the file.
+        if validation.sqref.ranges:
+            ws.add_data_validation(validation)
     ws.freeze_panes = ws.cell(_FIRST_DATA_ROW, first_q).coordinate
     ws.protection.sheet = True
     # Judges may still resize columns and rows; only content is protected.

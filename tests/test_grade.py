@@ -456,3 +456,13 @@ def test_rules_from_the_blueprint_drive_aggregation():
     rules = parse_grading_rules({"policy": "double_marking", "threshold": 1, "precision": 1})
     answer = one(marks_of(("J1", 6), ("J2", 6.5), judges=("J1", "J2")), rules)
     assert answer.final == D("6.3")
+
+
+def test_contestant_listed_twice_is_refused():
+    marks = Marks("A", (Q1, Q1), (ALICE, ALICE), (), ("J1",))
+    with pytest.raises(GradingError) as caught:
+        aggregate_marks(marks, GradingRules())
+    assert [str(p) for p in caught.value.problems] == [
+        "form A: question labels listed twice: 一.1",
+        "form A: contestants listed twice: 2026001",
+    ]

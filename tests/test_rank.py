@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import examgen
 from examgen.errors import GradingError
 from examgen.grade import aggregate_marks
 from examgen.models import (
+    FLAG_LABELS,
     Award,
     Contestant,
     ContestRound,
@@ -489,3 +493,10 @@ def test_ranking_is_deterministic_for_a_shuffled_large_roster():
     second = rank_contestants(scores_of(table, order=order), GradingRules())
     assert first.rows == second.rows
     assert first.awards == second.awards
+
+
+def test_every_flag_code_has_a_chinese_label():
+    root = Path(examgen.__file__).parent
+    source = "".join((root / name).read_text(encoding="utf-8") for name in ("grade.py", "rank.py"))
+    codes = set(re.findall(r'Flag\(\s*"([a-z_]+)"', source))
+    assert codes and codes <= set(FLAG_LABELS)
