@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 from examgen.assemble import assemble, new_seed
 from examgen.bank import load_bank
 from examgen.blueprint import DEFAULT_BLUEPRINT, load_blueprint
+from examgen.errors import OutputError
 from examgen.manifest import MANIFEST_NAME, dump_manifest, manifest_record, sha256_hex
 from examgen.models import Paper
 from examgen.outputs import staged_folder
@@ -55,6 +57,7 @@ def write_paper(
     place at the end. ``on_document`` is called with each document's name as it is made.
     """
     target = (out or workspace / "output") / paper.paper_id
+    _refuse_grading_files(target)
     reference = reference_path(paper.blueprint, workspace)
     documents: dict[str, dict[str, tuple[str, str]]] = {}
     with staged_folder(target, force=force) as staging:
@@ -70,6 +73,26 @@ def write_paper(
         (staging / MANIFEST_NAME).write_bytes(dump_manifest(manifest_record(paper, documents)))
     names = [doc for form in documents.values() for doc, _ in form.values()] + [MANIFEST_NAME]
     return BuildResult(paper=paper, folder=target, files=tuple(target / n for n in names))
+
+
+def _refuse_grading_files(target: Path) -> None:
+    """Refuse to replace a folder that holds more than a build writes (sheets, codes, results).
+
+    ``--force`` replaces the build's own documents; judges' sheets and the code table
+    are never deleted by a rebuild.
+    """
+    if not target.is_dir():
+        return
+    own = re.compile(r"^(paper|key)-[A-Z]\.docx$|^manifest\.json$")
+    foreign = sorted(p.name for p in target.iterdir() if not own.match(p.name))
+    if foreign:
+        raise OutputError(
+            f"holds files a rebuild would delete ({', '.join(foreign[:4])}"
+            + (", …" if len(foreign) > 4 else "")
+            + "); nothing was written",
+            where=str(target),
+            hint="build into another folder with --out, or move the grading files away first",
+        )
 
 
 def build_paper(

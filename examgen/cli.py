@@ -171,13 +171,13 @@ def bank_stats(workspace: Path) -> None:
 @click.option("--anonymize", is_flag=True, help="Show secret codes (密号) instead of ids and names; write the code table separately.")
 @click.option("--seed", "code_seed", type=int, default=None, help="Seed for the secret codes (default: drawn from the OS).")
 @click.option("--pending", is_flag=True, help="Write a sheet of the answers waiting for a third mark or arbitration, from the FILLED sheets.")
-@click.option("--judge", default=None, help="With --pending: the judge named on the sheet (default 三评 / 仲裁).")
+@click.option("--judge", "judge_names", multiple=True, help="Name a judge (repeatable), instead of 评委1…N; with --pending, the judge of the sheet (default 三评 / 仲裁).")
 @click.option("--date", "date_", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD", help="Date printed on the sheets, YYYY-MM-DD (default: today).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for the sheets (default: sheets/ beside the manifest).")
 @click.option("--force", is_flag=True, help="Overwrite existing sheets.")
 def sheets(
     manifest: Path, filled: tuple[Path, ...], roster: Path | None, form: str | None, judges: int | None,
-    anonymize: bool, code_seed: int | None, pending: bool, judge: str | None, date_, out: Path | None, force: bool,
+    anonymize: bool, code_seed: int | None, pending: bool, judge_names: tuple[str, ...], date_, out: Path | None, force: bool,
 ) -> None:
     """Write one score sheet per judge, or (--pending) the sheet of answers awaiting 三评/仲裁.
 
@@ -185,6 +185,7 @@ def sheets(
     Example:
         examgen sheets output/default/manifest.json --roster roster.xlsx --judges 3
         examgen sheets output/default/manifest.json --roster roster.csv --anonymize
+        examgen sheets output/default/manifest.json --roster output/default/codes-A.xlsx --anonymize --judge 评委4
         examgen sheets --pending output/default/manifest.json output/default/sheets/A-judge-*.xlsx
     """
     import datetime
@@ -196,7 +197,8 @@ def sheets(
         if not filled:
             raise click.UsageError("--pending needs the filled sheets after the manifest")
         outcome = write_pending_sheets(
-            manifest, list(filled), roster_path=roster, judge=judge, date=day, out_dir=out, force=force
+            manifest, list(filled), roster_path=roster, judge=judge_names[0] if judge_names else None,
+            date=day, out_dir=out, force=force,
         )
         for line in outcome.missing:
             click.echo(f"warning: {line}", err=True)
@@ -212,7 +214,7 @@ def sheets(
     if roster is None:
         raise click.UsageError("--roster is required (a .xlsx or .csv with 准考证号, 姓名, 单位)")
     outcome = write_score_sheets(
-        manifest, roster, form=form, judges=judges, anonymize=anonymize, date=day,
+        manifest, roster, form=form, judges=judges, names=judge_names, anonymize=anonymize, date=day,
         code_seed=code_seed, out_dir=out, force=force,
     )
     for path in outcome.sheets:
@@ -259,6 +261,95 @@ def grade(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, allow
         click.echo(f"{len(outcome.warnings)} warning(s)", err=True)
     for path in outcome.written:
         click.echo(f"wrote {path}")
+
+
+def _import_type(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from examgen.importer import resolve_type
+
+    if value is None:
+        return None
+    found = resolve_type(value)
+    if found is None:
+        raise click.BadParameter(
+            f"unknown type {value!r}; use short_answer, case_analysis, practical, interview (or 简答, 案例分析, 实训操作, 面试)"
+        )
+    return found
+
+
+def _import_points(ctx: click.Context, param: click.Parameter, value: str | None):
+    from examgen.numbers import is_multiple, to_decimal
+
+    if value is None:
+        return None
+    number = to_decimal(value)
+    if number is None or number <= 0 or not is_multiple(number, to_decimal("0.5")):
+        raise click.BadParameter(f"{value!r} is not a positive number of points in half points, e.g. 10 or 7.5")
+    return number
+
+
+def _import_prefix(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    import re
+
+    if value is not None and not re.fullmatch(r"[A-Za-z][A-Za-z0-9]{0,9}", value):
+        raise click.BadParameter(f"{value!r} is not an id prefix; use letters and digits, e.g. CA or IMP")
+    return value
+
+
+@bank.command("import")
+@_workspace_option
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--type", "qtype", default=None, callback=_import_type, help="Type of the questions whose section heading does not say (short_answer, case_analysis, practical, interview, or 简答/案例分析/实训操作/面试).")
+@click.option("--topic", default=None, help="Topic of every imported question (default: 未分类, marked for review).")
+@click.option("--id-prefix", default=None, callback=_import_prefix, help="Prefix of the new ids, PREFIX-001… (default: by type, SA CA PR IV, else IMP).")
+@click.option("--points", default=None, callback=_import_points, help="Points of questions for which neither the question nor its section gives any.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Bank file to write (default: banks/<first file's name>.yaml in the workspace).")
+@click.option("--simplified", is_flag=True, help="Convert traditional Chinese to simplified (OpenCC t2s).")
+@click.option("--dry-run", is_flag=True, help="Show the report; write nothing.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also save the report, with skipped text in full, to this file.")
+@click.option("--force", is_flag=True, help="Overwrite an existing bank file (and report).")
+def bank_import(workspace: Path, files: tuple[Path, ...], qtype: str | None, topic: str | None, id_prefix: str | None, points, out: Path | None, simplified: bool, dry_run: bool, report_path: Path | None, force: bool) -> None:
+    """Import question documents (.txt .md .docx .xlsx .csv) into a bank file, with a report.
+
+    The report lists the questions found per section and type, those without an answer
+    or still needing a person, repeats and near-duplicates, and every stretch of text that
+    was not imported, with its line (paragraph, cell). A sheet written by `bank export`
+    comes back as the same bank.
+
+    \b
+    Example:
+        examgen bank import 复习题.docx 面试题.txt --topic 投诉处理 --dry-run
+        examgen bank import 题库.xlsx --out banks/imported.yaml --force
+    """
+    from examgen.importer import ImportOptions, format_report, import_to_bank
+
+    options = ImportOptions(type=qtype, topic=topic, id_prefix=id_prefix, points=points, simplified=simplified)
+    target = out if out is not None else workspace / "banks" / f"{files[0].stem}.yaml"
+    result = import_to_bank(list(files), options, target, force=force, dry_run=dry_run, report_path=report_path)
+    click.echo(format_report(result.report, written=not dry_run), nl=False)
+    if report_path is not None:
+        click.echo(f"report saved to {report_path}")
+
+
+@bank.command("export")
+@_workspace_option
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--xlsx", "xlsx_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Spreadsheet to write (one row per question).")
+@click.option("--force", is_flag=True, help="Overwrite an existing spreadsheet.")
+def bank_export(workspace: Path, files: tuple[Path, ...], xlsx_path: Path, force: bool) -> None:
+    """Write the bank (all of banks/, or the FILES given) as a spreadsheet for review.
+
+    One row per question, one column per field; key points one per line as `text（2分）`.
+    Importing the spreadsheet with `bank import` gives the same bank back.
+
+    \b
+    Example:
+        examgen bank export --xlsx review.xlsx
+        examgen bank import review.xlsx --out banks/reviewed.yaml
+    """
+    from examgen.importer import export_bank_xlsx
+
+    count = export_bank_xlsx(list(files) if files else workspace / "banks", xlsx_path, force=force)
+    click.echo(f"wrote {xlsx_path} ({count} questions)")
 
 
 if __name__ == "__main__":  # pragma: no cover

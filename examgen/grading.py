@@ -22,7 +22,7 @@ import re
 import secrets
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -136,6 +136,7 @@ def write_score_sheets(
     *,
     form: str | None = None,
     judges: int | None = None,
+    names: Sequence[str] = (),
     anonymize: bool = False,
     date: datetime.date,
     code_seed: int | None = None,
@@ -144,39 +145,49 @@ def write_score_sheets(
 ) -> SheetsOutcome:
     """Write one score sheet per judge (and the code table when anonymising); return the paths.
 
-    The number of judges defaults to the manifest's grading rules. Secret codes are drawn
-    from the OS unless ``code_seed`` is given.
+    The number of judges defaults to the manifest's grading rules; ``names`` names the
+    judges instead (评委4), one sheet each. Secret codes are drawn
+    from the OS unless ``code_seed`` is given; a code table given as the roster keeps its
+    codes, so sheets for a judge added later match the first ones.
     """
     paper = load_grading_paper(manifest_path)
     letter = _choose_form(paper, form, manifest_path)
     roster = read_roster(roster_path)
-    contestants = _roster_for_form(roster, letter, paper)
-    count = judges if judges is not None else paper.rules.judges
-    if count < 1:
-        raise SheetError("needs at least one judge", where="--judges", hint="pass --judges 1 or more")
+    contestants = _roster_for_form(roster, letter)
+    if names:
+        judge_files = _named_judges(names)
+    else:
+        count = judges if judges is not None else paper.rules.judges
+        if count < 1:
+            raise SheetError("needs at least one judge", where="--judges", hint="pass --judges 1 or more")
+        judge_files = [(name, f"judge-{i}") for i, name in enumerate(judge_names(count), start=1)]
     folder = out_dir or manifest_path.parent / SHEETS_FOLDER
     date_text = date.isoformat()
     timestamp = timestamp_of(date)
 
+    # A code table given as the roster keeps its codes (a judge added later gets the same
+    # codes); otherwise fresh codes are drawn and a code table is written.
+    reuse_codes = anonymize and roster.has_codes
     if anonymize:
-        codes = _draw_codes(len(contestants), code_seed)
-        contestants = [
-            Contestant(c.id, c.name, c.unit, code) for c, code in zip(contestants, codes, strict=True)
-        ]
+        if not reuse_codes:
+            codes = _draw_codes(len(contestants), code_seed)
+            contestants = [
+                Contestant(c.id, c.name, c.unit, code) for c, code in zip(contestants, codes, strict=True)
+            ]
         rows = tuple(SheetRow(c.code) for c in sorted(contestants, key=lambda c: c.code))
     else:
         rows = tuple(SheetRow(c.id, c.name, c.unit) for c in contestants)
 
     outputs: list[tuple[Path, bytes]] = []
-    for index, judge in enumerate(judge_names(count), start=1):
+    for judge, stem in judge_files:
         sheet = ScoreSheet(
             paper_id=paper.paper_id, title=paper.title, form=letter, judge=judge, date=date_text,
             questions=paper.forms[letter], rows=rows, anonymized=anonymize,
             mark_step=paper.rules.mark_step,
         )
-        outputs.append((folder / f"{letter}-judge-{index}.xlsx", score_sheet_bytes(sheet, timestamp=timestamp)))
+        outputs.append((folder / f"{letter}-{stem}.xlsx", score_sheet_bytes(sheet, timestamp=timestamp)))
     code_path = None
-    if anonymize:
+    if anonymize and not reuse_codes:
         # Beside the manifest, not in sheets/: the folder handed to judges must not hold it.
         code_path = manifest_path.parent / f"codes-{letter}.xlsx"
         outputs.append((code_path, code_table_bytes(
@@ -189,6 +200,23 @@ def write_score_sheets(
         sheets=tuple(p for p, _ in outputs if p != code_path), code_table=code_path,
         contestants=len(rows), form=letter,
     )
+
+
+def _named_judges(names: Sequence[str]) -> list[tuple[str, str]]:
+    """Return (judge, file stem) for judges named by the user; refuse blank or repeated names."""
+    result: list[tuple[str, str]] = []
+    problems: list[Problem] = []
+    for name in names:
+        name = name.strip()
+        stem = re.sub(r'[\\/:*?"<>|\s]+', "_", name)
+        if not name:
+            problems.append(Problem("--judge", "a judge's name is blank", "give each judge a name"))
+        elif any(stem == s for _, s in result):
+            problems.append(Problem("--judge", f"judge {name} is named twice", "give each judge one name"))
+        else:
+            result.append((name, stem))
+    raise_if(problems, SheetError)
+    return result
 
 
 def _choose_form(paper: GradingPaper, form: str | None, manifest_path: Path) -> str:
@@ -209,7 +237,7 @@ def _choose_form(paper: GradingPaper, form: str | None, manifest_path: Path) -> 
     return letter
 
 
-def _roster_for_form(roster: Roster, letter: str, paper: GradingPaper) -> list[Contestant]:
+def _roster_for_form(roster: Roster, letter: str) -> list[Contestant]:
     """Return the roster's contestants who sit form ``letter`` (all, when it does not say)."""
     forms = roster.form_of()
     if not forms:
@@ -293,6 +321,7 @@ def import_sheets(
             "these sheets use secret codes (密号) and the others 准考证号",
             "grade sheets made by one `examgen sheets` run together",
         ))
+        raise_if(problems, SheetError)
     anonymized = bool(filled) and all(s.anonymized for s in filled)
     if paper.rules.policy == "double_marking":
         by_form: dict[str, list[str]] = defaultdict(list)
@@ -306,12 +335,12 @@ def import_sheets(
                     f"double marking takes two regular sheets per form; form {letter} has {len(paths)}",
                     "give the two judges' sheets; a third mark comes from `examgen sheets --pending`",
                 ))
-    raise_if(problems, SheetError)
     if not filled:
+        raise_if(problems, SheetError)
         raise SheetError("no score sheets given", hint="list the filled .xlsx sheets after the manifest")
 
+    # Go on with the sheets that could be read, so that one run reports every problem.
     identities = _identities(paper, filled, roster, anonymized, need_identities, problems)
-    raise_if(problems, SheetError)
     marks, missing = _form_marks(paper, filled, identities, anonymized, allow_missing, problems)
     raise_if(problems, SheetError)
     return ImportedPaper(paper, tuple(marks), tuple(filled), anonymized, tuple(missing))
@@ -420,6 +449,12 @@ def _form_marks(
         marks: list[Mark] = []
         for sheet in sheets:
             rows = {row.key for row in sheet.rows}
+            for row, where in zip(sheet.rows, sheet.row_cells, strict=True):
+                if row.key in identities.by_key and row.key not in expected_keys:
+                    problems.append(Problem(
+                        where, f"{key_name} {row.key} does not sit form {letter} by the roster's 卷别",
+                        "correct the 卷别 column of the roster, or mark the contestant on the right form",
+                    ))
             if sheet.kind == "regular":
                 for contestant in contestants:
                     key = key_of[contestant.id]
@@ -637,7 +672,9 @@ def run_grading(
         paper = papers[0]
         results, rules, title = round_results[0][1], paper.rules, paper.title
     else:
-        rules = papers[0].rules
+        # A round's tie-breakers name its sections, which a combined ranking has not got;
+        # the contest's own tie_breakers (naming rounds) apply instead.
+        rules = replace(papers[0].rules, tie_breakers=())
         if contest is not None:
             rules = apply_overrides(rules, contest.overrides)
         title = contest.name if contest is not None else " + ".join(p.title for p in papers)

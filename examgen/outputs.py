@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -66,3 +68,23 @@ def staged_folder(target: Path, *, force: bool) -> Iterator[Path]:
         shutil.rmtree(old, ignore_errors=True)
     else:
         os.replace(staging, target)
+
+
+#: The earliest date a zip entry can carry; used so that archives do not depend on the clock.
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def restamp_zip(data: bytes) -> bytes:
+    """Return the zip ``data`` rewritten with every entry dated 1980-01-01, order kept.
+
+    Office files are zip archives; fixing the entry dates makes the same content give
+    the same bytes (and the same sha256 in the manifest).
+    """
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_EPOCH)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()

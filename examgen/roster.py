@@ -94,22 +94,17 @@ def read_roster(path: Path) -> Roster:
     else:
         tables = [("", _csv_rows(path, data))]
 
-    problems: list[Problem] = []
     for sheet_name, rows in tables:
         header = _find_header(rows)
         if header is not None:
             return _read_rows(path, sheet_name, rows, header)
     seen = _headers_seen(tables)
-    problems.append(
-        Problem(
-            str(path),
-            "no header row with 准考证号 and 姓名 found"
-            + (f" (first rows: {seen})" if seen else " (the file is empty)"),
-            "put a header row with 准考证号 (or 考号/工号/座位号), 姓名 and 单位 above the names",
-        )
+    raise SheetError(
+        "no header row with 准考证号 and 姓名 found"
+        + (f" (first rows: {seen})" if seen else " (the file is empty)"),
+        where=str(path),
+        hint="put a header row with 准考证号 (or 考号/工号/座位号), 姓名 and 单位 above the names",
     )
-    raise_if(problems, SheetError)
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _csv_rows(path: Path, data: bytes) -> list[TableRow]:

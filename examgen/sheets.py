@@ -15,6 +15,9 @@ A score sheet (one per judge) looks like this::
     7                      满分 | 5 5 … | 100
     8… one row per contestant, one mark cell per question, a total formula
 
+A follow-up sheet (三评, 仲裁) has the same layout without the total: only the answers
+waiting for that mark are open, the others show ``—`` and are locked.
+
 The importer finds the sheet by the marker row, or failing that by the header layout,
 never by the sheet's name, so renamed sheets and extra sheets do no harm.
 """
@@ -53,13 +56,13 @@ from examgen.models import (
     format_points,
 )
 from examgen.numbers import is_multiple, to_decimal
+from examgen.outputs import restamp_zip
 
 # --- Low-level reading and writing ------------------------------------------------------
 
 #: What an old Excel 97-2003 file (and any OLE2 compound document) starts with.
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: A zip timestamp that is the same on every machine (the earliest zip allows).
-_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 #: Characters that make Excel treat typed text as a formula.
 _FORMULA_STARTS = ("=", "+", "-", "@")
 
@@ -168,23 +171,24 @@ def workbook_bytes(workbook: Workbook, *, timestamp: datetime.datetime) -> bytes
     properties.modified = timestamp
     properties.creator = "examgen"
     properties.lastModifiedBy = "examgen"
+    for sheet in workbook.worksheets:
+        _print_setup(sheet)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         # ExcelWriter, unlike Workbook.save, does not stamp the current time into the file.
         ExcelWriter(workbook, archive).save()
-    return fixed_zip(buffer.getvalue())
+    return restamp_zip(buffer.getvalue())
 
 
-def fixed_zip(data: bytes) -> bytes:
-    """Return the zip archive ``data`` rewritten with fixed timestamps, entries in order."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_EPOCH)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
-    return out.getvalue()
+def _print_setup(ws) -> None:
+    """Print a sheet on A4 landscape, one page wide, unless it was set up already."""
+    if ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage:
+        return
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def timestamp_of(date: datetime.date) -> datetime.datetime:
@@ -289,7 +293,10 @@ def score_sheet_bytes(sheet: ScoreSheet, *, timestamp: datetime.datetime) -> byt
     info = _info_columns(sheet.anonymized)
     first_q = len(info) + 1
     total_col = first_q + len(sheet.questions)
-    last_col = max(total_col, 8)
+    # A follow-up sheet (三评/仲裁) holds a few answers; a total of them would mislead.
+    with_total = sheet.kind == "regular"
+    end_col = total_col if with_total else total_col - 1
+    last_col = max(end_col, 8)
     last_letter = get_column_letter(last_col)
 
     title = f"{sheet.title} {KIND_TITLES.get(sheet.kind, '评分表')}".strip()
@@ -335,11 +342,12 @@ def score_sheet_bytes(sheet: ScoreSheet, *, timestamp: datetime.datetime) -> byt
         set_text(ws.cell(ids, col), question.id)
         ws.cell(maxima, col).value = question.points
         ws.column_dimensions[get_column_letter(col)].width = 9
-    set_text(ws.cell(header, total_col), "总分")
-    ws.cell(maxima, total_col).value = sum((q.points for q in sheet.questions), Decimal(0))
-    ws.column_dimensions[get_column_letter(total_col)].width = 9
+    if with_total:
+        set_text(ws.cell(header, total_col), "总分")
+        ws.cell(maxima, total_col).value = sum((q.points for q in sheet.questions), Decimal(0))
+        ws.column_dimensions[get_column_letter(total_col)].width = 9
     for row in (header, ids, maxima):
-        for col in range(1, total_col + 1):
+        for col in range(1, end_col + 1):
             cell = ws.cell(row, col)
             cell.font = _BOLD
             cell.fill = _HEADER_FILL
@@ -377,10 +385,11 @@ def score_sheet_bytes(sheet: ScoreSheet, *, timestamp: datetime.datetime) -> byt
                 set_text(cell, CLOSED_CELL)
                 cell.fill = _CLOSED_FILL
             cell.alignment = Alignment(horizontal="center")
-        total = ws.cell(r, total_col)
-        total.value = f'=IF(COUNT({first_letter}{r}:{last_q_letter}{r})=0,"",SUM({first_letter}{r}:{last_q_letter}{r}))'
-        total.font = _BOLD
-        for col in range(1, total_col + 1):
+        if with_total:
+            total = ws.cell(r, total_col)
+            total.value = f'=IF(COUNT({first_letter}{r}:{last_q_letter}{r})=0,"",SUM({first_letter}{r}:{last_q_letter}{r}))'
+            total.font = _BOLD
+        for col in range(1, end_col + 1):
             ws.cell(r, col).border = _BORDER
 
     if sheet.open_cells is None and sheet.rows:
@@ -441,6 +450,7 @@ def code_table_bytes(
 #: Header cells of a score sheet that are not questions.
 _NON_QUESTION_HEADERS = {"序号", "准考证号", "密号", "姓名", "单位", "总分", "合计", "备注"}
 _KEY_HEADERS = ("准考证号", "密号")
+_TOTAL_HEADERS = ("总分", "合计")
 
 
 @dataclass(frozen=True)
@@ -564,54 +574,26 @@ def read_score_sheet(
         rows.append(SheetRow(key, name, unit))
         row_cells.append(where(r, layout.key_col))
         for label, (col, value) in cells.items():
-            question = questions[label]
-            formula = formulas.cell(r, col).value
-            has_formula = formulas.cell(r, col).data_type == "f" or (
-                isinstance(formula, str) and formula.startswith("=")
-            )
-            if has_formula and value is None:
+            formula = formulas.cell(r, col)
+            if value is None and (formula.data_type == "f" or str(formula.value or "").startswith("=")):
                 problems.append(Problem(
-                    where(r, col), f"has the formula {formula} but no saved value",
+                    where(r, col),
+                    f"has the formula {getattr(formula.value, 'text', formula.value)} but no saved value",
                     "open the file in Excel, WPS or LibreOffice so it calculates, save it, "
                     "or type the mark as a number",
                 ))
                 continue
             text = cell_text(value)
-            if text == "" or (kind != "regular" and text == CLOSED_CELL):
-                if text == "":
-                    missing.append((key, label, where(r, col)))
+            if text == "":
+                missing.append((key, label, where(r, col)))
                 continue
-            number = cell_number(value)
-            maximum = format_points(question.points)
-            fix = f"type a mark from 0 to {maximum} in steps of {format_points(mark_step)}"
-            if number is None:
-                problems.append(Problem(
-                    where(r, col), f"'{text}' is not a number ({label}, {key_label} {key})", fix,
-                ))
-            elif number < 0:
-                problems.append(Problem(
-                    where(r, col), f"mark {format_points(number)} is negative ({label}, {key_label} {key})", fix,
-                ))
-            elif number > question.points:
-                problems.append(Problem(
-                    where(r, col),
-                    f"mark {format_points(number)} is above the maximum {maximum} of {label} "
-                    f"({key_label} {key})",
-                    fix,
-                ))
-            elif not is_multiple(number, mark_step):
-                problems.append(Problem(
-                    where(r, col),
-                    f"mark {format_points(number)} is not a multiple of {format_points(mark_step)} "
-                    f"({label}, {key_label} {key})",
-                    fix,
-                ))
+            if kind != "regular" and text == CLOSED_CELL:
+                continue  # an answer this follow-up sheet does not ask for
+            number, problem = _parse_mark(value, questions[label], mark_step, f"{label}, {key_label} {key}")
+            if problem:
+                problems.append(Problem(where(r, col), *problem))
             else:
-                marks.append(Mark(
-                    contestant_id=key, question_label=label, judge=judge,
-                    value=_plain(number),
-                    kind=kind, where=where(r, col),
-                ))
+                marks.append(Mark(key, label, judge, number, kind, where(r, col)))
     if not rows and not problems:
         problems.append(Problem(
             f"{path}!{ws.title}", f"the sheet has no rows with a {key_label}",
@@ -623,6 +605,26 @@ def read_score_sheet(
         kind=kind, anonymized=layout.anonymized, rows=tuple(rows), row_cells=tuple(row_cells),
         marks=tuple(marks), missing=tuple(missing),
     )
+
+
+def _parse_mark(
+    value: object, question: ScoredQuestion, step: Decimal, about: str
+) -> tuple[Decimal, tuple[str, str] | None]:
+    """Return (mark, None), or (0, (what, hint)) when ``value`` is no valid mark for ``question``."""
+    maximum = format_points(question.points)
+    fix = f"type a mark from 0 to {maximum} in steps of {format_points(step)}"
+    number = cell_number(value)
+    if number is None:
+        return Decimal(0), (f"'{cell_text(value)}' is not a number ({about})", fix)
+    shown = format_points(number)
+    if number < 0:
+        return Decimal(0), (f"mark {shown} is negative ({about})", fix)
+    if number > question.points:
+        label, _, rest = about.partition(", ")
+        return Decimal(0), (f"mark {shown} is above the maximum {maximum} of {label} ({rest})", fix)
+    if not is_multiple(number, step):
+        return Decimal(0), (f"mark {shown} is not a multiple of {format_points(step)} ({about})", fix)
+    return _plain(number), None
 
 
 def sheet_paper_id(path: Path) -> str:
@@ -688,10 +690,16 @@ def _sheet_layout(ws: Worksheet) -> _Layout | None:
 
 
 def _question_columns(ws: Worksheet, layout: _Layout) -> list[tuple[int, str]]:
-    """Return (column, label) of every question column of the header row."""
+    """Return (column, label) of every question column of the header row.
+
+    Questions stand between the contestant columns and 总分; columns a judge added after
+    the total (notes, a signature) are not questions.
+    """
     columns = []
     for c in range(layout.key_col + 1, ws.max_column + 1):
         label = normalize_text(cell_text(ws.cell(layout.header_row, c).value))
+        if label in _TOTAL_HEADERS:
+            break
         if label and label not in _NON_QUESTION_HEADERS:
             columns.append((c, label))
     return columns
@@ -884,30 +892,35 @@ def _detail_sheet(ws: Worksheet, scores: Scores, title: str, number_format: str)
 
 def _judges_sheet(ws: Worksheet, scores: Scores, title: str, number_format: str) -> None:
     judges = list(scores.judges)
-    headers = ["准考证号", "姓名", "题号", "试题编号", "满分", *judges, "三评", "仲裁", "最终得分", "计分方式", "标记"]
+    # 三评 and 仲裁 exist only under double marking.
+    follow_ups = ["third", "arbitration"] if scores.policy == "double_marking" else []
+    headers = [
+        "准考证号", "姓名", "题号", "试题编号", "满分", *judges,
+        *[_KIND_HEADERS[k] for k in follow_ups], "最终得分", "计分方式", "标记",
+    ]
     rows = []
     for contestant_scores in scores.contestants:
         c = contestant_scores.contestant
         for answer in contestant_scores.answers:
             regular = {m.judge: m.value for m in answer.marks if m.kind == "regular"}
-            third = [m.value for m in answer.marks if m.kind == "third"]
-            arbitration = [m.value for m in answer.marks if m.kind == "arbitration"]
+            others = {m.kind: m.value for m in answer.marks if m.kind != "regular"}
             rows.append([
                 c.id, c.name, answer.question.label, answer.question.id, answer.question.points,
-                *[regular.get(j) for j in judges],
-                third[0] if third else None, arbitration[0] if arbitration else None,
+                *[regular.get(j) for j in judges], *[others.get(k) for k in follow_ups],
                 answer.final, _METHOD_LABELS.get(answer.method, answer.method), _flags_text(answer.flags),
             ])
+    marks_end = 5 + len(judges) + len(follow_ups)
     _write_table(
         ws, f"{title} 卷{scores.form} 评委评分", headers, rows,
-        widths=[16, 10, 7, 10, 6, *[8] * len(judges), 7, 7, 9, 10, 30], number_format=number_format,
+        widths=[16, 10, 7, 10, 6, *[8] * (marks_end - 5), 9, 12, 30], number_format=number_format,
     )
     # Marks are exact half points: show them as typed, not padded to the precision.
-    for row in ws.iter_rows(min_row=3, min_col=5, max_col=5 + len(judges) + 2):
+    for row in ws.iter_rows(min_row=3, min_col=5, max_col=marks_end):
         for cell in row:
             cell.number_format = "General"
 
 
+_KIND_HEADERS = {"third": "三评", "arbitration": "仲裁"}
 _METHOD_LABELS = {
     "mean": "平均",
     "median": "中位数",

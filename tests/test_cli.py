@@ -163,3 +163,17 @@ def test_the_package_samples_are_the_repository_samples():
         shipped = {p.name: p.read_bytes() for p in (REPO / "examgen" / "samples" / folder).iterdir()}
         repo = {p.name: p.read_bytes() for p in (REPO / folder).iterdir()}
         assert shipped == repo, folder
+
+
+def test_build_force_never_deletes_judges_sheets(runner, workspace):
+    assert runner.invoke(main, ["build", "-w", str(workspace), "--seed", "1"]).exit_code == 0
+    folder = workspace / "output" / "default"
+    (folder / "sheets").mkdir()
+    (folder / "sheets" / "A-judge-1.xlsx").write_bytes(b"filled by a judge")
+    result = runner.invoke(main, ["build", "-w", str(workspace), "--seed", "2", "--force"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == (
+        f"error: {folder}: holds files a rebuild would delete (sheets); nothing was written "
+        "(build into another folder with --out, or move the grading files away first)"
+    )
+    assert (folder / "sheets" / "A-judge-1.xlsx").read_bytes() == b"filled by a judge"

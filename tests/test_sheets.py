@@ -6,12 +6,15 @@ import datetime
 import io
 import re
 import shutil
+import tempfile
 import zipfile
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from examgen.errors import ExamgenError, SheetError
 from examgen.grading import import_sheets, load_grading_paper, run_grading, write_score_sheets
@@ -255,6 +258,23 @@ def test_anonymized_sheets_show_codes_only_and_the_code_table_maps_them_back(tmp
     assert {r.contestant.name for r in results.rows} >= {"张三", "李四"}
 
 
+def test_a_code_table_as_roster_keeps_its_codes_for_a_judge_added_later(tmp_path):
+    manifest, sheets = make_sheets(tmp_path, judges=2, anonymize=True)
+    codes = manifest.parent / "codes-A.xlsx"
+    before = codes.read_bytes()
+    later = write_score_sheets(manifest, codes, names=["评委 3"], anonymize=True, date=DATE)
+    assert later.code_table is None and codes.read_bytes() == before
+    assert later.sheets == (manifest.parent / "sheets" / "A-评委_3.xlsx",)
+    first = openpyxl.load_workbook(sheets[0]).active
+    added = openpyxl.load_workbook(later.sheets[0]).active
+    assert added["F2"].value == "评委 3"
+    assert [added.cell(r, 2).value for r in range(8, 13)] == [first.cell(r, 2).value for r in range(8, 13)]
+    for judge, path in enumerate([*sheets, *later.sheets], start=1):
+        fill(path, judge)
+    results = grade(manifest, [*sheets, *later.sheets], roster_path=codes).results
+    assert results.scores.judges == ("评委1", "评委2", "评委 3")
+
+
 def test_anonymized_codes_are_drawn_fresh_without_a_seed(tmp_path):
     _, first = make_sheets(tmp_path / "one", judges=1, anonymize=True)
     _, second = make_sheets(tmp_path / "two", judges=1, anonymize=True)
@@ -272,6 +292,31 @@ def test_cell_number_accepts_what_spreadsheets_save():
     assert cell_number("７．５") == Decimal("7.5")
     assert cell_number(7.5) == Decimal("7.5")
     assert cell_number("abc") is None and cell_number(True) is None
+
+
+_FULL_WIDTH = str.maketrans("0123456789.", "０１２３４５６７８９．")
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    halves=st.lists(st.integers(0, 10), min_size=len(IDS) * len(LABELS), max_size=len(IDS) * len(LABELS)),
+    forms=st.lists(st.sampled_from(["number", "text", "full-width", "padded"]), min_size=len(IDS) * len(LABELS), max_size=len(IDS) * len(LABELS)),
+)
+def test_any_valid_marks_typed_any_way_are_read_back_exactly(halves, forms):
+    with tempfile.TemporaryDirectory() as folder:
+        manifest, sheets = make_sheets(Path(folder), judges=1)
+        typed = {}
+        overrides = {}
+        for index, (key, label) in enumerate((k, lb) for k in IDS for lb in LABELS):
+            value = Decimal(halves[index]) / 2  # 0 .. 5 in half points: valid for every question
+            typed[(key, label)] = value
+            text = format(value, "f")
+            overrides[(key, label)] = {
+                "number": value, "text": text, "full-width": text.translate(_FULL_WIDTH), "padded": f" {text}  ",
+            }[forms[index]]
+        fill(sheets[0], 1, overrides)
+        read = {(m.contestant_id, m.question_label): m.value for m in _marks(manifest, sheets)}
+    assert read == typed
 
 
 def test_marks_are_read_and_averaged(tmp_path):
@@ -314,8 +359,8 @@ def test_renamed_sheet_extra_sheets_and_trailing_blank_rows_are_accepted(tmp_pat
     assert _marks(manifest, sheets) == expected
 
 
-def _inject_cached_value(path: Path, coordinate: str, cached: str | None) -> None:
-    """Give the formula in ``coordinate`` a cached value, as Excel saves it (or drop it)."""
+def _inject_cached_value(path: Path, coordinate: str, cached: str) -> None:
+    """Give the formula in ``coordinate`` a cached value, as Excel saves it."""
     with zipfile.ZipFile(path) as source:
         entries = [(info, source.read(info.filename)) for info in source.infolist()]
     out = io.BytesIO()
@@ -323,9 +368,8 @@ def _inject_cached_value(path: Path, coordinate: str, cached: str | None) -> Non
         for info, data in entries:
             if info.filename == "xl/worksheets/sheet1.xml":
                 text = data.decode()
-                pattern = rf'(<c r="{coordinate}"[^>]*>)(<f>[^<]*</f>)<v\s*>\s*</v>|(<c r="{coordinate}"[^>]*>)(<f>[^<]*</f>)<v\s*/>'
-                value = f"<v>{cached}</v>" if cached is not None else ""
-                text, count = re.subn(pattern, lambda m: (m.group(1) or m.group(3)) + (m.group(2) or m.group(4)) + value, text)
+                pattern = rf'(<c r="{coordinate}"[^>]*><f>[^<]*</f>)(?:<v\s*>\s*</v>|<v\s*/>)'
+                text, count = re.subn(pattern, rf"\g<1><v>{cached}</v>", text)
                 assert count == 1
                 data = text.encode()
             target.writestr(info, data)
@@ -396,6 +440,18 @@ def test_problems_of_several_files_are_reported_together(tmp_path):
     assert problems[1].startswith(_where(sheets[2], "2026002", "二.1"))
 
 
+def test_problems_of_different_kinds_are_reported_in_one_run(tmp_path):
+    manifest, sheets = filled_sheets(tmp_path, {1: {("2026001", "一.1"): 6}})
+    wb = openpyxl.load_workbook(sheets[1])
+    wb.active["B9"] = "2026999"
+    wb.save(sheets[1])
+    problems = _refusals(manifest, sheets, roster_path=DATA / "roster.csv")
+    assert [p.split(": ")[0] for p in problems] == [
+        _where(sheets[0], "2026001", "一.1"), f"{sheets[1]}!评分!B9", f"{sheets[1]}!评分",
+    ]
+    assert problems[2].endswith("准考证号 2026002 李四 has no row on this sheet (add the row and the marks, or pass --allow-missing)")
+
+
 def test_unknown_contestant_is_refused_against_the_roster(tmp_path):
     manifest, sheets = filled_sheets(tmp_path)
     wb = openpyxl.load_workbook(sheets[1])
@@ -405,6 +461,8 @@ def test_unknown_contestant_is_refused_against_the_roster(tmp_path):
     assert _refusals(manifest, sheets, roster_path=roster) == [
         f"{sheets[1]}!评分!B9: 准考证号 2026999 is not in the roster {roster} "
         "(check the number, or add the contestant to the roster)",
+        f"{sheets[1]}!评分: 准考证号 2026002 李四 has no row on this sheet "
+        "(add the row and the marks, or pass --allow-missing)",
     ]
 
 
@@ -524,3 +582,19 @@ def test_a_contestant_missing_from_a_sheet_is_missing_marks(tmp_path):
         f'{sheets[0]}!评分: 准考证号 2026005 =HYPERLINK("x") has no row on this sheet '
         "(add the row and the marks, or pass --allow-missing)",
     ]
+
+
+def test_a_sheet_without_the_hidden_marker_row_is_found_by_its_header(tmp_path):
+    manifest, sheets = filled_sheets(tmp_path)
+    expected = _marks(manifest, sheets)
+    wb = openpyxl.load_workbook(sheets[1])
+    for merged in list(wb.active.merged_cells.ranges):
+        wb.active.unmerge_cells(str(merged))  # openpyxl does not move merged ranges on delete
+    wb.active.delete_rows(3)  # as when a judge copies the visible part into a new workbook
+    wb.active.title = "Sheet1"
+    wb.save(sheets[1])
+    read = _marks(manifest, sheets)
+    assert sorted((m.contestant_id, m.question_label, m.judge, m.value) for m in read) == sorted(
+        (m.contestant_id, m.question_label, m.judge, m.value) for m in expected
+    )
+    assert any(m.where.startswith(f"{sheets[1]}!Sheet1!E7") for m in read)

@@ -84,7 +84,7 @@ def boundary(shadow: str, i: int) -> str:
     if j < 0:
         return "start"
     before = shadow[j]
-    if before in _NOT_BEFORE or before.isdigit():
+    if before in _NOT_BEFORE:
         return ""
     if before in BOUNDARY:
         return "glued"
@@ -92,6 +92,8 @@ def boundary(shadow: str, i: int) -> str:
         return "comma"
     if j < i - 1:
         return "spaced"
+    if before.isdigit():
+        return ""
     if is_cjk(before):
         return "weak"
     return ""
@@ -130,6 +132,8 @@ NUMBER_STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("一、", re.compile(rf"([{CN_DIGITS}]{{1,3}})\s*、")),
     ("①", re.compile(r"([\u2460-\u2473])")),
 )
+#: Styles that may follow a Chinese character directly: ``…谢谢2、…``, ``…身份(2)核对…``.
+WEAK_STYLES = frozenset({"N、", "(N)", "(一)", "①"})
 #: Styles that always start a question, never a key point.
 QUESTION_ONLY_STYLES = frozenset({"第N题", "问题N", "案例N"})
 
@@ -181,7 +185,7 @@ def marker_at(shadow: str, i: int) -> Marker | None:
             rest = shadow[match.end() :].strip()
             if number is None or not rest and style not in QUESTION_ONLY_STYLES:
                 return None
-            if where == "weak" and style != "N、":
+            if where == "weak" and style not in WEAK_STYLES:
                 return None
             return Marker("num", i, match.end(), style, number, where)
     if where not in ("weak", "comma"):
@@ -319,16 +323,18 @@ def noise_spans(shadow: str, markers: list[Marker]) -> list[tuple[int, int, str]
         spans.append((start, len(shadow), reason))
     for match in inline:
         start = match.start()
-        if spans and start >= spans[0][0] and spans[0][1] == len(shadow):
-            continue
         while start > 0 and shadow[start - 1] in _OPENERS:
             start -= 1
-        end = _sentence_end(shadow, match.end(), markers)
-        if spans and spans[-1][1] > start:
-            start, end = spans[-1][0], max(end, spans[-1][1])
-            spans.pop()
-        spans.append((start, end, NOISE_SITE))
-    return sorted(spans)
+        spans.append((start, _sentence_end(shadow, match.end(), markers), NOISE_SITE))
+    spans.sort()
+    merged: list[tuple[int, int, str]] = []
+    for start, end, reason in spans:
+        if merged and start < merged[-1][1]:
+            first = merged[-1]
+            merged[-1] = (first[0], max(first[1], end), first[2])
+        else:
+            merged.append((start, end, reason))
+    return merged
 
 
 def _sentence_end(shadow: str, i: int, markers: list[Marker]) -> int:

@@ -160,8 +160,6 @@ class ParsedQuestion:
     analysis: tuple[Piece, ...] = ()
     #: Markers, labels and point notes of this question (consumed, not placed).
     markers: tuple[Piece, ...] = ()
-    #: Answer text that is not a key point (an introduction such as 要点如下：).
-    lead_in: tuple[Piece, ...] = ()
     section: int | None = None
     number: int = 0
     label: str = ""
@@ -189,7 +187,6 @@ class ParsedQuestion:
             *(p for kp in self.key_points for p in kp.pieces),
             *self.analysis,
             *self.markers,
-            *self.lead_in,
             *self.metadata,
         ]
         return tuple(sorted(pieces, key=lambda p: (p.line, p.start)))

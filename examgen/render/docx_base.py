@@ -9,7 +9,6 @@ back to a Western font and LibreOffice draws Japanese glyph forms.
 from __future__ import annotations
 
 import io
-import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +24,7 @@ from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
 
 from examgen.errors import ExamgenError
+from examgen.outputs import restamp_zip
 
 BODY_FONT = "宋体"  # SimSun
 HEADING_FONT = "黑体"  # SimHei
@@ -32,7 +32,6 @@ KAI_FONT = "楷体"  # KaiTi
 LATIN_FONT = "Times New Roman"
 #: A fixed time for document properties, so the same inputs give the same bytes.
 FIXED_TIME = datetime(2026, 1, 1, 0, 0, 0)
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -292,16 +291,3 @@ def save_stable(document: DocumentObject, *, title: str) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return restamp_zip(buffer.getvalue())
-
-
-def restamp_zip(data: bytes) -> bytes:
-    """Return the zip ``data`` rewritten with every entry dated 1980-01-01, order kept."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            target.writestr(entry, source.read(info.filename))
-    return out.getvalue()
