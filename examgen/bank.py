@@ -257,6 +257,10 @@ def _fmt(value: Decimal) -> str:
 class _Dumper(yaml.SafeDumper):
     """Dump multi-line text as block scalars and keep Chinese readable."""
 
+    def ignore_aliases(self, data: object) -> bool:
+        # A bank file is edited by hand: never `&id001` anchors, even for shared values.
+        return True
+
 
 def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     style = "|" if "\n" in value else None

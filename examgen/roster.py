@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from examgen.encodings import decode_chinese_text
 from examgen.errors import Problem, SheetError, raise_if
 from examgen.models import Contestant
 from examgen.sheets import (
@@ -128,15 +129,8 @@ def _csv_rows(path: Path, data: bytes) -> list[TableRow]:
 
 
 def _decode_csv(path: Path, data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        # Chinese Excel and WPS save "CSV" in the ANSI code page, GBK; GB18030 is its superset.
-        return data.decode("gb18030")
+        return decode_chinese_text(data)
     except UnicodeDecodeError:
         raise SheetError(
             "is neither UTF-8 nor GBK/GB18030 text",

@@ -149,3 +149,16 @@ def test_crosstab_counts_add_up():
     assert header == ["type", "1", "2", "3", "4", "5", "total"]
     assert rows[-1][-1] == len(bank.questions)
     assert sum(row[-1] for row in rows[:-1]) == len(bank.questions)
+
+
+def test_dump_never_writes_yaml_anchors_for_shared_values():
+    from examgen.models import KeyPoint, Question
+
+    five = Decimal(5)
+    questions = [
+        Question(f"Q-{i}", "short_answer", "投诉处理", 1, five, "", "问？", (KeyPoint("要点", five),))
+        for i in range(2)
+    ]
+    text = dump_bank_yaml(questions)
+    assert "&id" not in text and "*id" not in text
+    assert parse_bank_text(text, "x.yaml") == (questions, [])

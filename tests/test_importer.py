@@ -223,6 +223,19 @@ def test_cut_document_imports_what_is_complete_and_reports_the_cut_question():
     assert "截断的题目（未导入）（1）" in format_report(result.report, written=False)
 
 
+def test_answer_key_after_the_questions_is_matched_by_section_and_number():
+    result = run("answer_key.txt")
+    greet, first_ask, case = result.questions
+    assert greet.question == "坐席员在通话开始时应怎样问候客户？"
+    assert kp_texts(greet) == ["先说“您好”，再报工号，询问客户需求。"]
+    assert kp_texts(first_ask) == ["第一个接待客户的人负责到底，不得推诿。"]
+    assert case.type == "case_analysis"
+    assert kp_texts(case) == ["推诿责任", "没有受理报修", "没有安抚情绪"]
+    assert kp_points(case) == D("4", "3", "3")
+    assert case.analysis == "考查首问负责制在投诉处理中的运用。"
+    assert result.report.no_answer == ()
+
+
 # --- Answers without markers ---------------------------------------------------------------------
 
 

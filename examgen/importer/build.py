@@ -406,15 +406,12 @@ def _to_question(
         if review and REVIEW_TAG not in tags:
             tags = (*tags, REVIEW_TAG)
     line_number = document.lines[parsed.all_pieces()[0].line].number if parsed.all_pieces() else 0
-    # Fresh Decimal objects: a value shared between questions (a section's rule) would make
-    # the YAML writer emit anchors and aliases (&id001 / *id001) instead of numbers.
-    key_points = [KeyPoint(kp.text, Decimal(str(kp.points))) for kp in key_points]
     question_obj = Question(
         id=qid,
         type=qtype,
         topic=topic,
         difficulty=difficulty,
-        points=Decimal(str(points)),
+        points=points,
         stem=stem,
         question=question,
         key_points=tuple(key_points),

@@ -137,7 +137,7 @@ def _val(element, tag: str) -> str | None:
 def _num_pr(paragraph: Paragraph) -> tuple[str, int]:
     """Return (numId, level) of a paragraph, from its own properties or its style's."""
     candidates = [paragraph._p.pPr]
-    style = paragraph.style if paragraph._p.pPr is not None or True else None
+    style = paragraph.style
     while style is not None:
         candidates.append(style.element.pPr)
         style = style.base_style

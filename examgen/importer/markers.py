@@ -84,6 +84,8 @@ def boundary(shadow: str, i: int) -> str:
     if j < 0:
         return "start"
     before = shadow[j]
+    if before == "、" and shadow[i] in "（(【" or "\u2460" <= shadow[i] <= "\u2473":
+        return "glued"  # 1、（1）…: a key point right after the question's number
     if before in _NOT_BEFORE:
         return ""
     if before in BOUNDARY:
@@ -141,6 +143,10 @@ _LABEL_END = r"\s*(?:】\s*[：:]?|[：:])"
 _ANSWER = re.compile(
     r"(?:【\s*)?(?:参考答案(?:及评分(?:标准|要点))?|答案要点|答题要点|评分要点|答案|参考回答|回答|答)"
     + _LABEL_END
+)
+#: A line that opens the answer key after the questions: 参考答案, 【参考答案及评分标准】.
+KEY_HEADING = re.compile(
+    r"^\s*(【?\s*(?:参考答案|标准答案|答案)(?:及评分(?:标准|要点|细则))?(?:\s*】)?\s*[：:]?)\s*$"
 )
 _ANALYSIS = re.compile(r"(?:【\s*)?(?:答案解析|试题解析|解析|评析|点评)" + _LABEL_END)
 _ASK = re.compile(r"(?:【\s*)?(?:问题|提问|请回答|思考题|问)" + _LABEL_END)

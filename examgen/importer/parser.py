@@ -37,7 +37,7 @@ SKIP_UNPLACED = "无法归入题目的文本"
 SKIP_ORPHAN_ANSWER = "找不到所属题目的答案"
 SKIP_EMPTY = "没有题干的题号"
 SKIP_CUT = "文档在此题中途结束（截断），未导入"
-SKIP_LEAD_IN = "答案的引导语（不是评分要点）"
+SKIP_KEY_UNMATCHED = "答案找不到对应的题目（参考答案部分）"
 
 _TERMINAL = set("。？！?!；;”’）)」』…】")
 _QUESTION_MARKS = ("？", "?")
@@ -68,6 +68,12 @@ def tokenize(lines: Sequence[Line]) -> list[Token]:
     for index, line in enumerate(lines):
         shadow = line.shadow
         found = mk.find_markers(shadow)
+        key = mk.KEY_HEADING.match(shadow)
+        if key:
+            tokens.append(Token("key", index, key.start(1), key.end(1)))
+            tokens.append(Token("eol", index, len(line.text), len(line.text)))
+            in_list = False
+            continue
         if index in headers:
             spans = [(0, len(shadow), mk.NOISE_HEADER)]
         elif in_list and _list_title(shadow, found):
@@ -117,14 +123,14 @@ def _repeated_headers(lines: Sequence[Line]) -> set[int]:
 
 
 @dataclass(frozen=True)
-class _Item:
+class AnswerItem:
     """A piece of an answer: text, or a key point's marker (decided when it was read)."""
 
     kind: str  # text or kp
     piece: Piece
 
 
-class _KeyPointNumbers:
+class KeyPointNumbers:
     """The numbering of key points in an answer: a style and the next number."""
 
     def __init__(self) -> None:
@@ -132,6 +138,7 @@ class _KeyPointNumbers:
         self.count = 0
 
     def accepts(self, style: str, number: int) -> bool:
+        """Return whether ``number`` in ``style`` is the next key point (1 starts a list)."""
         if style in mk.QUESTION_ONLY_STYLES:
             return False
         if self.style is None:
@@ -139,6 +146,7 @@ class _KeyPointNumbers:
         return style == self.style and number == self.count + 1
 
     def take(self, style: str, number: int) -> None:
+        """Record that ``number`` in ``style`` was a key point."""
         self.style, self.count = style, number
 
 
@@ -154,9 +162,9 @@ class _Question:
     ask: list[Piece] | None = None
     mode: str = "body"  # body, answer, analysis
     answer_kind: str = ""  # "", marked, implicit
-    answer: list[_Item] = field(default_factory=list)
+    answer: list[AnswerItem] = field(default_factory=list)
     analysis: list[Piece] = field(default_factory=list)
-    key_numbers: _KeyPointNumbers = field(default_factory=_KeyPointNumbers)
+    key_numbers: KeyPointNumbers = field(default_factory=KeyPointNumbers)
 
     def region(self) -> list[Piece]:
         return self.ask if self.ask is not None else self.body
@@ -189,7 +197,13 @@ class _Parser:
         self.consumed: list[Piece] = []
         self.pending: list[Piece] = []
         self.q: _Question | None = None
+        self.done: list[_Question] = []
         self.title_type: str | None = None
+        # An answer key after the questions (参考答案 / 一、… / 1、…).
+        self.key_mode = False
+        self.key_sections = 0
+        self.key_part: int | None = None
+        self.key_target: _Question | None = None
 
     # -- helpers
 
@@ -199,29 +213,21 @@ class _Parser:
     def shadow(self, piece: Piece) -> str:
         return self.lines[piece.line].shadow[piece.start : piece.end]
 
-    def where(self, pieces: Sequence[Piece]) -> str:
-        lines = sorted({p.line for p in pieces})
-        if not lines:
-            return self.name
-        first, last = self.lines[lines[0]].where, self.lines[lines[-1]].where
-        if first == last:
-            return first
-        _, _, end = last.rpartition(":")
-        return f"{first}-{end}"
-
     def skip(self, reason: str, pieces: Sequence[Piece]) -> None:
-        pieces = [p for p in pieces if p.text.strip()]
+        pieces = sorted((p for p in pieces if p.text.strip()), key=lambda p: (p.line, p.start))
         if pieces:
-            self.skipped.append(Stretch(reason, self.where(pieces), tuple(pieces)))
+            self.skipped.append(Stretch(reason, _where(pieces, self.lines), tuple(pieces)))
 
     # -- the loop
 
     def run(self) -> None:
         for index, token in enumerate(self.tokens):
-            handler = getattr(self, f"on_{token.kind}")
+            prefix = "key" if self.key_mode else "on"
+            handler = getattr(self, f"{prefix}_{token.kind}")
             handler(token, index)
-        self.finish_question(at_end=True)
+        self.finish_question()
         self.flush_pending()
+        self.build_all()
 
     def on_noise(self, token: Token, index: int) -> None:
         self.skip(token.reason, [self.piece(token)])
@@ -236,7 +242,7 @@ class _Parser:
         elif q.mode == "body":
             q.region().append(piece)
         elif q.mode == "answer":
-            q.answer.append(_Item("text", piece))
+            q.answer.append(AnswerItem("text", piece))
         else:
             q.analysis.append(piece)
 
@@ -330,7 +336,7 @@ class _Parser:
             # the next question of text pasted without line breaks.
             if q.mode == "answer" and q.key_numbers.accepts(style, number):
                 q.key_numbers.take(style, number)
-                q.answer.append(_Item("kp", piece))
+                q.answer.append(AnswerItem("kp", piece))
             elif style == "N、" and next_number and q.mode != "body" and self.looks_like_question(index):
                 self.start_question(token, piece)
             else:
@@ -351,7 +357,7 @@ class _Parser:
                 # 1、 right after the question mark: the answer's first key point.
                 q.mode, q.answer_kind = "answer", "implicit"
                 q.key_numbers.take(style, number)
-                q.answer.append(_Item("kp", piece))
+                q.answer.append(AnswerItem("kp", piece))
             else:
                 self.add_text(piece)
             return
@@ -370,7 +376,7 @@ class _Parser:
             self.start_question(token, piece)
         elif key_point:
             q.key_numbers.take(style, number)
-            q.answer.append(_Item("kp", piece))
+            q.answer.append(AnswerItem("kp", piece))
         else:
             self.add_text(piece)
 
@@ -421,6 +427,102 @@ class _Parser:
             return
         q.markers.append(piece)
         q.ask = []
+
+    # -- an answer key after the questions
+
+    def on_key(self, token: Token, index: int) -> None:
+        """A line 参考答案: the answer key, when no question had an answer and numbers follow."""
+        following = self.next_token(index)
+        answered = any(q.answer_kind for q in (*self.done, *([self.q] if self.q else [])))
+        if (
+            not answered
+            and (self.done or self.q)
+            and following is not None
+            and following.kind in ("section", "num")
+        ):
+            self.finish_question()
+            self.flush_pending()
+            self.consumed.append(self.piece(token))
+            self.key_mode = True
+            self.key_sections = len(self.sections)
+            self.key_part = None
+            return
+        text = self.piece(token).text.rstrip()
+        if text.endswith(("：", ":", "】")):
+            self.on_answer(token, index)
+        else:
+            self.add_text(self.piece(token))
+
+    def key_key(self, token: Token, index: int) -> None:
+        self.consumed.append(self.piece(token))
+
+    def key_section(self, token: Token, index: int) -> None:
+        piece = self.piece(token)
+        self.consumed.append(piece)
+        numeral = re.match(r"\s*([一二三四五六七八九十]+)", self.shadow(piece))
+        self.key_target = None
+        candidates = range(self.key_sections)
+        for k in candidates:
+            title = re.match(r"\s*([一二三四五六七八九十]+)", self.sections[k].title)
+            if numeral and title and title.group(1) == numeral.group(1) and self.sections[k].repeat_of is None:
+                self.key_part = k
+                return
+        self.key_part = None
+
+    def key_num(self, token: Token, index: int) -> None:
+        piece = self.piece(token)
+        target = self.key_target
+        candidates = [
+            q for q in self.done
+            if q.section == self.key_part and q.number == token.number and not q.answer_kind
+        ]
+        is_key_point = (
+            target is not None
+            and target.mode == "answer"
+            and target.key_numbers.accepts(token.style, token.number)
+        )
+        if candidates and (not is_key_point or token.style == candidates[0].style):
+            target = candidates[0]
+            target.markers.append(piece)
+            target.mode, target.answer_kind = "answer", "marked"
+            self.key_target = target
+        elif is_key_point and target is not None:
+            target.key_numbers.take(token.style, token.number)
+            target.answer.append(AnswerItem("kp", piece))
+        else:
+            self.key_text(token, index)
+
+    def key_text(self, token: Token, index: int) -> None:
+        piece = self.piece(token)
+        target = self.key_target
+        if target is None:
+            self.skip(SKIP_KEY_UNMATCHED, [piece])
+        elif target.mode == "analysis":
+            target.analysis.append(piece)
+        else:
+            target.answer.append(AnswerItem("text", piece))
+
+    def key_answer(self, token: Token, index: int) -> None:
+        if self.key_target is None:
+            self.key_text(token, index)
+        else:
+            self.key_target.markers.append(self.piece(token))
+            self.key_target.mode = "answer"
+
+    def key_analysis(self, token: Token, index: int) -> None:
+        if self.key_target is None:
+            self.key_text(token, index)
+        else:
+            self.key_target.markers.append(self.piece(token))
+            self.key_target.mode = "analysis"
+
+    key_ask = key_text
+
+    def key_noise(self, token: Token, index: int) -> None:
+        self.on_noise(token, index)
+
+    def key_eol(self, token: Token, index: int) -> None:
+        return
 
     # -- questions
 
@@ -500,7 +602,7 @@ class _Parser:
         q = self.q
         assert q is not None
         if q.mode == "answer":
-            q.answer = q.answer[:k] + ([_Item("text", head)] if head is not None else [])
+            q.answer = q.answer[:k] + ([AnswerItem("text", head)] if head is not None else [])
         else:
             q.analysis = q.analysis[:k] + ([head] if head is not None else [])
 
@@ -538,7 +640,7 @@ class _Parser:
         q.answer = []
         q.answer_kind = ""
         q.mode = "body"
-        q.key_numbers = _KeyPointNumbers()
+        q.key_numbers = KeyPointNumbers()
 
     def flush_pending(self) -> None:
         if not self.pending:
@@ -558,19 +660,23 @@ class _Parser:
         self.skip(reason, self.pending)
         self.pending = []
 
-    def finish_question(self, *, at_end: bool = False) -> None:
-        q = self.q
-        if q is None:
-            return
-        self.q = None
-        parsed, skipped = build_question(q, self.lines, self.name)
-        if parsed is None:
-            self.skip(skipped, _question_pieces(q))
-            return
-        if at_end and is_cut(parsed, self.questions, self.lines):
-            self.skip(SKIP_CUT, parsed.all_pieces())
-            return
-        self.questions.append(parsed)
+    def finish_question(self) -> None:
+        """Close the current question; it is built at the end (an answer key may still come)."""
+        if self.q is not None:
+            self.done.append(self.q)
+            self.q = None
+
+    def build_all(self) -> None:
+        # The question a document (or its answer key) stops in may have been cut off.
+        last = self.key_target if self.key_mode else (self.done[-1] if self.done else None)
+        for q in self.done:
+            parsed, skipped = build_question(q, self.lines, self.name)
+            if parsed is None:
+                self.skip(skipped, _question_pieces(q))
+            elif q is last and is_cut(parsed, self.questions, self.lines):
+                self.skip(SKIP_CUT, parsed.all_pieces())
+            else:
+                self.questions.append(parsed)
 
     def result(self, unit: str) -> ParsedDocument:
         return ParsedDocument(
@@ -605,6 +711,7 @@ def merge_stretches(stretches: Sequence[Stretch], lines: Sequence[Line]) -> list
 
 
 def _where(pieces: Sequence[Piece], lines: Sequence[Line]) -> str:
+    """Return where pieces are: ``a.txt:12``, or ``a.txt:12-14`` over several lines."""
     first, last = lines[pieces[0].line].where, lines[pieces[-1].line].where
     if first == last:
         return first
@@ -636,7 +743,7 @@ def build_question(
         if split:
             kept, rest = split
             region[:] = kept
-            answer_items = [_Item("text", p) for p in rest]
+            answer_items = [AnswerItem("text", p) for p in rest]
             answer_kind = "implicit"
     stem, question = split_stem(body, ask, lines)
     if not any(p.text.strip() for p in (*stem, *question)):
@@ -795,7 +902,7 @@ def _starts_turn(body: list[Piece], line: int, lines: Sequence[Line]) -> bool:
 
 
 def split_answer(
-    items: Sequence[_Item], lines: Sequence[Line]
+    items: Sequence[AnswerItem], lines: Sequence[Line]
 ) -> tuple[list[ParsedKeyPoint], list[Piece], list[Piece]]:
     """Return (key points, lead-in, markers) of an answer.
 
@@ -926,7 +1033,10 @@ def is_cut(question: ParsedQuestion, earlier: Sequence[ParsedQuestion], lines: S
         return False
     if not question.key_points:
         return True
-    # Key points are often written without a full stop: compare with the other questions.
+    # Key points are often written without a full stop: compare with the question's other
+    # key points, then with the other questions.
+    if not question.analysis and len(question.key_points) > 1:
+        return any(kp.text[-1:] in _TERMINAL for kp in question.key_points[:-1])
     endings = [
         (q.key_points[-1].text if not q.analysis else "".join(p.text for p in q.analysis).strip())[-1:]
         for q in earlier

@@ -7,11 +7,11 @@ their own modules, the only ones of the importer that import python-docx and ope
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 from pathlib import Path
 
+from examgen.encodings import decode_chinese_text
 from examgen.errors import BankImportError, Problem
 from examgen.importer.model import SourceDocument, SourceLine, SourceTable
 
@@ -65,18 +65,8 @@ def _read_bytes(path: Path) -> bytes:
 
 def decode_text(path: Path, data: bytes) -> str:
     """Return the text of a text file: UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            pass
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        # Chinese Windows saves "ANSI" text as GBK, of which GB18030 is a superset.
-        return data.decode("gb18030")
+        return decode_chinese_text(data)
     except UnicodeDecodeError as error:
         raise BankImportError(
             problems=[

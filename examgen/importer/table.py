@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 
 from examgen.importer import markers as mk
@@ -26,8 +27,8 @@ from examgen.importer.model import (
 )
 from examgen.importer.normalise import normalise_line, simplified_shadow, verbatim_line
 from examgen.importer.parser import (
-    _Item,
-    _KeyPointNumbers,
+    AnswerItem,
+    KeyPointNumbers,
     parse_document,
     split_answer,
     split_stem,
@@ -133,12 +134,6 @@ def _parse_as_text(document: SourceDocument, table: SourceTable, name: str) -> P
     for cell in cells:
         lines.extend(_cell_lines(cell, verbatim=False))
     parsed = parse_document(document.path, document.name, document.unit, lines)
-    return _renamed(parsed, name)
-
-
-def _renamed(parsed: ParsedDocument, name: str) -> ParsedDocument:
-    from dataclasses import replace
-
     return replace(parsed, path=name)
 
 
@@ -353,10 +348,10 @@ def _leading_label(pieces: Sequence[Piece], lines: list[Line]) -> tuple[list[Pie
     return ([rest] if rest.text.strip() else []) + pieces[1:], [found]
 
 
-def _answer_items(pieces: Sequence[Piece], lines: list[Line]) -> list[_Item]:
+def _answer_items(pieces: Sequence[Piece], lines: list[Line]) -> list[AnswerItem]:
     """Return an answer cell as items, its numbered sub-items decided as key points or text."""
-    numbers = _KeyPointNumbers()
-    items: list[_Item] = []
+    numbers = KeyPointNumbers()
+    items: list[AnswerItem] = []
     for piece in pieces:
         shadow = lines[piece.line].shadow[piece.start : piece.end]
         position = 0
@@ -364,12 +359,12 @@ def _answer_items(pieces: Sequence[Piece], lines: list[Line]) -> list[_Item]:
             if marker.kind != "num" or not numbers.accepts(marker.style, marker.number):
                 continue
             if marker.start > position:
-                items.append(_Item("text", _sub(piece, position, marker.start)))
+                items.append(AnswerItem("text", _sub(piece, position, marker.start)))
             numbers.take(marker.style, marker.number)
-            items.append(_Item("kp", _sub(piece, marker.start, marker.end)))
+            items.append(AnswerItem("kp", _sub(piece, marker.start, marker.end)))
             position = marker.end
         if position < len(piece.text):
-            items.append(_Item("text", _sub(piece, position, len(piece.text))))
+            items.append(AnswerItem("text", _sub(piece, position, len(piece.text))))
     return items
 
 
