@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import re
 import sys
 from pathlib import Path
 
@@ -12,7 +14,16 @@ from examgen.assemble import parse_forms
 from examgen.bank import crosstab, load_bank
 from examgen.build import draw_paper, write_paper
 from examgen.errors import ExamgenError
+from examgen.grading import ranking_rows, run_grading, write_pending_sheets, write_score_sheets
+from examgen.importer import (
+    ImportOptions,
+    export_bank_xlsx,
+    format_report,
+    import_to_bank,
+    resolve_type,
+)
 from examgen.manifest import verify_documents
+from examgen.numbers import is_multiple, to_decimal
 from examgen.textable import format_table
 from examgen.workspace import init_workspace
 
@@ -188,9 +199,7 @@ def sheets(
         examgen sheets output/default/manifest.json --roster output/default/codes-A.xlsx --anonymize --judge 评委4
         examgen sheets --pending output/default/manifest.json output/default/sheets/A-judge-*.xlsx
     """
-    import datetime
 
-    from examgen.grading import write_pending_sheets, write_score_sheets
 
     day = (date_ or datetime.datetime.now()).date()
     if pending:
@@ -242,9 +251,7 @@ def grade(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, allow
         examgen grade output/default/manifest.json output/default/sheets/*.xlsx
         examgen grade contest.yaml output/*/sheets/*.xlsx --roster roster.xlsx
     """
-    import datetime
 
-    from examgen.grading import ranking_rows, run_grading
 
     day = (date_ or datetime.datetime.now()).date()
     outcome = run_grading(
@@ -264,7 +271,6 @@ def grade(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, allow
 
 
 def _import_type(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    from examgen.importer import resolve_type
 
     if value is None:
         return None
@@ -277,7 +283,6 @@ def _import_type(ctx: click.Context, param: click.Parameter, value: str | None) 
 
 
 def _import_points(ctx: click.Context, param: click.Parameter, value: str | None):
-    from examgen.numbers import is_multiple, to_decimal
 
     if value is None:
         return None
@@ -288,7 +293,6 @@ def _import_points(ctx: click.Context, param: click.Parameter, value: str | None
 
 
 def _import_prefix(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    import re
 
     if value is not None and not re.fullmatch(r"[A-Za-z][A-Za-z0-9]{0,9}", value):
         raise click.BadParameter(f"{value!r} is not an id prefix; use letters and digits, e.g. CA or IMP")
@@ -320,7 +324,6 @@ def bank_import(workspace: Path, files: tuple[Path, ...], qtype: str | None, top
         examgen bank import 复习题.docx 面试题.txt --topic 投诉处理 --dry-run
         examgen bank import 题库.xlsx --out banks/imported.yaml --force
     """
-    from examgen.importer import ImportOptions, format_report, import_to_bank
 
     options = ImportOptions(type=qtype, topic=topic, id_prefix=id_prefix, points=points, simplified=simplified)
     target = out if out is not None else workspace / "banks" / f"{files[0].stem}.yaml"
@@ -346,7 +349,6 @@ def bank_export(workspace: Path, files: tuple[Path, ...], xlsx_path: Path, force
         examgen bank export --xlsx review.xlsx
         examgen bank import review.xlsx --out banks/reviewed.yaml
     """
-    from examgen.importer import export_bank_xlsx
 
     count = export_bank_xlsx(list(files) if files else workspace / "banks", xlsx_path, force=force)
     click.echo(f"wrote {xlsx_path} ({count} questions)")

@@ -32,15 +32,10 @@ from pathlib import Path
 
 import yaml
 
-from examgen.errors import ExamgenError, Problem
+from examgen.errors import ContestError, Problem
 from examgen.models import Contest, ContestRound, format_points
 from examgen.numbers import to_decimal
 from examgen.rules import OVERRIDE_KEYS, check_overrides
-
-
-class ContestError(ExamgenError):
-    """Raised when a contest file (contest.yaml) is missing, malformed or inconsistent."""
-
 
 _TOP_KEYS = ("name", "rounds", "normalize", *OVERRIDE_KEYS)
 _ROUND_KEYS = ("name", "manifest", "weight")

@@ -79,6 +79,10 @@ class GradingError(ExamgenError):
     """Raised when marks cannot be aggregated or ranked under the blueprint's rules."""
 
 
+class ContestError(ExamgenError):
+    """Raised when a contest file (contest.yaml) is missing, malformed or inconsistent."""
+
+
 class BankImportError(ExamgenError):
     """Raised when a question document cannot be imported into a bank."""
 
