@@ -244,3 +244,38 @@ def test_libreoffice_renders_the_chinese_text_headings_and_page_numbers(built, t
             assert "考生答题不准超过此线" in flat
         else:
             assert "答案及评分标准" in flat
+
+
+TBL_PR_ORDER = ["tblStyle", "tblW", "jc", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook"]
+P_PR_ORDER = ["pStyle", "keepNext", "keepLines", "widowControl", "pBdr", "shd", "tabs", "spacing", "ind", "jc", "outlineLvl", "rPr"]
+
+
+def _in_schema_order(element, order: list[str]) -> list[str]:
+    names = [child.tag.split("}")[1] for child in element]
+    known = [n for n in names if n in order]
+    assert known == sorted(known, key=order.index), names
+    return names
+
+
+def test_word_xml_children_are_in_schema_order(built):
+    # Word refuses a file whose properties are out of the schema's order; LibreOffice does not,
+    # so rendering alone would never catch it.
+    for path in (paper_path(built), key_path(built)):
+        document = Document(str(path))
+        for tbl_pr in document.element.body.iter(qn("w:tblPr")):
+            names = _in_schema_order(tbl_pr, TBL_PR_ORDER)
+            assert names.count("tblLayout") == 1, names
+        for p_pr in document.styles.element.iter(qn("w:pPr")):
+            _in_schema_order(p_pr, P_PR_ORDER)
+    ruled = Document(str(paper_path(built))).styles["答题线"].element.pPr
+    assert [c.tag.split("}")[1] for c in ruled].index("pBdr") < [c.tag.split("}")[1] for c in ruled].index("spacing")
+
+
+def test_the_shipped_reference_docx_is_the_one_the_code_builds():
+    # Regenerate after changing styles: python -c "from examgen.render.docx_base import
+    # reference_bytes; open('templates/reference.docx','wb').write(reference_bytes())"
+    from examgen.render.docx_base import reference_bytes
+
+    from .conftest import REPO
+
+    assert (REPO / "templates" / "reference.docx").read_bytes() == reference_bytes()

@@ -9,6 +9,7 @@ back to a Western font and LibreOffice draws Japanese glyph forms.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -17,10 +18,12 @@ from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Emu, Pt
+from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from examgen.errors import ExamgenError
@@ -125,6 +128,32 @@ def _set_doc_defaults(document: DocumentObject) -> None:
     rpr.append(lang)
 
 
+#: Children that must follow ``w:pBdr`` in a ``w:pPr`` (ECMA-376 order; Word rejects others).
+_AFTER_PBDR = (
+    "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+    "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+    "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+    "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
+    "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+)  # fmt: skip
+#: Children that must follow ``w:outlineLvl`` in a ``w:pPr``.
+_AFTER_OUTLINE = ("w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+#: Children that must follow ``w:tblBorders`` in a ``w:tblPr``.
+_AFTER_TBL_BORDERS = (
+    "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription",
+    "w:tblPrChange",
+)  # fmt: skip
+
+
+def insert_in_order(parent, child, successors: tuple[str, ...]) -> None:
+    """Insert ``child`` into ``parent`` before the first of ``successors`` present.
+
+    Word refuses a file whose XML children are out of the schema's order (LibreOffice
+    does not), so examgen never simply appends to a properties element.
+    """
+    parent.insert_element_before(child, *successors)
+
+
 def _border(tag: str, style: str = "single", size: int = 4) -> OxmlElement:
     element = OxmlElement(tag)
     element.set(qn("w:val"), style)
@@ -165,14 +194,14 @@ def _apply_style_spec(document: DocumentObject, spec: StyleSpec) -> None:
     if spec.outline_level is not None:
         level = OxmlElement("w:outlineLvl")
         level.set(qn("w:val"), str(spec.outline_level))
-        ppr.append(level)
+        insert_in_order(ppr, level, _AFTER_OUTLINE)
     if spec.ruled:
         borders = OxmlElement("w:pBdr")
         # "between" draws the line under every paragraph of a run of ruled paragraphs,
         # which Word and LibreOffice otherwise merge into one bordered block.
         borders.append(_border("w:bottom"))
         borders.append(_border("w:between"))
-        ppr.append(borders)
+        insert_in_order(ppr, borders, _AFTER_PBDR)
 
 
 def build_reference_document() -> DocumentObject:
@@ -254,6 +283,41 @@ def add_field(paragraph_: Paragraph, instruction: str, placeholder: str = "1") -
     fld_char("separate")
     paragraph_.add_run(placeholder)
     fld_char("end")
+
+
+def add_fixed_table(document: DocumentObject, rows: int, widths: Sequence[int]) -> Table:
+    """Add a grid table with fixed column ``widths`` (EMU), honoured by Word, WPS and LibreOffice."""
+    table = document.add_table(rows=rows, cols=len(widths))
+    table.style = document.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    # A fixed layout (w:tblLayout), the grid and the cell widths: LibreOffice needs all three.
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+    table_width = table._tbl.tblPr.find(qn("w:tblW"))
+    table_width.set(qn("w:type"), "dxa")
+    table_width.set(qn("w:w"), str(sum(Emu(w).twips for w in widths)))
+    return table
+
+
+def remove_table_borders(table: Table) -> None:
+    """Draw no borders around or inside ``table`` (a layout table such as the 标封)."""
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "nil")
+        borders.append(element)
+    insert_in_order(table._tbl.tblPr, borders, _AFTER_TBL_BORDERS)
+
+
+def cell_text(cell, text: str, *, style: str = "表格文字", bold: bool = False) -> None:
+    """Write ``text`` into a table cell's first paragraph, in a named style."""
+    par = cell.paragraphs[0]
+    par.style = style
+    if text:
+        par.add_run(text).bold = bold or None
 
 
 def add_right_tab(paragraph_: Paragraph, position: int) -> None:

@@ -19,10 +19,13 @@ from docx.shared import Cm
 from examgen.models import Blueprint, Form, Paper, PaperQuestion, PaperSection, format_points
 from examgen.render.docx_base import (
     add_field,
+    add_fixed_table,
     add_leader_tabs,
     add_right_tab,
+    cell_text,
     open_reference,
     paragraph,
+    remove_table_borders,
     save_stable,
     text_width,
 )
@@ -106,54 +109,16 @@ def new_document(paper: Paper, form: Form, reference: Path | None, heading: str)
     return document
 
 
-def _cell_text(cell, text: str, style: str = "表格文字") -> None:
-    cell.text = ""
-    par = cell.paragraphs[0]
-    par.style = style
-    if text:
-        par.add_run(text)
-
-
-def _table(document: DocumentObject, rows: int, cols: int, widths_cm: list[float]):
-    """Add a grid table with fixed column widths (honoured by Word, WPS and LibreOffice)."""
-    table = document.add_table(rows=rows, cols=cols)
-    table.style = document.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    tbl = table._tbl
-    for grid_col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths_cm, strict=True):
-        grid_col.set(qn("w:w"), str(Cm(width).twips))
-    tbl_pr = tbl.tblPr
-    tbl_w = tbl_pr.find(qn("w:tblW"))
-    if tbl_w is None:
-        tbl_w = OxmlElement("w:tblW")
-        tbl_pr.append(tbl_w)
-    tbl_w.set(qn("w:type"), "dxa")
-    tbl_w.set(qn("w:w"), str(sum(Cm(w).twips for w in widths_cm)))
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths_cm, strict=True):
-            cell.width = Cm(width)
-    return table
+def _table(document: DocumentObject, rows: int, widths_cm: list[float]):
+    return add_fixed_table(document, rows, [Cm(w) for w in widths_cm])
 
 
 def _row_height(row, cm: float) -> None:
     row.height = Cm(cm)
 
 
-def _no_borders(table) -> None:
-    tbl_pr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:val"), "nil")
-        borders.append(element)
-    tbl_pr.append(borders)
-
-
 def _cell_bottom_border(cell) -> None:
+    # tcBorders follows tcW, the only child python-docx has written to this tcPr.
     tc_pr = cell._tc.get_or_add_tcPr()
     borders = OxmlElement("w:tcBorders")
     bottom = OxmlElement("w:bottom")
@@ -166,13 +131,13 @@ def _cell_bottom_border(cell) -> None:
 
 def add_seal(document: DocumentObject) -> None:
     """Add the 标封: name, exam number and unit to fill in, above the 密封线 rule."""
-    table = _table(document, 1, 6, [1.3, 3.2, 2.1, 4.4, 1.3, 3.7])
-    _no_borders(table)
+    table = _table(document, 1, [1.3, 3.2, 2.1, 4.4, 1.3, 3.7])
+    remove_table_borders(table)
     cells = table.rows[0].cells
     for index, label in ((0, "姓名"), (2, "准考证号"), (4, "单位")):
-        _cell_text(cells[index], label, "标封")
+        cell_text(cells[index], label, style="标封")
         cells[index].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        _cell_text(cells[index + 1], "", "标封")
+        cell_text(cells[index + 1], "", style="标封")
         _cell_bottom_border(cells[index + 1])
     _row_height(table.rows[0], 0.8)
     rule = paragraph(document, style="密封线")
@@ -198,12 +163,12 @@ def add_score_table(document: DocumentObject, form: Form) -> None:
     numerals = [s.numeral for s in form.sections]
     cols = len(numerals) + 2
     width = 15.5 / cols
-    table = _table(document, 3, cols, [width] * cols)
+    table = _table(document, 3, [width] * cols)
     headers = ["题号", *numerals, "总分"]
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
-        _cell_text(cell, text)
-    _cell_text(table.rows[1].cells[0], "得分")
-    _cell_text(table.rows[2].cells[0], "评分人")
+        cell_text(cell, text)
+    cell_text(table.rows[1].cells[0], "得分")
+    cell_text(table.rows[2].cells[0], "评分人")
     for row in table.rows[1:]:
         _row_height(row, 0.9)
     paragraph(document, "", style="表格文字")
@@ -211,10 +176,10 @@ def add_score_table(document: DocumentObject, form: Form) -> None:
 
 def add_section_score_box(document: DocumentObject) -> None:
     """Add the small 得分 / 评分人 box that stands before each section."""
-    table = _table(document, 2, 2, [1.8, 1.8])
+    table = _table(document, 2, [1.8, 1.8])
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    _cell_text(table.rows[0].cells[0], "得分")
-    _cell_text(table.rows[0].cells[1], "评分人")
+    cell_text(table.rows[0].cells[0], "得分")
+    cell_text(table.rows[0].cells[1], "评分人")
     _row_height(table.rows[1], 0.8)
     # Keep the box on the page of the heading that follows it.
     for row in table.rows:

@@ -6,14 +6,20 @@ import datetime
 from decimal import Decimal
 
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from examgen.models import ContestantResult, Part, Results, format_points
 from examgen.numbers import round_half_up
-from examgen.render.docx_base import open_reference, paragraph, save_stable, text_width
+from examgen.render.docx_base import (
+    add_fixed_table,
+    cell_text,
+    open_reference,
+    paragraph,
+    save_stable,
+    text_width,
+)
 
 NOTICE_TITLE = "成绩公示"
 #: More score columns than this and the table goes on a landscape page.
@@ -42,11 +48,9 @@ def results_docx_bytes(results: Results, *, title: str, date: datetime.date) -> 
     headers = ["名次", "准考证号", "姓名", "单位", *[_part_header(p) for p in results.parts], "总分", "奖项"]
     if any_excluded:
         headers.append("备注")
-    table = document.add_table(rows=1, cols=len(headers))
-    table.style = document.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table = add_fixed_table(document, 1, _column_widths(document, len(results.parts), any_excluded))
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
-        _cell_text(cell, text, bold=True)
+        cell_text(cell, text, bold=True)
     _repeat_header(table.rows[0])
     for row in results.rows:
         values = _row_values(row, results.precision)
@@ -54,8 +58,7 @@ def results_docx_bytes(results: Results, *, title: str, date: datetime.date) -> 
             values.append("成绩不完整，不参加排名" if row.excluded else "")
         cells = table.add_row().cells
         for cell, text in zip(cells, values, strict=True):
-            _cell_text(cell, text)
-    _set_widths(table, document, len(results.parts), any_excluded)
+            cell_text(cell, text)
 
     awards = "、".join(f"{a.name} {a.count} 人" for a in results.awards if a.count)
     if awards:
@@ -93,12 +96,6 @@ def _row_values(row: ContestantResult, precision: int) -> list[str]:
     ]
 
 
-def _cell_text(cell, text: str, *, bold: bool = False) -> None:
-    cell.paragraphs[0].style = "表格文字"
-    run = cell.paragraphs[0].add_run(text)
-    run.bold = bold or None
-
-
 def _repeat_header(row) -> None:
     """Mark the row as a header row, repeated at the top of every page."""
     properties = row._tr.get_or_add_trPr()
@@ -107,8 +104,8 @@ def _repeat_header(row) -> None:
     properties.append(header)
 
 
-def _set_widths(table, document, parts: int, remarks: bool) -> None:
-    """Give fixed columns sensible widths and share the rest among the score columns."""
+def _column_widths(document, parts: int, remarks: bool) -> list[int]:
+    """Return column widths (EMU): fixed shares for the named columns, the rest for scores."""
     width = text_width(document)
     # 名次, 准考证号, 姓名, 单位 … 总分, 奖项, 备注, as shares of the text width.
     head = [0.06, 0.13, 0.08, 0.16]
@@ -116,9 +113,4 @@ def _set_widths(table, document, parts: int, remarks: bool) -> None:
     rest = max(1 - sum(head) - sum(tail), 0.12 * parts)
     shares = head + [rest / parts] * parts + tail if parts else head + tail
     total = sum(shares)
-    # Word reads the grid and the cell widths; LibreOffice needs a fixed layout to use them.
-    table.autofit = False
-    for column, share in zip(table.columns, shares, strict=True):
-        column.width = int(width * share / total)
-        for cell in column.cells:
-            cell.width = column.width
+    return [int(width * share / total) for share in shares]
