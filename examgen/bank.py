@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from examgen.errors import BankError, Problem, raise_if
-from examgen.models import QUESTION_TYPES, TOPICS, Bank, KeyPoint, Origin, Question
+from examgen.models import QUESTION_TYPES, TOPICS, Bank, KeyPoint, Origin, Question, format_points
 from examgen.numbers import is_multiple, to_decimal
 from examgen.yamlio import LineMapping, load_yaml, yaml_error_line
 
@@ -184,7 +184,7 @@ def _parse_question(
         if points is not None and len(key_points) == len(raw_points) and total != points:
             add(
                 "key_points",
-                f"key points sum to {_fmt(total)}, question is worth {_fmt(points)}",
+                f"key points sum to {format_points(total)}, question is worth {format_points(points)}",
                 "make the key points add up to the question's points",
             )
 
@@ -247,10 +247,6 @@ def _text(value: object) -> str:
     return str(value).strip() if value is not None else ""
 
 
-def _fmt(value: Decimal) -> str:
-    return format(value.normalize(), "f")
-
-
 # --- Writing ---------------------------------------------------------------------------
 
 
@@ -270,7 +266,7 @@ def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 def _decimal_representer(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNode:
     if value == value.to_integral_value():
         return dumper.represent_int(int(value))
-    return dumper.represent_scalar("tag:yaml.org,2002:float", _fmt(value))
+    return dumper.represent_scalar("tag:yaml.org,2002:float", format_points(value))
 
 
 _Dumper.add_representer(str, _str_representer)

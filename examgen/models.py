@@ -48,8 +48,7 @@ def chinese_numeral(n: int) -> str:
 
 def format_points(value: Decimal) -> str:
     """Return points as a person writes them: ``5``, ``7.5``, never ``5.0`` or ``7.50``."""
-    text = format(value.normalize(), "f")
-    return text
+    return format(value.normalize(), "f")
 
 
 @dataclass(frozen=True)
