@@ -10,22 +10,22 @@ from pathlib import Path
 import click
 
 from examgen import __version__
-from examgen.assemble import parse_forms
-from examgen.bank import crosstab, load_bank
-from examgen.build import draw_paper, write_paper
+from examgen.bank.export import export_bank_xlsx
+from examgen.bank.importer import ImportOptions, format_report, import_to_bank, resolve_type
+from examgen.bank.load import crosstab, load_bank
 from examgen.errors import ExamgenError
-from examgen.grading import ranking_rows, run_grading, write_pending_sheets, write_score_sheets
-from examgen.importer import (
-    ImportOptions,
-    export_bank_xlsx,
-    format_report,
-    import_to_bank,
-    resolve_type,
+from examgen.grading.workflow import (
+    ranking_rows,
+    run_grading,
+    write_pending_sheets,
+    write_score_sheets,
 )
-from examgen.manifest import verify_documents
 from examgen.numbers import is_multiple, to_decimal
+from examgen.paper.assemble import parse_forms
+from examgen.paper.build import draw_paper, write_paper
+from examgen.paper.manifest import verify_documents
+from examgen.paper.workspace import init_workspace
 from examgen.textable import format_table
-from examgen.workspace import init_workspace
 
 
 class _Group(click.Group):

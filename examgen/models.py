@@ -146,7 +146,7 @@ class Blueprint:
     paper_id: str = ""
     layout: Layout = Layout()
     #: The blueprint's ``grading`` mapping (policy, awards, ranking, teams), validated
-    #: by :mod:`examgen.rules` and passed to grading through the manifest.
+    #: by :mod:`examgen.paper.rules` and passed to grading through the manifest.
     grading: dict = field(default_factory=dict, compare=False, hash=False)
     path: str = ""
 
@@ -258,7 +258,7 @@ class Marks:
     judges: tuple[str, ...] = ()
 
 
-# --- Grading rules, scores and results (examgen.rules, examgen.grade, examgen.rank) ------
+# --- Grading rules, scores and results (examgen.paper.rules, examgen.grading.aggregate, examgen.grading.rank) ------
 # Built by rules.parse_grading_rules, grade.aggregate_marks, rank.rank_contestants,
 # rank.team_standings and rank.combine_rounds. Described for users of the API in
 # the module docstrings; every point value is a Decimal.
@@ -330,7 +330,7 @@ class TeamRules:
 
 @dataclass(frozen=True)
 class GradingRules:
-    """The grading rules of a blueprint, parsed by :func:`examgen.rules.parse_grading_rules`."""
+    """The grading rules of a blueprint, parsed by :func:`examgen.paper.rules.parse_grading_rules`."""
 
     policy: str = "mean"
     #: Marks expected per answer: judges (sheets) per contestant; 2 under double marking.
@@ -530,7 +530,7 @@ class ContestRound:
 
 @dataclass(frozen=True)
 class Contest:
-    """A contest of several weighted rounds, loaded by :func:`examgen.contest.load_contest`."""
+    """A contest of several weighted rounds, loaded by :func:`examgen.grading.contest.load_contest`."""
 
     name: str
     rounds: tuple[ContestRound, ...]

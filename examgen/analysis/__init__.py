@@ -1,0 +1,1 @@
+"""Analysis after grading: item statistics, judge consistency, score distributions."""

@@ -1,0 +1,1 @@
+"""Question banks: load and validate them (``load``), import documents (``importer``), export."""

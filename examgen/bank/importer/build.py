@@ -1,0 +1,545 @@
+"""Turn parsed documents into bank questions: types, points, ids, repeats, near-duplicates (pure)."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from examgen.bank.importer import markers as mk
+from examgen.bank.importer.model import (
+    ParsedDocument,
+    ParsedKeyPoint,
+    ParsedQuestion,
+    ParsedSection,
+    Piece,
+    Stretch,
+)
+from examgen.bank.importer.normalise import simplified_shadow, to_simplified
+from examgen.models import QUESTION_TYPES, KeyPoint, Origin, Question, format_points
+from examgen.numbers import is_multiple
+
+HALF = Decimal("0.5")
+#: Id prefixes of the sample banks, by type; other types use IMP.
+ID_PREFIXES = {"short_answer": "SA", "case_analysis": "CA", "practical": "PR", "interview": "IV"}
+DEFAULT_PREFIX = "IMP"
+UNSORTED_TOPIC = "未分类"
+DEFAULT_DIFFICULTY = 3
+#: The tag of a question a person still has to look at.
+REVIEW_TAG = "导入待审"
+#: How alike two questions must be to be reported as near-duplicates.
+NEAR_DUPLICATE = Decimal("0.85")
+
+SKIP_REPEAT = "重复（与 {first} 的题目相同），只导入一次"
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What the command line adds to the documents: defaults and id numbering."""
+
+    type: str | None = None
+    topic: str | None = None
+    id_prefix: str | None = None
+    points: Decimal | None = None
+    simplified: bool = False
+    #: Ids already used in the workspace: new ids continue after them.
+    existing_ids: frozenset[str] = frozenset()
+    #: Questions already in the workspace, to report near-duplicates of them.
+    existing: tuple[Question, ...] = ()
+
+
+@dataclass(frozen=True)
+class Imported:
+    """One imported question, where it came from, and what a person must still check."""
+
+    question: Question
+    parsed: ParsedQuestion
+    review: tuple[str, ...] = ()
+    #: The type word and rule it was read from, e.g. 实训操作题（每道题10分）.
+    section_title: str = ""
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """A question (or section) seen a second time and imported once."""
+
+    where: str
+    first: str
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class NearDuplicate:
+    """Two questions that differ by a few characters."""
+
+    first: str
+    first_where: str
+    second: str
+    second_where: str
+    ratio: Decimal
+    same_question: bool = False
+
+
+@dataclass(frozen=True)
+class SectionCount:
+    """How many questions a section gave, against what its rule announced."""
+
+    file: str
+    title: str
+    where: str
+    type: str | None
+    per_question: Decimal | None
+    count: int
+    announced: int | None
+    repeat_of: str = ""
+
+
+@dataclass
+class BuildResult:
+    """The questions of all documents, and what the report says about them."""
+
+    imported: list[Imported] = field(default_factory=list)
+    documents: list[ParsedDocument] = field(default_factory=list)
+    repeats: list[Repeat] = field(default_factory=list)
+    near_duplicates: list[NearDuplicate] = field(default_factory=list)
+    sections: list[SectionCount] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def build_questions(documents: Sequence[ParsedDocument], options: ImportOptions) -> BuildResult:
+    """Return bank questions for the parsed ``documents``; repeats become skipped stretches."""
+    result = BuildResult()
+    first_of: dict[str, ParsedQuestion] = {}
+    repeats: list[tuple[ParsedQuestion, ParsedQuestion]] = []
+    numbering = _IdNumbering(options)
+    ids: dict[int, str] = {}
+    for document in documents:
+        kept: list[ParsedQuestion] = []
+        extra_skipped: list[Stretch] = []
+        for parsed in document.questions:
+            key = _exact_key(parsed)
+            first = first_of.get(key)
+            if first is not None:
+                reason = SKIP_REPEAT.format(first=_label(first))
+                extra_skipped.append(Stretch(reason, parsed.where, parsed.all_pieces()))
+                repeats.append((parsed, first))
+                continue
+            first_of[key] = parsed
+            kept.append(parsed)
+        counts = _section_counts(document, kept)
+        for parsed in kept:
+            imported = _to_question(parsed, document, counts, options, numbering)
+            result.imported.append(imported)
+            ids[id(parsed)] = imported.question.id
+        skipped = sorted(
+            (*document.skipped, *extra_skipped), key=lambda s: (s.pieces[0].line, s.pieces[0].start)
+        )
+        result.documents.append(replace(document, skipped=tuple(skipped), questions=tuple(kept)))
+        result.sections.extend(_section_summary(document, kept, counts))
+    result.repeats = [
+        Repeat(_label(parsed), _label(first), ids.get(id(first), ""), _short(_text(parsed.question)))
+        for parsed, first in repeats
+    ]
+    result.near_duplicates = _near_duplicates(result.imported, options.existing)
+    result.notes = _general_notes(result.imported, options)
+    return result
+
+
+def _label(parsed: ParsedQuestion) -> str:
+    """Return where a question is, with its number: ``a.txt:12（第3题）``."""
+    return f"{parsed.where}（第{parsed.number}题）" if parsed.number else parsed.where
+
+
+# --- Fields --------------------------------------------------------------------------------------
+
+
+def _text(pieces: Sequence[Piece]) -> str:
+    """Return the text of ``pieces``: lines stripped, empty lines dropped, dialogue one turn a line."""
+    lines: list[str] = []
+    current: list[str] = []
+    previous: int | None = None
+    for piece in pieces:
+        if previous is not None and piece.line != previous:
+            lines.append("".join(current))
+            current = []
+        current.append(piece.text)
+        previous = piece.line
+    if current:
+        lines.append("".join(current))
+    result: list[str] = []
+    for line in lines:
+        line = line.strip()
+        if not line:
+            continue
+        shadow = simplified_shadow(line)
+        cuts = [m.start() for m in mk.TURN_START.finditer(shadow) if m.start() > 0]
+        start = 0
+        for cut in cuts:
+            result.append(line[start:cut].strip())
+            start = cut
+        result.append(line[start:].strip())
+    return "\n".join(r for r in result if r)
+
+
+def _verbatim_text(pieces: Sequence[Piece]) -> str:
+    """Return the text of a cell's pieces as written, blank lines kept."""
+    parts: list[str] = []
+    previous: int | None = None
+    for piece in pieces:
+        if previous is not None:
+            parts.append("\n" * max(piece.line - previous, 0) if piece.line != previous else "")
+        parts.append(piece.text)
+        previous = piece.line
+    return "".join(parts).strip()
+
+
+def key_point_text(kp: ParsedKeyPoint) -> str:
+    """Return a key point's text on one line (the bank writes key points as one-line scalars)."""
+    parts = [p.text.strip() for p in kp.pieces if p.text.strip()]
+    text = ""
+    for part in parts:
+        if text and text[-1].isascii() and text[-1].isalnum() and part[0].isascii() and part[0].isalnum():
+            text += " "
+        text += part
+    return text
+
+
+def _short(text: str, size: int = 30) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def _exact_key(parsed: ParsedQuestion) -> str:
+    """Return what makes two questions the same: all their text, whitespace and script aside."""
+    text = "|".join(
+        [
+            _text(parsed.stem),
+            _text(parsed.question),
+            *(key_point_text(kp) for kp in parsed.key_points),
+            _text(parsed.analysis),
+        ]
+    )
+    key = re.sub(r"\s+", "", simplified_shadow(text))
+    # A bank sheet may hold the same text twice under two ids: both are questions of the bank.
+    return f"{parsed.id}#{key}" if parsed.verbatim else key
+
+
+# --- Types, points, ids -------------------------------------------------------------------------
+
+
+def resolve_type(value: str) -> str | None:
+    """Return the question type a user means by ``value`` (``case_analysis`` or 案例分析), or None."""
+    value = value.strip()
+    if value in QUESTION_TYPES:
+        return value
+    for qtype, name in QUESTION_TYPES.items():
+        if value == name:
+            return qtype
+    found, _ = mk.type_from_words(simplified_shadow(value))
+    return found
+
+
+def _section_counts(document: ParsedDocument, kept: Sequence[ParsedQuestion]) -> dict[int, int]:
+    counts: dict[int, int] = {}
+    for parsed in kept:
+        index = _section_index(document, parsed)
+        if index is not None:
+            counts[index] = counts.get(index, 0) + 1
+    return counts
+
+
+def _section_index(document: ParsedDocument, parsed: ParsedQuestion) -> int | None:
+    index = parsed.section
+    if index is None:
+        return None
+    repeat = document.sections[index].repeat_of
+    return repeat if repeat is not None else index
+
+
+def _section_points(section: ParsedSection, count: int) -> Decimal | None:
+    if section.per_question is not None:
+        return section.per_question
+    if section.total is not None and count:
+        per = section.total / count
+        if is_multiple(per, HALF):
+            return per
+    return None
+
+
+class _IdNumbering:
+    """Ids ``<prefix>-001…`` per prefix, continuing after the workspace's highest."""
+
+    def __init__(self, options: ImportOptions) -> None:
+        self.options = options
+        self.next: dict[str, int] = {}
+        self.used = set(options.existing_ids)
+
+    def new(self, qtype: str) -> str:
+        prefix = self.options.id_prefix or ID_PREFIXES.get(qtype, DEFAULT_PREFIX)
+        if prefix not in self.next:
+            pattern = re.compile(rf"{re.escape(prefix)}-(\d+)")
+            highest = max(
+                (int(m.group(1)) for i in self.used if (m := pattern.fullmatch(i))), default=0
+            )
+            self.next[prefix] = highest + 1
+        while True:
+            candidate = f"{prefix}-{self.next[prefix]:03d}"
+            self.next[prefix] += 1
+            if candidate not in self.used:
+                self.used.add(candidate)
+                return candidate
+
+
+def split_points(total: Decimal, given: Sequence[Decimal | None]) -> tuple[list[Decimal], str]:
+    """Return points for each key point: given ones kept, the rest share what is left in half points.
+
+    The second value says what is wrong ("" when the points add up to ``total``).
+    """
+    known = sum((g for g in given if g is not None), Decimal(0))
+    open_count = sum(1 for g in given if g is None)
+    if open_count == 0:
+        if known != total:
+            return [g for g in given if g is not None], (
+                f"要点分值合计{format_points(known)}分，与题目分值{format_points(total)}分不符"
+            )
+        return [g for g in given if g is not None], ""
+    rest = total - known
+    if rest <= 0 or not is_multiple(rest, HALF):
+        return [g if g is not None else Decimal(0) for g in given], (
+            f"要点分值无法分配：题目{format_points(total)}分，已标注{format_points(known)}分"
+        )
+    halves = int(rest / HALF)
+    base, extra = divmod(halves, open_count)
+    shares: list[Decimal] = []
+    for k in range(open_count):
+        shares.append(Decimal(base + (1 if k < extra else 0)) * HALF)
+    problem = ""
+    if base == 0:
+        problem = f"要点比半分还多：{open_count}个要点分{format_points(rest)}分，有的要点为0分"
+    it = iter(shares)
+    return [g if g is not None else next(it) for g in given], problem
+
+
+def _to_question(
+    parsed: ParsedQuestion,
+    document: ParsedDocument,
+    counts: dict[int, int],
+    options: ImportOptions,
+    numbering: _IdNumbering,
+) -> Imported:
+    review: list[str] = []
+    index = _section_index(document, parsed)
+    section = document.sections[index] if index is not None else None
+    # -- type
+    if parsed.verbatim and parsed.type:
+        qtype = parsed.type
+    else:
+        qtype = (
+            (section.type if section else None)
+            or parsed.type
+            or options.type
+            or document.title_type
+            or mk.type_from_words(simplified_shadow(document.name))[0]
+        )
+        if qtype is None:
+            qtype = "short_answer"
+            review.append("题型无法识别，按简答题导入（可用 --type 指定）")
+    # -- points
+    points = parsed.points
+    given = [kp.points for kp in parsed.key_points]
+    if points is None and section is not None:
+        points = _section_points(section, counts.get(index, 0) if index is not None else 0)
+    if points is None and given and all(g is not None for g in given):
+        points = sum((g for g in given if g is not None), Decimal(0))
+    if points is None and options.points is not None:
+        points = options.points
+    key_points: list[KeyPoint] = []
+    texts = [key_point_text(kp) for kp in parsed.key_points]
+    if options.simplified:
+        texts = [to_simplified(t) for t in texts]
+    if points is None:
+        review.append("分值缺失：文档和部分说明都没有给出分值，请填写 points（或导入时用 --points）")
+        points = Decimal(0)
+        key_points = [KeyPoint(t, g if g is not None else Decimal(0)) for t, g in zip(texts, given, strict=True)]
+    elif parsed.key_points:
+        shares, problem = split_points(points, given)
+        if problem:
+            review.append(problem)
+        key_points = [KeyPoint(t, s) for t, s in zip(texts, shares, strict=True)]
+    if not parsed.key_points:
+        review.append("没有答案（答案要点）：请补写 key_points")
+    # -- text
+    if parsed.verbatim:
+        stem, question, analysis = (
+            _verbatim_text(parsed.stem),
+            _verbatim_text(parsed.question),
+            _verbatim_text(parsed.analysis),
+        )
+    else:
+        stem, question, analysis = _text(parsed.stem), _text(parsed.question), _text(parsed.analysis)
+    if options.simplified:
+        stem, question, analysis = to_simplified(stem), to_simplified(question), to_simplified(analysis)
+    if not question:
+        review.append("没有找到所问的问题（question），请从材料中拆出")
+    if qtype == "interview" and not analysis:
+        review.append("面试题需要解析（analysis），请补写")
+    # -- metadata
+    if parsed.verbatim:
+        qid = parsed.id or numbering.new(qtype)
+        topic = parsed.topic or options.topic or UNSORTED_TOPIC
+        difficulty = parsed.difficulty or DEFAULT_DIFFICULTY
+        tags = parsed.tags
+        source = parsed.source
+    else:
+        qid = numbering.new(qtype)
+        topic = parsed.topic or options.topic or UNSORTED_TOPIC
+        difficulty = parsed.difficulty or DEFAULT_DIFFICULTY
+        tags = parsed.tags
+        source = parsed.source or document.name
+        if not parsed.topic and not options.topic:
+            review.append(f"主题未指定，暂填“{UNSORTED_TOPIC}”")
+        if parsed.difficulty is None:
+            review.append(f"难度未指定，暂填{DEFAULT_DIFFICULTY}")
+        if review and REVIEW_TAG not in tags:
+            tags = (*tags, REVIEW_TAG)
+    line_number = document.lines[parsed.all_pieces()[0].line].number if parsed.all_pieces() else 0
+    question_obj = Question(
+        id=qid,
+        type=qtype,
+        topic=topic,
+        difficulty=difficulty,
+        points=points,
+        stem=stem,
+        question=question,
+        key_points=tuple(key_points),
+        analysis=analysis,
+        source=source,
+        tags=tuple(tags),
+        origin=Origin(document.name, line_number),
+    )
+    title = section.title if section else ""
+    return Imported(question_obj, parsed, tuple(review), title)
+
+
+# --- Report material -----------------------------------------------------------------------------
+
+
+def _section_summary(
+    document: ParsedDocument, kept: Sequence[ParsedQuestion], counts: dict[int, int]
+) -> list[SectionCount]:
+    rows: list[SectionCount] = []
+    for index, section in enumerate(document.sections):
+        repeat = ""
+        if section.repeat_of is not None:
+            repeat = document.sections[section.repeat_of].where
+        rows.append(
+            SectionCount(
+                file=document.name,
+                title=section.title,
+                where=section.where,
+                type=section.type,
+                per_question=section.per_question,
+                count=counts.get(index, 0) if section.repeat_of is None else 0,
+                announced=section.count
+                or (
+                    int(section.total / section.per_question)
+                    if section.total and section.per_question
+                    and is_multiple(section.total / section.per_question, Decimal(1))
+                    else None
+                ),
+                repeat_of=repeat,
+            )
+        )
+    if any(p.section is None for p in kept):
+        rows.append(
+            SectionCount(
+                file=document.name,
+                title="（无部分标题）",
+                where=document.name,
+                type=None,
+                per_question=None,
+                count=sum(1 for p in kept if p.section is None),
+                announced=None,
+            )
+        )
+    return rows
+
+
+def _comparable(question: Question) -> str:
+    text = simplified_shadow(question.stem + question.question)
+    return re.sub(r"[\s\W_]+", "", text)
+
+
+def _grams(text: str) -> set[str]:
+    return {text[i : i + 3] for i in range(max(len(text) - 2, 1))}
+
+
+def _near_duplicates(
+    imported: Sequence[Imported], existing: Sequence[Question]
+) -> list[NearDuplicate]:
+    """Return, for each imported question, the most similar earlier (or existing) question.
+
+    Candidates share rare 3-character runs (runs found in many questions say nothing),
+    so a large bank is not compared pair by pair.
+    """
+    entries = [(q, str(q.origin), _comparable(q)) for q in existing]
+    entries += [(i.question, _label(i.parsed), _comparable(i.question)) for i in imported]
+    first_new = len(existing)
+    grams = [_grams(text) for _, _, text in entries]
+    frequency: dict[str, int] = {}
+    for gram_set in grams:
+        for gram in gram_set:
+            frequency[gram] = frequency.get(gram, 0) + 1
+    common = max(20, len(entries) // 20)
+    index: dict[str, list[int]] = {}
+    found: list[NearDuplicate] = []
+    for a, (question, where, text) in enumerate(entries):
+        rare = [g for g in sorted(grams[a]) if frequency[g] <= common]
+        shared: dict[int, int] = {}
+        for gram in rare:
+            for b in index.get(gram, ()):
+                shared[b] = shared.get(b, 0) + 1
+            index.setdefault(gram, []).append(a)
+        if a < first_new or not text:
+            continue
+        best: tuple[Decimal, int] | None = None
+        for b, _ in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:10]:
+            other = entries[b][2]
+            matcher = difflib.SequenceMatcher(None, text, other, autojunk=False)
+            if matcher.real_quick_ratio() < NEAR_DUPLICATE or matcher.quick_ratio() < NEAR_DUPLICATE:
+                continue
+            ratio = Decimal(str(round(matcher.ratio(), 2)))
+            if ratio >= NEAR_DUPLICATE and (best is None or ratio > best[0]):
+                best = (ratio, b)
+        if best is not None:
+            ratio, b = best
+            other_question, other_where, other_text = entries[b]
+            found.append(
+                NearDuplicate(
+                    first=other_question.id,
+                    first_where=other_where,
+                    second=question.id,
+                    second_where=where,
+                    ratio=ratio,
+                    same_question=text == other_text,
+                )
+            )
+    return found
+
+
+def _general_notes(imported: Sequence[Imported], options: ImportOptions) -> list[str]:
+    notes: list[str] = []
+    loose = [i for i in imported if not i.parsed.verbatim]
+    if not loose:
+        return notes
+    if not options.topic and not any(i.parsed.topic for i in loose):
+        notes.append(
+            f"所有题目的主题暂填“{UNSORTED_TOPIC}”：请逐题改为题库的主题，或重新导入时用 --topic 指定"
+        )
+    if all(i.parsed.difficulty is None for i in loose):
+        notes.append(f"所有题目的难度暂填{DEFAULT_DIFFICULTY}：请逐题确认")
+    notes.append(f"需要人工确认的题目都带有标签“{REVIEW_TAG}”，确认后删除该标签")
+    return notes

@@ -1,0 +1,1 @@
+"""Grading: rosters, score sheets, aggregation of judges' marks, ranking, awards, results."""

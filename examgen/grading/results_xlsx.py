@@ -1,0 +1,193 @@
+"""results.xlsx: the ranking, per-question detail, per-judge marks, teams and notes."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from examgen.models import (
+    FLAG_LABELS,
+    Results,
+    Scores,
+    TeamResult,
+    format_points,
+)
+from examgen.xlsxio import BOLD, BORDER, CENTER, HEADER_FILL, set_text, workbook_bytes
+
+
+def _number_format(precision: int) -> str:
+    return "0." + "0" * precision if precision > 0 else "0"
+
+
+def _write_table(
+    ws: Worksheet, title: str, headers: Sequence[str], rows: Sequence[Sequence[object]],
+    *, widths: Sequence[int], number_format: str,
+) -> None:
+    """Write a titled table: strings as text, Decimals and ints as numbers."""
+    last = get_column_letter(max(len(headers), 1))
+    set_text(ws.cell(1, 1), title)
+    ws.cell(1, 1).font = Font(bold=True, size=13)
+    ws.merge_cells(f"A1:{last}1")
+    for col, label in enumerate(headers, start=1):
+        cell = ws.cell(2, col)
+        set_text(cell, label)
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+        cell.alignment = CENTER
+        cell.border = BORDER
+    for r, values in enumerate(rows, start=3):
+        for col, value in enumerate(values, start=1):
+            cell = ws.cell(r, col)
+            if isinstance(value, str):
+                set_text(cell, value)
+            elif isinstance(value, Decimal):
+                cell.value = value
+                cell.number_format = number_format
+            elif value is not None:
+                cell.value = value
+            cell.border = BORDER
+    for col, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.freeze_panes = "A3"
+
+
+def _flags_text(flags) -> str:
+    labels: list[str] = []
+    for flag in flags:
+        label = FLAG_LABELS.get(flag.code, flag.code)
+        text = f"{flag.question_label} {label}".strip()
+        if text not in labels:
+            labels.append(text)
+    return "；".join(labels)
+
+
+def results_xlsx_bytes(
+    results: Results, teams: Sequence[TeamResult], details: Sequence[tuple[str, Scores]], *,
+    title: str, date: str, timestamp: datetime.datetime,
+) -> bytes:
+    """Return results.xlsx: sheets 排名, 明细 and 评委 (one pair per form or round), 团体, 说明.
+
+    ``details`` are the per-question scores to show, each with a label ("" for a single
+    form, else the form or round) that names its 明细 and 评委 sheets.
+    """
+    workbook = Workbook()
+    number_format = _number_format(results.precision)
+    ranking = workbook.active
+    ranking.title = "排名"
+    part_headers = [_part_header(p) for p in results.parts]
+    headers = ["名次", "准考证号", "姓名", "单位", *part_headers, "总分", "奖项", "备注"]
+    rows = []
+    for row in results.rows:
+        rows.append([
+            row.rank, row.contestant.id, row.contestant.name, row.contestant.unit,
+            *row.part_scores, row.total, row.award,
+            ("未排名；" if row.excluded else "") + _flags_text(row.flags),
+        ])
+    _write_table(
+        ranking, f"{title} 成绩排名（{date}）", headers, rows,
+        widths=[6, 16, 10, 22, *[12] * len(part_headers), 9, 9, 30], number_format=number_format,
+    )
+
+    for label, scores in details:
+        _detail_sheet(workbook.create_sheet(_sheet_name("明细", label)), scores, title, number_format)
+        _judges_sheet(workbook.create_sheet(_sheet_name("评委", label)), scores, title, number_format)
+
+    team_sheet = workbook.create_sheet("团体")
+    _write_table(
+        team_sheet, f"{title} 团体成绩", ["名次", "单位", "成绩", "计入人数", "参赛人数", "计入选手", "备注"],
+        [
+            [t.rank, t.unit, t.score, len(t.counted), t.members, "、".join(t.counted), _flags_text(t.flags)]
+            for t in teams
+        ],
+        widths=[6, 24, 10, 9, 9, 40, 24], number_format=number_format,
+    )
+
+    notes = workbook.create_sheet("说明")
+    note_rows: list[list[object]] = [
+        ["满分", results.maximum],
+        ["保留小数位", results.precision],
+        ["同分比较", "、".join(results.tie_breakers) or "无"],
+    ]
+    for award in results.awards:
+        note_rows.append([f"{award.name}（{format_points(award.share * 100)}%）", award.count])
+    _write_table(notes, f"{title} 统分说明", ["项目", "内容"], note_rows, widths=[24, 40], number_format="General")
+    return workbook_bytes(workbook, timestamp=timestamp)
+
+
+def _sheet_name(base: str, label: str) -> str:
+    """Return a valid, short sheet name: Excel allows 31 characters and no []:*?/\\."""
+    if not label:
+        return base
+    cleaned = re.sub(r"[\[\]:*?/\\]", "_", label)
+    return f"{base}-{cleaned}"[:31]
+
+
+def _part_header(part) -> str:
+    if part.type:
+        return f"{part.key}、{part.name}({format_points(part.maximum)})"
+    weight = f" ×{format_points(part.weight * 100)}%" if part.weight is not None else ""
+    return f"{part.name}{weight}"
+
+
+def _detail_sheet(ws: Worksheet, scores: Scores, title: str, number_format: str) -> None:
+    headers = ["准考证号", "姓名", "单位", *[f"{q.label} {q.id}({format_points(q.points)})" for q in scores.questions], "备注"]
+    rows = []
+    for contestant_scores in scores.contestants:
+        c = contestant_scores.contestant
+        answers = {a.question.label: a for a in contestant_scores.answers}
+        finals = [answers[q.label].final if q.label in answers else None for q in scores.questions]
+        flags = [f for a in contestant_scores.answers for f in a.flags]
+        rows.append([c.id, c.name, c.unit, *finals, _flags_text(flags)])
+    _write_table(
+        ws, f"{title} 卷{scores.form} 各题得分", headers, rows,
+        widths=[16, 10, 22, *[11] * len(scores.questions), 30], number_format=number_format,
+    )
+
+
+def _judges_sheet(ws: Worksheet, scores: Scores, title: str, number_format: str) -> None:
+    judges = list(scores.judges)
+    # 三评 and 仲裁 exist only under double marking.
+    follow_ups = ["third", "arbitration"] if scores.policy == "double_marking" else []
+    headers = [
+        "准考证号", "姓名", "题号", "试题编号", "满分", *judges,
+        *[_KIND_HEADERS[k] for k in follow_ups], "最终得分", "计分方式", "标记",
+    ]
+    rows = []
+    for contestant_scores in scores.contestants:
+        c = contestant_scores.contestant
+        for answer in contestant_scores.answers:
+            regular = {m.judge: m.value for m in answer.marks if m.kind == "regular"}
+            others = {m.kind: m.value for m in answer.marks if m.kind != "regular"}
+            rows.append([
+                c.id, c.name, answer.question.label, answer.question.id, answer.question.points,
+                *[regular.get(j) for j in judges], *[others.get(k) for k in follow_ups],
+                answer.final, _METHOD_LABELS.get(answer.method, answer.method), _flags_text(answer.flags),
+            ])
+    marks_end = 5 + len(judges) + len(follow_ups)
+    _write_table(
+        ws, f"{title} 卷{scores.form} 评委评分", headers, rows,
+        widths=[16, 10, 7, 10, 6, *[8] * (marks_end - 5), 9, 12, 30], number_format=number_format,
+    )
+    # Marks are exact half points: show them as typed, not padded to the precision.
+    for row in ws.iter_rows(min_row=3, min_col=5, max_col=marks_end):
+        for cell in row:
+            cell.number_format = "General"
+
+
+_KIND_HEADERS = {"third": "三评", "arbitration": "仲裁"}
+_METHOD_LABELS = {
+    "mean": "平均",
+    "median": "中位数",
+    "trimmed_mean": "去高低后平均",
+    "agreed": "双评平均",
+    "third": "三评",
+    "arbitration": "仲裁",
+}
+

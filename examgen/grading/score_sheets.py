@@ -1,0 +1,257 @@
+"""Score sheets for judges: the layout, and writing one workbook per judge.
+
+This is the only grading module that imports openpyxl. Reading never changes a file: it is
+read into memory once and openpyxl parses the copy. Writing is deterministic: fixed
+workbook properties and zip timestamps, so the same inputs give the same bytes.
+
+A score sheet (one per judge) looks like this::
+
+    1  title (merged)
+    2  试卷 <paper> 卷别 <form> 评委 <judge> 日期 <date>
+    3  hidden marker row: examgen-score-sheet, version, paper, form, judge, kind, mode
+    4  note for the judge (merged)
+    5  序号 准考证号 姓名 单位 | 一.1 一.2 … | 总分       (anonymised: 序号 密号 | …)
+    6                  试题编号 | SA-003 …
+    7                      满分 | 5 5 … | 100
+    8… one row per contestant, one mark cell per question, a total formula
+
+A follow-up sheet (三评, 仲裁) has the same layout without the total: only the answers
+waiting for that mark are open, the others show ``—`` and are locked.
+
+The importer finds the sheet by the marker row, or failing that by the header layout,
+never by the sheet's name, so renamed sheets and extra sheets do no harm.
+"""
+
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from examgen.models import (
+    Contestant,
+    ScoredQuestion,
+    format_points,
+)
+from examgen.xlsxio import BOLD, BORDER, CENTER, HEADER_FILL, set_text, workbook_bytes
+
+#: The marker that identifies a score sheet, in the first cell of its hidden row.
+SHEET_MARKER = "examgen-score-sheet"
+SHEET_FORMAT = "1"
+SHEET_TITLE = "评分"
+#: What a closed cell of a follow-up sheet shows (an answer not waiting for a mark).
+CLOSED_CELL = "—"
+KIND_TITLES = {"regular": "评分表", "third": "三评评分表", "arbitration": "仲裁评分表"}
+
+_HEADER_ROW = 5
+_FIRST_DATA_ROW = 8
+_CLOSED_FILL = PatternFill("solid", fgColor="D9D9D9")
+_UNLOCKED = Protection(locked=False)
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One row of a score sheet: the contestant's id (or secret code), name and unit."""
+
+    key: str  # 准考证号, or 密号 on an anonymised sheet
+    name: str = ""
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class ScoreSheet:
+    """What one judge's score sheet shows; :func:`score_sheet_bytes` writes it."""
+
+    paper_id: str
+    title: str
+    form: str
+    judge: str
+    date: str
+    questions: tuple[ScoredQuestion, ...]
+    rows: tuple[SheetRow, ...]
+    anonymized: bool = False
+    kind: str = "regular"  # a MARK_KINDS value: follow-up sheets are "third" / "arbitration"
+    mark_step: Decimal = Decimal("0.5")
+    #: Follow-up sheets only: the (row key, question label) cells to be marked; the others
+    #: are closed. None opens every cell.
+    open_cells: frozenset[tuple[str, str]] | None = None
+
+
+def key_header(anonymized: bool) -> str:
+    return "密号" if anonymized else "准考证号"
+
+
+def _info_columns(anonymized: bool) -> list[tuple[str, int]]:
+    """Return the columns left of the marks, with their widths."""
+    if anonymized:
+        return [("序号", 6), ("密号", 12)]
+    return [("序号", 6), ("准考证号", 16), ("姓名", 10), ("单位", 22)]
+
+
+def score_sheet_bytes(sheet: ScoreSheet, *, timestamp: datetime.datetime) -> bytes:
+    """Return the .xlsx bytes of one judge's score sheet."""
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = SHEET_TITLE
+    info = _info_columns(sheet.anonymized)
+    first_q = len(info) + 1
+    total_col = first_q + len(sheet.questions)
+    # A follow-up sheet (三评/仲裁) holds a few answers; a total of them would mislead.
+    with_total = sheet.kind == "regular"
+    end_col = total_col if with_total else total_col - 1
+    last_col = max(end_col, 8)
+    last_letter = get_column_letter(last_col)
+
+    title = f"{sheet.title} {KIND_TITLES.get(sheet.kind, '评分表')}".strip()
+    set_text(ws.cell(1, 1), title)
+    ws.cell(1, 1).font = Font(bold=True, size=14)
+    ws.cell(1, 1).alignment = CENTER
+    ws.merge_cells(f"A1:{last_letter}1")
+    ws.row_dimensions[1].height = 28
+
+    for index, (label, value) in enumerate(
+        (("试卷", sheet.paper_id), ("卷别", sheet.form), ("评委", sheet.judge), ("日期", sheet.date))
+    ):
+        set_text(ws.cell(2, 1 + 2 * index), label)
+        ws.cell(2, 1 + 2 * index).font = BOLD
+        set_text(ws.cell(2, 2 + 2 * index), value)
+
+    marker = (
+        SHEET_MARKER, SHEET_FORMAT, sheet.paper_id, sheet.form, sheet.judge, sheet.kind,
+        "anonymized" if sheet.anonymized else "named", sheet.date,
+    )
+    for col, value in enumerate(marker, start=1):
+        set_text(ws.cell(3, col), value)
+    ws.row_dimensions[3].hidden = True
+
+    step = format_points(sheet.mark_step)
+    note = f"请在白色格内填写各题得分：0 至该题满分，按 {step} 分给分；不要改动表头、{key_header(sheet.anonymized)}和其他格。"
+    if sheet.kind != "regular":
+        note += f"只评未标“{CLOSED_CELL}”的格。"
+    set_text(ws.cell(4, 1), note)
+    ws.cell(4, 1).alignment = Alignment(wrap_text=True, vertical="center")
+    ws.merge_cells(f"A4:{last_letter}4")
+    ws.row_dimensions[4].height = 30
+
+    header, ids, maxima = _HEADER_ROW, _HEADER_ROW + 1, _HEADER_ROW + 2
+    for col, (label, width) in enumerate(info, start=1):
+        set_text(ws.cell(header, col), label)
+        ws.column_dimensions[get_column_letter(col)].width = width
+    set_text(ws.cell(ids, first_q - 1), "试题编号")
+    set_text(ws.cell(maxima, first_q - 1), "满分")
+    for offset, question in enumerate(sheet.questions):
+        col = first_q + offset
+        set_text(ws.cell(header, col), question.label)
+        set_text(ws.cell(ids, col), question.id)
+        ws.cell(maxima, col).value = question.points
+        ws.column_dimensions[get_column_letter(col)].width = 9
+    if with_total:
+        set_text(ws.cell(header, total_col), "总分")
+        ws.cell(maxima, total_col).value = sum((q.points for q in sheet.questions), Decimal(0))
+        ws.column_dimensions[get_column_letter(total_col)].width = 9
+    for row in (header, ids, maxima):
+        for col in range(1, end_col + 1):
+            cell = ws.cell(row, col)
+            cell.font = BOLD
+            cell.fill = HEADER_FILL
+            cell.alignment = CENTER
+            cell.border = BORDER
+
+    first_letter = get_column_letter(first_q)
+    last_q_letter = get_column_letter(total_col - 1)
+    validations = {}
+    for offset, question in enumerate(sheet.questions):
+        maximum = format_points(question.points)
+        validation = DataValidation(
+            type="decimal", operator="between", formula1="0", formula2=maximum,
+            allow_blank=True, showErrorMessage=True, showInputMessage=True,
+            errorTitle="分数超出范围", error=f"{question.label} 的得分应在 0 至 {maximum} 之间（按 {step} 分给分）。",
+            promptTitle=question.label, prompt=f"满分 {maximum} 分",
+        )
+        validations[first_q + offset] = validation
+
+    for index, row in enumerate(sheet.rows):
+        r = _FIRST_DATA_ROW + index
+        ws.cell(r, 1).value = index + 1
+        values = [row.key] if sheet.anonymized else [row.key, row.name, row.unit]
+        for col, value in enumerate(values, start=2):
+            set_text(ws.cell(r, col), value)
+        for offset, question in enumerate(sheet.questions):
+            col = first_q + offset
+            cell = ws.cell(r, col)
+            is_open = sheet.open_cells is None or (row.key, question.label) in sheet.open_cells
+            if is_open:
+                cell.protection = _UNLOCKED
+                if sheet.open_cells is not None:
+                    validations[col].add(cell.coordinate)
+            else:
+                set_text(cell, CLOSED_CELL)
+                cell.fill = _CLOSED_FILL
+            cell.alignment = Alignment(horizontal="center")
+        if with_total:
+            total = ws.cell(r, total_col)
+            total.value = f'=IF(COUNT({first_letter}{r}:{last_q_letter}{r})=0,"",SUM({first_letter}{r}:{last_q_letter}{r}))'
+            total.font = BOLD
+        for col in range(1, end_col + 1):
+            ws.cell(r, col).border = BORDER
+
+    if sheet.open_cells is None and sheet.rows:
+        last_row = _FIRST_DATA_ROW + len(sheet.rows) - 1
+        for col, validation in validations.items():
+            letter = get_column_letter(col)
+            validation.add(f"{letter}{_FIRST_DATA_ROW}:{letter}{last_row}")
+    for validation in validations.values():
+        # An empty range (a closed column of a follow-up sheet) would make Excel repair the file.
+        if validation.sqref.ranges:
+            ws.add_data_validation(validation)
+    ws.freeze_panes = ws.cell(_FIRST_DATA_ROW, first_q).coordinate
+    ws.protection.sheet = True
+    # Judges may still resize columns and rows; only content is protected.
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{header}:{maxima}"
+    return workbook_bytes(workbook, timestamp=timestamp)
+
+
+def code_table_bytes(
+    contestants: Sequence[Contestant], *, paper_id: str, form: str, date: str,
+    timestamp: datetime.datetime,
+) -> bytes:
+    """Return the .xlsx code table (密号对照表): 密号, 准考证号, 姓名, 单位, sorted by code.
+
+    It is a valid roster, so ``examgen grade --roster`` reads it to map codes back.
+    """
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = "密号对照表"
+    set_text(ws.cell(1, 1), f"密号对照表 试卷 {paper_id} 卷别 {form} 日期 {date}（保密）")
+    ws.cell(1, 1).font = Font(bold=True, size=12)
+    ws.merge_cells("A1:D1")
+    for col, (label, width) in enumerate(
+        (("密号", 12), ("准考证号", 16), ("姓名", 10), ("单位", 22)), start=1
+    ):
+        set_text(ws.cell(2, col), label)
+        ws.cell(2, col).font = BOLD
+        ws.cell(2, col).fill = HEADER_FILL
+        ws.column_dimensions[get_column_letter(col)].width = width
+    for r, contestant in enumerate(sorted(contestants, key=lambda c: c.code), start=3):
+        for col, value in enumerate(
+            (contestant.code, contestant.id, contestant.name, contestant.unit), start=1
+        ):
+            set_text(ws.cell(r, col), value)
+    ws.freeze_panes = "A3"
+    return workbook_bytes(workbook, timestamp=timestamp)
+
+

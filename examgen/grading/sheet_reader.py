@@ -1,0 +1,345 @@
+"""Read filled score sheets back: find the layout, check every cell, collect the marks.
+
+The sheet is found by its hidden marker row, or failing that by the header layout, never
+by the sheet's name, so renamed sheets and extra sheets do no harm. Every problem of a
+file is reported at once with file!sheet!cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from examgen.errors import Problem, SheetError, raise_if
+from examgen.grading.score_sheets import CLOSED_CELL, SHEET_MARKER, SheetRow, key_header
+from examgen.models import (
+    MARK_KINDS,
+    Mark,
+    ScoredQuestion,
+    format_points,
+)
+from examgen.numbers import is_multiple
+from examgen.xlsxio import (
+    cell_number,
+    cell_text,
+    load_workbook_bytes,
+    normalize_text,
+    read_file_bytes,
+)
+
+#: Header cells of a score sheet that are not questions.
+_NON_QUESTION_HEADERS = {"序号", "准考证号", "密号", "姓名", "单位", "总分", "合计", "备注"}
+_KEY_HEADERS = ("准考证号", "密号")
+_TOTAL_HEADERS = ("总分", "合计")
+
+
+@dataclass(frozen=True)
+class FilledSheet:
+    """What one filled score sheet says: whose marks, for which form, and every mark.
+
+    ``marks`` carry the row key as contestant_id: the secret code on an anonymised sheet.
+    """
+
+    path: str
+    sheet: str
+    paper_id: str  # "" when the sheet has no marker row
+    form: str
+    judge: str
+    kind: str
+    anonymized: bool
+    rows: tuple[SheetRow, ...]
+    #: Where each row's key is, aligned with ``rows``.
+    row_cells: tuple[str, ...]
+    marks: tuple[Mark, ...]
+    #: Empty mark cells: (row key, question label, where).
+    missing: tuple[tuple[str, str, str], ...]
+
+
+@dataclass(frozen=True)
+class _Layout:
+    sheet_name: str
+    header_row: int  # 1-based
+    key_col: int  # 1-based
+    anonymized: bool
+    marker: dict[str, str]
+    info: dict[str, str]  # the visible header block: 试卷, 卷别, 评委, 日期
+
+
+def read_score_sheet(
+    path: Path,
+    forms: dict[str, tuple[ScoredQuestion, ...]],
+    *,
+    paper_id: str,
+    mark_step: Decimal,
+) -> FilledSheet:
+    """Return the marks of one filled score sheet; raise SheetError listing every problem.
+
+    ``forms`` maps each form letter of the manifest to its questions. The file is read
+    once into memory and never written.
+    """
+    data = read_file_bytes(path)
+    values_book = load_workbook_bytes(path, data, data_only=True)
+    formulas_book = load_workbook_bytes(path, data, data_only=False)
+    layout = _find_layout(path, values_book)
+    ws = values_book[layout.sheet_name]
+    formulas = formulas_book[layout.sheet_name]
+
+    def where(row: int, col: int) -> str:
+        return f"{path}!{ws.title}!{get_column_letter(col)}{row}"
+
+    problems: list[Problem] = []
+    marker = layout.marker
+    sheet_paper = marker.get("paper", "") or layout.info.get("试卷", "")
+    if sheet_paper and paper_id and sheet_paper != paper_id:
+        problems.append(Problem(
+            f"{path}!{ws.title}", f"the sheet is for paper '{sheet_paper}', the manifest for '{paper_id}'",
+            "grade each paper with its own manifest",
+        ))
+    columns = _question_columns(ws, layout)
+    form = marker.get("form", "") or layout.info.get("卷别", "")
+    form = form.upper().removesuffix("卷")
+    if not form:
+        form = _guess_form(columns, forms)
+    if form not in forms:
+        known = ", ".join(sorted(forms))
+        problems.append(Problem(
+            f"{path}!{ws.title}", f"form '{form or '?'}' is not in the manifest (forms: {known})",
+            "use a score sheet made by `examgen sheets` for this paper",
+        ))
+        raise_if(problems, SheetError)
+    problems.extend(_check_questions(path, ws, layout, columns, forms[form], form))
+    raise_if(problems, SheetError)
+
+    judge = marker.get("judge", "") or layout.info.get("评委", "")
+    if not judge:
+        problems.append(Problem(
+            where(2, 6), "the sheet names no judge (评委)", "type the judge's name next to 评委",
+        ))
+    kind = marker.get("kind", "regular") or "regular"
+    if kind not in MARK_KINDS:
+        problems.append(Problem(
+            where(3, 6), f"unknown kind of sheet '{kind}'", "use a sheet made by `examgen sheets`",
+        ))
+    questions = {q.label: q for q in forms[form]}
+    rows: list[SheetRow] = []
+    row_cells: list[str] = []
+    marks: list[Mark] = []
+    missing: list[tuple[str, str, str]] = []
+    seen: dict[str, str] = {}
+    key_label = key_header(layout.anonymized)
+    name_col = None if layout.anonymized else layout.key_col + 1
+    unit_col = None if layout.anonymized else layout.key_col + 2
+
+    for r in range(layout.header_row + 3, ws.max_row + 1):
+        key = normalize_text(cell_text(ws.cell(r, layout.key_col).value))
+        cells = {label: (col, ws.cell(r, col).value) for col, label in columns}
+        filled = {label: v for label, (_, v) in cells.items() if cell_text(v) not in ("", CLOSED_CELL)}
+        if not key:
+            if filled:
+                problems.append(Problem(
+                    where(r, layout.key_col), f"row {r} has marks but no {key_label}",
+                    f"fill in the {key_label} or clear the row",
+                ))
+            continue
+        if key in seen:
+            problems.append(Problem(
+                where(r, layout.key_col),
+                f"{key_label} {key} appears twice on this sheet (first at {seen[key]})",
+                "keep one row per contestant",
+            ))
+            continue
+        seen[key] = where(r, layout.key_col)
+        name = cell_text(ws.cell(r, name_col).value) if name_col else ""
+        unit = cell_text(ws.cell(r, unit_col).value) if unit_col else ""
+        rows.append(SheetRow(key, name, unit))
+        row_cells.append(where(r, layout.key_col))
+        for label, (col, value) in cells.items():
+            formula = formulas.cell(r, col)
+            if value is None and (formula.data_type == "f" or str(formula.value or "").startswith("=")):
+                problems.append(Problem(
+                    where(r, col),
+                    f"has the formula {getattr(formula.value, 'text', formula.value)} but no saved value",
+                    "open the file in Excel, WPS or LibreOffice so it calculates, save it, "
+                    "or type the mark as a number",
+                ))
+                continue
+            text = cell_text(value)
+            if text == "":
+                missing.append((key, label, where(r, col)))
+                continue
+            if kind != "regular" and text == CLOSED_CELL:
+                continue  # an answer this follow-up sheet does not ask for
+            number, problem = _parse_mark(value, questions[label], mark_step, f"{label}, {key_label} {key}")
+            if problem:
+                problems.append(Problem(where(r, col), *problem))
+            else:
+                marks.append(Mark(key, label, judge, number, kind, where(r, col)))
+    if not rows and not problems:
+        problems.append(Problem(
+            f"{path}!{ws.title}", f"the sheet has no rows with a {key_label}",
+            "use the score sheet made by `examgen sheets`",
+        ))
+    raise_if(problems, SheetError)
+    return FilledSheet(
+        path=str(path), sheet=ws.title, paper_id=sheet_paper, form=form, judge=judge,
+        kind=kind, anonymized=layout.anonymized, rows=tuple(rows), row_cells=tuple(row_cells),
+        marks=tuple(marks), missing=tuple(missing),
+    )
+
+
+def _parse_mark(
+    value: object, question: ScoredQuestion, step: Decimal, about: str
+) -> tuple[Decimal, tuple[str, str] | None]:
+    """Return (mark, None), or (0, (what, hint)) when ``value`` is no valid mark for ``question``."""
+    maximum = format_points(question.points)
+    fix = f"type a mark from 0 to {maximum} in steps of {format_points(step)}"
+    number = cell_number(value)
+    if number is None:
+        return Decimal(0), (f"'{cell_text(value)}' is not a number ({about})", fix)
+    shown = format_points(number)
+    if number < 0:
+        return Decimal(0), (f"mark {shown} is negative ({about})", fix)
+    if number > question.points:
+        label, _, rest = about.partition(", ")
+        return Decimal(0), (f"mark {shown} is above the maximum {maximum} of {label} ({rest})", fix)
+    if not is_multiple(number, step):
+        return Decimal(0), (f"mark {shown} is not a multiple of {format_points(step)} ({about})", fix)
+    return _plain(number), None
+
+
+def sheet_paper_id(path: Path) -> str:
+    """Return the paper id a score sheet names ("" when it names none)."""
+    layout = _find_layout(path, load_workbook_bytes(path, read_file_bytes(path), data_only=True))
+    return layout.marker.get("paper", "") or layout.info.get("试卷", "")
+
+
+def _plain(number: Decimal) -> Decimal:
+    """Return ``number`` without trailing zeros or exponent: 8, 7.5 (not 8.0, 7.50, 1E+1)."""
+    if number == number.to_integral_value():
+        return number.quantize(Decimal(1))
+    return number.normalize()
+
+
+def _find_layout(path: Path, workbook: Workbook) -> _Layout:
+    """Return the layout of the score sheet in ``workbook``, found by content, not by name."""
+    found: list[_Layout] = []
+    for ws in workbook.worksheets:
+        layout = _sheet_layout(ws)
+        if layout is not None:
+            found.append(layout)
+    if not found:
+        raise SheetError(
+            "no score sheet found (no sheet has the examgen header with 准考证号 or 密号 and "
+            "question numbers)",
+            where=str(path),
+            hint="return the workbook made by `examgen sheets`, with its header rows kept",
+        )
+    with_marker = [f for f in found if f.marker]
+    if len(with_marker) == 1:
+        return with_marker[0]
+    if len(found) > 1:
+        names = ", ".join(f.sheet_name for f in found)
+        raise SheetError(
+            f"several sheets look like score sheets: {names}",
+            where=str(path), hint="keep only one score sheet in the workbook",
+        )
+    return found[0]
+
+
+def _sheet_layout(ws: Worksheet) -> _Layout | None:
+    marker: dict[str, str] = {}
+    info: dict[str, str] = {}
+    max_row = min(ws.max_row, 40)
+    max_col = min(ws.max_column, 60)
+    for r in range(1, max_row + 1):
+        first = cell_text(ws.cell(r, 1).value)
+        if first == SHEET_MARKER:
+            values = [cell_text(ws.cell(r, c).value) for c in range(2, 9)]
+            marker = dict(zip(("format", "paper", "form", "judge", "kind", "mode", "date"), values, strict=True))
+            continue
+        for c in range(1, max_col + 1):
+            text = normalize_text(cell_text(ws.cell(r, c).value))
+            if text in ("试卷", "卷别", "评委", "日期") and text not in info:
+                info[text] = normalize_text(cell_text(ws.cell(r, c + 1).value))
+            if text in _KEY_HEADERS:
+                # A key header with the 满分 row two rows below: the score sheet's header.
+                maxima = [normalize_text(cell_text(ws.cell(r + 2, k).value)) for k in range(1, max_col + 1)]
+                if "满分" in maxima:
+                    return _Layout(ws.title, r, c, text == "密号", marker, info)
+    return None
+
+
+def _question_columns(ws: Worksheet, layout: _Layout) -> list[tuple[int, str]]:
+    """Return (column, label) of every question column of the header row.
+
+    Questions stand between the contestant columns and 总分; columns a judge added after
+    the total (notes, a signature) are not questions.
+    """
+    columns = []
+    for c in range(layout.key_col + 1, ws.max_column + 1):
+        label = normalize_text(cell_text(ws.cell(layout.header_row, c).value))
+        if label in _TOTAL_HEADERS:
+            break
+        if label and label not in _NON_QUESTION_HEADERS:
+            columns.append((c, label))
+    return columns
+
+
+def _guess_form(columns: list[tuple[int, str]], forms: dict[str, tuple[ScoredQuestion, ...]]) -> str:
+    labels = [label for _, label in columns]
+    matching = [f for f, qs in sorted(forms.items()) if [q.label for q in qs] == labels]
+    return matching[0] if len(matching) == 1 else (next(iter(forms)) if len(forms) == 1 else "")
+
+
+def _check_questions(
+    path: Path, ws: Worksheet, layout: _Layout, columns: list[tuple[int, str]],
+    questions: tuple[ScoredQuestion, ...], form: str,
+) -> list[Problem]:
+    """Return the ways the sheet's question columns differ from the manifest's form."""
+    problems: list[Problem] = []
+    by_label = {q.label: q for q in questions}
+    hint = "use the score sheet made by `examgen sheets` for this paper and form"
+    seen: dict[str, int] = {}
+    for col, label in columns:
+        letter = get_column_letter(col)
+        where = f"{path}!{ws.title}!{letter}{layout.header_row}"
+        if label in seen:
+            problems.append(Problem(where, f"question {label} has two columns", hint))
+            continue
+        seen[label] = col
+        question = by_label.get(label)
+        if question is None:
+            problems.append(Problem(
+                where, f"question '{label}' is not on form {form} of the manifest", hint,
+            ))
+            continue
+        sheet_id = normalize_text(cell_text(ws.cell(layout.header_row + 1, col).value))
+        if sheet_id and sheet_id != question.id:
+            problems.append(Problem(
+                f"{path}!{ws.title}!{letter}{layout.header_row + 1}",
+                f"question {label} is {sheet_id} on this sheet but {question.id} in the manifest",
+                hint,
+            ))
+        maximum = cell_number(ws.cell(layout.header_row + 2, col).value)
+        if maximum != question.points:
+            shown = cell_text(ws.cell(layout.header_row + 2, col).value) or "empty"
+            problems.append(Problem(
+                f"{path}!{ws.title}!{letter}{layout.header_row + 2}",
+                f"the maximum of {label} is {shown} on this sheet but "
+                f"{format_points(question.points)} in the manifest",
+                hint,
+            ))
+    for question in questions:
+        if question.label not in seen:
+            problems.append(Problem(
+                f"{path}!{ws.title}",
+                f"question {question.label} ({question.id}) of form {form} has no column", hint,
+            ))
+    return problems
+
+

@@ -1,0 +1,778 @@
+"""The grading workflow at the edge: manifests, rosters and sheets in; sheets and results out.
+
+Three entry points, one per command:
+
+- :func:`write_score_sheets` (``examgen sheets``): one workbook per judge from a
+  manifest and a roster, and with ``anonymize`` a separate code table (密号对照表).
+- :func:`write_pending_sheets` (``examgen sheets --pending``): from filled double-marking
+  sheets, a sheet of the answers waiting for a third mark or for arbitration.
+- :func:`run_grading` (``examgen grade``): read every filled sheet, check everything,
+  aggregate, rank, and write results.xlsx and results.docx.
+
+The middle (examgen.grading.aggregate, examgen.grading.rank) is pure; this module reads and writes files and
+collects every problem of every file before raising once.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import random
+import re
+import secrets
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from pathlib import Path
+
+from examgen.errors import ExamgenError, GradingError, ManifestError, Problem, SheetError, raise_if
+from examgen.grading.aggregate import aggregate_marks
+from examgen.grading.contest import load_contest
+from examgen.grading.rank import combine_rounds, rank_contestants, team_standings
+from examgen.grading.results_xlsx import results_xlsx_bytes
+from examgen.grading.roster import Roster, read_roster
+from examgen.grading.score_sheets import ScoreSheet, SheetRow, code_table_bytes, score_sheet_bytes
+from examgen.grading.sheet_reader import FilledSheet, read_score_sheet, sheet_paper_id
+from examgen.models import (
+    FLAG_LABELS,
+    Contestant,
+    ContestRound,
+    GradingRules,
+    Mark,
+    Marks,
+    Results,
+    ScoredQuestion,
+    Scores,
+    TeamResult,
+)
+from examgen.numbers import to_decimal
+from examgen.outputs import refuse_existing, write_atomic
+from examgen.paper.manifest import load_manifest
+from examgen.paper.rules import apply_overrides, parse_grading_rules
+from examgen.render.results import results_docx_bytes
+from examgen.xlsxio import timestamp_of
+
+RESULTS_XLSX = "results.xlsx"
+RESULTS_DOCX = "results.docx"
+SHEETS_FOLDER = "sheets"
+_KEY_NAMES = {True: "密号", False: "准考证号"}
+
+
+# --- The manifest as grading sees it ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GradingPaper:
+    """What grading needs from a manifest: the paper, its forms' questions and its rules."""
+
+    path: Path
+    paper_id: str
+    title: str
+    #: Form letter -> questions in paper order, forms in manifest order.
+    forms: dict[str, tuple[ScoredQuestion, ...]] = field(compare=False)
+    rules: GradingRules = field(compare=False)
+
+
+def load_grading_paper(path: Path) -> GradingPaper:
+    """Return the paper of the manifest at ``path``; raise ManifestError when it is unusable."""
+    record = load_manifest(path)
+    forms: dict[str, tuple[ScoredQuestion, ...]] = {}
+    try:
+        for form in record["forms"]:
+            questions = []
+            for section in form["sections"]:
+                for question in section["questions"]:
+                    points = to_decimal(question["points"])
+                    if points is None:
+                        raise ValueError(f"points {question['points']!r}")
+                    questions.append(ScoredQuestion(
+                        label=str(question["label"]), id=str(question["id"]), points=points,
+                        section_number=int(section["number"]), section_name=str(section["name"]),
+                        section_type=str(section["type"]),
+                    ))
+            forms[str(form["form"])] = tuple(questions)
+        paper_id = str(record["paper_id"])
+        title = str(record.get("blueprint", {}).get("title", "") or paper_id)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ManifestError(
+            f"malformed manifest ({type(exc).__name__}: {exc})", where=str(path),
+            hint="rebuild it with `examgen build --force`",
+        ) from None
+    if not forms:
+        raise ManifestError("the manifest lists no forms", where=str(path))
+    rules = parse_grading_rules(record.get("grading") or {}, where=f"{path}: grading")
+    return GradingPaper(path=path, paper_id=paper_id, title=title, forms=forms, rules=rules)
+
+
+# --- examgen sheets ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SheetsOutcome:
+    """What ``examgen sheets`` wrote."""
+
+    sheets: tuple[Path, ...]
+    code_table: Path | None
+    contestants: int
+    form: str
+
+
+def judge_names(count: int) -> tuple[str, ...]:
+    """Return the default judge names 评委1 … 评委N."""
+    return tuple(f"评委{i}" for i in range(1, count + 1))
+
+
+def write_score_sheets(
+    manifest_path: Path,
+    roster_path: Path,
+    *,
+    form: str | None = None,
+    judges: int | None = None,
+    names: Sequence[str] = (),
+    anonymize: bool = False,
+    date: datetime.date,
+    code_seed: int | None = None,
+    out_dir: Path | None = None,
+    force: bool = False,
+) -> SheetsOutcome:
+    """Write one score sheet per judge (and the code table when anonymising); return the paths.
+
+    The number of judges defaults to the manifest's grading rules; ``names`` names the
+    judges instead (评委4), one sheet each. Secret codes are drawn
+    from the OS unless ``code_seed`` is given; a code table given as the roster keeps its
+    codes, so sheets for a judge added later match the first ones.
+    """
+    paper = load_grading_paper(manifest_path)
+    letter = _choose_form(paper, form, manifest_path)
+    roster = read_roster(roster_path)
+    contestants = _roster_for_form(roster, letter)
+    if names:
+        judge_files = _named_judges(names)
+    else:
+        count = judges if judges is not None else paper.rules.judges
+        if count < 1:
+            raise SheetError("needs at least one judge", where="--judges", hint="pass --judges 1 or more")
+        judge_files = [(name, f"judge-{i}") for i, name in enumerate(judge_names(count), start=1)]
+    folder = out_dir or manifest_path.parent / SHEETS_FOLDER
+    date_text = date.isoformat()
+    timestamp = timestamp_of(date)
+
+    # A code table given as the roster keeps its codes (a judge added later gets the same
+    # codes); otherwise fresh codes are drawn and a code table is written.
+    reuse_codes = anonymize and roster.has_codes
+    if anonymize:
+        if not reuse_codes:
+            codes = _draw_codes(len(contestants), code_seed)
+            contestants = [
+                Contestant(c.id, c.name, c.unit, code) for c, code in zip(contestants, codes, strict=True)
+            ]
+        rows = tuple(SheetRow(c.code) for c in sorted(contestants, key=lambda c: c.code))
+    else:
+        rows = tuple(SheetRow(c.id, c.name, c.unit) for c in contestants)
+
+    outputs: list[tuple[Path, bytes]] = []
+    for judge, stem in judge_files:
+        sheet = ScoreSheet(
+            paper_id=paper.paper_id, title=paper.title, form=letter, judge=judge, date=date_text,
+            questions=paper.forms[letter], rows=rows, anonymized=anonymize,
+            mark_step=paper.rules.mark_step,
+        )
+        outputs.append((folder / f"{letter}-{stem}.xlsx", score_sheet_bytes(sheet, timestamp=timestamp)))
+    code_path = None
+    if anonymize and not reuse_codes:
+        # Beside the manifest, not in sheets/: the folder handed to judges must not hold it.
+        code_path = manifest_path.parent / f"codes-{letter}.xlsx"
+        outputs.append((code_path, code_table_bytes(
+            contestants, paper_id=paper.paper_id, form=letter, date=date_text, timestamp=timestamp,
+        )))
+    refuse_existing([p for p, _ in outputs], force=force)
+    for path, data in outputs:
+        write_atomic(path, data)
+    return SheetsOutcome(
+        sheets=tuple(p for p, _ in outputs if p != code_path), code_table=code_path,
+        contestants=len(rows), form=letter,
+    )
+
+
+def _named_judges(names: Sequence[str]) -> list[tuple[str, str]]:
+    """Return (judge, file stem) for judges named by the user; refuse blank or repeated names."""
+    result: list[tuple[str, str]] = []
+    problems: list[Problem] = []
+    for name in names:
+        name = name.strip()
+        stem = re.sub(r'[\\/:*?"<>|\s]+', "_", name)
+        if not name:
+            problems.append(Problem("--judge", "a judge's name is blank", "give each judge a name"))
+        elif any(stem == s for _, s in result):
+            problems.append(Problem("--judge", f"judge {name} is named twice", "give each judge one name"))
+        else:
+            result.append((name, stem))
+    raise_if(problems, SheetError)
+    return result
+
+
+def _choose_form(paper: GradingPaper, form: str | None, manifest_path: Path) -> str:
+    letters = list(paper.forms)
+    if form is None:
+        if len(letters) == 1:
+            return letters[0]
+        raise SheetError(
+            f"the paper has forms {', '.join(letters)}; say which one the sheets are for",
+            where=str(manifest_path), hint="pass --form " + letters[0],
+        )
+    letter = form.strip().upper()
+    if letter not in paper.forms:
+        raise SheetError(
+            f"form {form} is not in the manifest (forms: {', '.join(letters)})",
+            where=str(manifest_path), hint="pass one of the forms the paper was built with",
+        )
+    return letter
+
+
+def _roster_for_form(roster: Roster, letter: str) -> list[Contestant]:
+    """Return the roster's contestants who sit form ``letter`` (all, when it does not say)."""
+    forms = roster.form_of()
+    if not forms:
+        return list(roster.contestants)
+    chosen = [c for c in roster.contestants if forms.get(c.id, letter) == letter]
+    if not chosen:
+        raise SheetError(
+            f"no contestant of the roster sits form {letter} (its 卷别 column)",
+            where=roster.path, hint="check the 卷别 column or pass another --form",
+        )
+    return chosen
+
+
+def _draw_codes(count: int, seed: int | None) -> list[str]:
+    """Return ``count`` distinct six-digit secret codes, in a random order."""
+    rng = random.Random(seed) if seed is not None else secrets.SystemRandom()
+    return [str(n) for n in rng.sample(range(100000, 1000000), count)]
+
+
+# --- Reading filled sheets --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportedPaper:
+    """The marks of one paper read from its filled sheets, one Marks per form with sheets."""
+
+    paper: GradingPaper
+    marks: tuple[Marks, ...]
+    sheets: tuple[FilledSheet, ...]
+    anonymized: bool
+    #: Missing marks reported (with allow_missing), one line each.
+    missing: tuple[str, ...] = ()
+
+
+def import_sheets(
+    paper: GradingPaper,
+    sheet_paths: Sequence[Path],
+    *,
+    roster: Roster | None,
+    allow_missing: bool,
+    need_identities: bool = True,
+) -> ImportedPaper:
+    """Return the marks of ``paper`` read from ``sheet_paths``; raise SheetError with every problem.
+
+    With ``need_identities`` anonymised sheets need a code table as roster; without, a
+    contestant is known by code alone (enough to find pending answers).
+    """
+    problems: list[Problem] = []
+    filled: list[FilledSheet] = []
+    seen_paths: dict[Path, Path] = {}
+    for path in sheet_paths:
+        resolved = path.resolve()
+        if resolved in seen_paths:
+            problems.append(Problem(str(path), f"is given twice (also as {seen_paths[resolved]})", "give each sheet once"))
+            continue
+        seen_paths[resolved] = path
+        try:
+            filled.append(read_score_sheet(
+                path, paper.forms, paper_id=paper.paper_id, mark_step=paper.rules.mark_step,
+            ))
+        except SheetError as error:
+            problems.extend(error.problems)
+
+    judges_seen: dict[tuple[str, str, str], str] = {}
+    for sheet in filled:
+        slot = (sheet.form, sheet.kind, sheet.judge)
+        if slot in judges_seen:
+            kind = "" if sheet.kind == "regular" else f" {sheet.kind}"
+            problems.append(Problem(
+                f"{sheet.path}!{sheet.sheet}",
+                f"judge {sheet.judge} has a second{kind} sheet for form {sheet.form} "
+                f"(first: {judges_seen[slot]})",
+                "give each judge's sheet once; rename the judge on a sheet marked by someone else",
+            ))
+        else:
+            judges_seen[slot] = sheet.path
+    modes = {s.anonymized for s in filled}
+    if len(modes) > 1:
+        problems.append(Problem(
+            ", ".join(s.path for s in filled if s.anonymized),
+            "these sheets use secret codes (密号) and the others 准考证号",
+            "grade sheets made by one `examgen sheets` run together",
+        ))
+        raise_if(problems, SheetError)
+    anonymized = bool(filled) and all(s.anonymized for s in filled)
+    if paper.rules.policy == "double_marking":
+        by_form: dict[str, list[str]] = defaultdict(list)
+        for sheet in filled:
+            if sheet.kind == "regular":
+                by_form[sheet.form].append(sheet.path)
+        for letter, paths in sorted(by_form.items()):
+            if len(paths) > 2:
+                problems.append(Problem(
+                    ", ".join(paths),
+                    f"double marking takes two regular sheets per form; form {letter} has {len(paths)}",
+                    "give the two judges' sheets; a third mark comes from `examgen sheets --pending`",
+                ))
+    if not filled:
+        raise_if(problems, SheetError)
+        raise SheetError("no score sheets given", hint="list the filled .xlsx sheets after the manifest")
+
+    # Go on with the sheets that could be read, so that one run reports every problem.
+    identities = _identities(paper, filled, roster, anonymized, need_identities, problems)
+    marks, missing = _form_marks(paper, filled, identities, anonymized, allow_missing, problems)
+    raise_if(problems, SheetError)
+    return ImportedPaper(paper, tuple(marks), tuple(filled), anonymized, tuple(missing))
+
+
+@dataclass
+class _Identities:
+    """Who the sheet rows are: key (id or code) -> contestant, and who sits which form."""
+
+    by_key: dict[str, Contestant]
+    #: Form letter -> contestants expected on its sheets, in roster (or first-seen) order.
+    expected: dict[str, list[Contestant]]
+
+
+def _identities(
+    paper: GradingPaper, filled: list[FilledSheet], roster: Roster | None, anonymized: bool,
+    need_identities: bool, problems: list[Problem],
+) -> _Identities:
+    key_name = _KEY_NAMES[anonymized]
+    sheet_forms = [f for f in paper.forms if any(s.form == f for s in filled)]
+    by_key: dict[str, Contestant] = {}
+    order: list[str] = []
+    if roster is not None:
+        if anonymized and not roster.has_codes:
+            problems.append(Problem(
+                roster.path, "the sheets use secret codes (密号) but this roster has no 密号 column",
+                "pass the code table written by `examgen sheets --anonymize` as --roster",
+            ))
+            return _Identities({}, {})
+        source = roster.by_code() if anonymized else roster.by_id()
+        by_key.update(source)
+        order = list(source)
+    elif anonymized and need_identities:
+        problems.append(Problem(
+            "--roster", "the sheets use secret codes (密号); the code table is needed to name the contestants",
+            "pass --roster output/<paper-id>/codes-<form>.xlsx",
+        ))
+        return _Identities({}, {})
+
+    # Every row must be a known contestant; without a roster the sheets themselves say who.
+    form_of_key: dict[str, tuple[str, str]] = {}
+    for sheet in filled:
+        for row, where in zip(sheet.rows, sheet.row_cells, strict=True):
+            if roster is not None:
+                if row.key not in by_key:
+                    problems.append(Problem(
+                        where, f"{key_name} {row.key} is not in {'the code table' if anonymized else 'the roster'} {roster.path}",
+                        "check the number, or add the contestant to the roster",
+                    ))
+                    continue
+            else:
+                known = by_key.get(row.key)
+                if known is None:
+                    by_key[row.key] = Contestant(row.key, row.name, row.unit, row.key if anonymized else "")
+                    order.append(row.key)
+                elif (row.name, row.unit) != (known.name, known.unit):
+                    problems.append(Problem(
+                        where,
+                        f"{key_name} {row.key} is '{_who(row.name, row.unit)}' here but "
+                        f"'{_who(known.name, known.unit)}' on another sheet",
+                        "make the sheets agree, or pass --roster",
+                    ))
+            first = form_of_key.setdefault(row.key, (sheet.form, where))
+            if first[0] != sheet.form:
+                problems.append(Problem(
+                    where, f"{key_name} {row.key} is on form {sheet.form} here but on form {first[0]} at {first[1]}",
+                    "a contestant sits one form",
+                ))
+
+    expected: dict[str, list[Contestant]] = {}
+    roster_forms = roster.form_of() if roster is not None else {}
+    for letter in sheet_forms:
+        if roster is not None and roster_forms:
+            keys = [k for k in order if roster_forms.get(by_key[k].id) == letter]
+        elif roster is not None and len(sheet_forms) == 1:
+            keys = order
+        else:
+            keys = [k for k in order if form_of_key.get(k, ("",))[0] == letter]
+        expected[letter] = [by_key[k] for k in keys]
+    if roster is not None and len(sheet_forms) > 1 and not roster_forms:
+        for key in order:
+            if key not in form_of_key:
+                contestant = by_key[key]
+                problems.append(Problem(
+                    roster.path, f"{key_name} {key} ({contestant.name}) is on no score sheet",
+                    "add a 卷别 column to the roster, or give that form's sheets",
+                ))
+    return _Identities(by_key, expected)
+
+
+def _who(name: str, unit: str) -> str:
+    return f"{name} {unit}".strip() or "nameless"
+
+
+def _form_marks(
+    paper: GradingPaper, filled: list[FilledSheet], identities: _Identities, anonymized: bool,
+    allow_missing: bool, problems: list[Problem],
+) -> tuple[list[Marks], list[str]]:
+    key_name = _KEY_NAMES[anonymized]
+    missing_lines: list[Problem] = []
+    result: list[Marks] = []
+    for letter, contestants in identities.expected.items():
+        sheets = [s for s in filled if s.form == letter]
+        key_of = {c.id: (c.code if anonymized else c.id) for c in contestants}
+        expected_keys = set(key_of.values())
+        marks: list[Mark] = []
+        for sheet in sheets:
+            rows = {row.key for row in sheet.rows}
+            for row, where in zip(sheet.rows, sheet.row_cells, strict=True):
+                if row.key in identities.by_key and row.key not in expected_keys:
+                    problems.append(Problem(
+                        where, f"{key_name} {row.key} does not sit form {letter} by the roster's 卷别",
+                        "correct the 卷别 column of the roster, or mark the contestant on the right form",
+                    ))
+            if sheet.kind == "regular":
+                for contestant in contestants:
+                    key = key_of[contestant.id]
+                    if key not in rows:
+                        missing_lines.append(Problem(
+                            f"{sheet.path}!{sheet.sheet}",
+                            f"{key_name} {key} {contestant.name}".rstrip() + " has no row on this sheet",
+                            "add the row and the marks, or pass --allow-missing",
+                        ))
+            blank_by_key: dict[str, list[tuple[str, str]]] = defaultdict(list)
+            for key, label, where in sheet.missing:
+                if key in expected_keys:
+                    blank_by_key[key].append((label, where))
+            questions = len(paper.forms[letter])
+            for key, blanks in blank_by_key.items():
+                if len(blanks) == questions and questions > 1:
+                    row = blanks[0][1].rsplit("!", 1)[1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+                    missing_lines.append(Problem(
+                        blanks[0][1], f"no marks at all for {key_name} {key} (row {row})",
+                        "fill in the marks, or pass --allow-missing (e.g. for an absent contestant)",
+                    ))
+                else:
+                    for label, where in blanks:
+                        missing_lines.append(Problem(
+                            where, f"no mark for {label} ({key_name} {key})",
+                            "fill in the mark, or pass --allow-missing",
+                        ))
+            for mark in sheet.marks:
+                contestant = identities.by_key.get(mark.contestant_id)
+                if contestant is None or mark.contestant_id not in expected_keys:
+                    continue
+                marks.append(Mark(
+                    contestant.id, mark.question_label, mark.judge, mark.value, mark.kind, mark.where,
+                ))
+        judges = tuple(sorted({s.judge for s in sheets if s.kind == "regular"}, key=_natural_key))
+        result.append(Marks(
+            form=letter, questions=paper.forms[letter], contestants=tuple(contestants),
+            marks=tuple(marks), judges=judges,
+        ))
+    if not allow_missing:
+        problems.extend(missing_lines)
+    return result, [str(p) for p in missing_lines]
+
+
+def _natural_key(text: str) -> list[object]:
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+
+
+# --- examgen sheets --pending -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PendingOutcome:
+    """What ``examgen sheets --pending`` wrote, and how many answers wait."""
+
+    sheets: tuple[Path, ...]
+    answers: int
+    #: Missing marks found on the way (they are not pending; they need the first marks).
+    missing: tuple[str, ...] = ()
+
+
+def write_pending_sheets(
+    manifest_path: Path,
+    sheet_paths: Sequence[Path],
+    *,
+    roster_path: Path | None = None,
+    judge: str | None = None,
+    date: datetime.date,
+    out_dir: Path | None = None,
+    force: bool = False,
+) -> PendingOutcome:
+    """Write a follow-up sheet per form and kind (三评 / 仲裁) of the answers still waiting.
+
+    Its marks come back as kind "third" or "arbitration". Nothing is written when no
+    answer waits.
+    """
+    paper = load_grading_paper(manifest_path)
+    roster = read_roster(roster_path) if roster_path else None
+    imported = import_sheets(paper, sheet_paths, roster=roster, allow_missing=True, need_identities=False)
+    folder = out_dir or manifest_path.parent / SHEETS_FOLDER
+    outputs: list[tuple[Path, bytes]] = []
+    answers = 0
+    for marks in imported.marks:
+        scores = aggregate_marks(marks, paper.rules)
+        for kind, title in (("third", "三评"), ("arbitration", "仲裁")):
+            waiting = [p for p in scores.pending if p.needed == kind]
+            if not waiting:
+                continue
+            answers += len(waiting)
+            open_cells = frozenset(
+                (_row_key(p.contestant, imported.anonymized), p.question.label) for p in waiting
+            )
+            keys = {key for key, _ in open_cells}
+            rows = tuple(
+                SheetRow(_row_key(c, imported.anonymized), "" if imported.anonymized else c.name,
+                         "" if imported.anonymized else c.unit)
+                for c in marks.contestants if _row_key(c, imported.anonymized) in keys
+            )
+            sheet = ScoreSheet(
+                paper_id=paper.paper_id, title=paper.title, form=marks.form, judge=judge or title,
+                date=date.isoformat(), questions=marks.questions, rows=rows,
+                anonymized=imported.anonymized, kind=kind, mark_step=paper.rules.mark_step,
+                open_cells=open_cells,
+            )
+            outputs.append((folder / f"{marks.form}-{kind}.xlsx", score_sheet_bytes(sheet, timestamp=timestamp_of(date))))
+    refuse_existing([p for p, _ in outputs], force=force)
+    for path, data in outputs:
+        write_atomic(path, data)
+    return PendingOutcome(tuple(p for p, _ in outputs), answers, imported.missing)
+
+
+def _row_key(contestant: Contestant, anonymized: bool) -> str:
+    return contestant.code if anonymized and contestant.code else contestant.id
+
+
+# --- examgen grade ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GradingOutcome:
+    """The results of ``examgen grade``, what was written, and what the user should know."""
+
+    results: Results
+    teams: tuple[TeamResult, ...]
+    written: tuple[Path, ...]
+    warnings: tuple[str, ...]
+
+
+def split_inputs(inputs: Sequence[Path]) -> tuple[list[Path], list[Path], list[Path]]:
+    """Return (manifests, contest files, sheets) of the command's arguments, by file name."""
+    manifests, contests, sheets = [], [], []
+    for path in inputs:
+        suffix = path.suffix.lower()
+        if suffix == ".json":
+            manifests.append(path)
+        elif suffix in (".yaml", ".yml"):
+            contests.append(path)
+        else:
+            sheets.append(path)
+    return manifests, contests, sheets
+
+
+def run_grading(
+    inputs: Sequence[Path],
+    *,
+    roster_path: Path | None = None,
+    out_dir: Path | None = None,
+    allow_missing: bool = False,
+    force: bool = False,
+    date: datetime.date,
+) -> GradingOutcome:
+    """Grade filled sheets and write results.xlsx and results.docx; return the results.
+
+    ``inputs`` are one manifest, several manifests (rounds of equal weight) or a
+    contest.yaml, followed by the filled sheets of every paper. Nothing is written
+    unless every sheet is read without a problem.
+    """
+    manifests, contests, sheet_paths = split_inputs(inputs)
+    if len(contests) > 1 or (contests and manifests):
+        raise ExamgenError(
+            "give one manifest.json, several manifests, or one contest.yaml",
+            where=", ".join(str(p) for p in contests + manifests),
+        )
+    if not manifests and not contests:
+        raise ExamgenError(
+            "no manifest.json or contest.yaml given",
+            hint="start with output/<paper-id>/manifest.json, then the filled sheets",
+        )
+    contest = load_contest(contests[0]) if contests else None
+    if contest is not None:
+        rounds = list(contest.rounds)
+        base = contests[0].parent
+    else:
+        rounds = [ContestRound(name="", manifest=str(m), weight=Decimal(1)) for m in manifests]
+        base = Path(os.path.commonpath([str(m.resolve().parent) for m in manifests])) if len(manifests) > 1 else manifests[0].parent
+    papers = [load_grading_paper(Path(r.manifest)) for r in rounds]
+    roster = read_roster(roster_path) if roster_path else None
+
+    routed = _route_sheets(papers, sheet_paths)
+    problems: list[Problem] = []
+    imported: list[ImportedPaper] = []
+    for paper in papers:
+        try:
+            imported.append(import_sheets(paper, routed[paper.paper_id], roster=roster, allow_missing=allow_missing))
+        except SheetError as error:
+            problems.extend(error.problems)
+    raise_if(problems, SheetError)
+
+    warnings: list[str] = []
+    round_results: list[tuple[ContestRound, Results]] = []
+    details: list[tuple[str, Scores]] = []
+    all_teams: tuple[TeamResult, ...] = ()
+    for contest_round, paper, one in zip(rounds, papers, imported, strict=True):
+        warnings.extend(one.missing)
+        per_form = []
+        for marks in one.marks:
+            try:
+                per_form.append(aggregate_marks(marks, paper.rules))
+            except GradingError as error:
+                problems.extend(error.problems)
+        if problems:
+            continue
+        scores = _merge_forms(per_form)
+        results = rank_contestants(scores, paper.rules)
+        prefix = contest_round.name or (paper.paper_id if len(papers) > 1 else "")
+        for form_scores in per_form:
+            label = " ".join(p for p in (prefix, form_scores.form if len(per_form) > 1 else "") if p)
+            details.append((label, form_scores))
+            warnings.extend(_score_warnings(form_scores, label))
+        name = contest_round.name or paper.title
+        round_results.append((ContestRound(name, contest_round.manifest, contest_round.weight), results))
+    raise_if(problems, GradingError)
+
+    if len(round_results) == 1 and contest is None:
+        paper = papers[0]
+        results, rules, title = round_results[0][1], paper.rules, paper.title
+    else:
+        # A round's tie-breakers name its sections, which a combined ranking has not got;
+        # the contest's own tie_breakers (naming rounds) apply instead.
+        rules = replace(papers[0].rules, tie_breakers=())
+        if contest is not None:
+            rules = apply_overrides(rules, contest.overrides)
+        title = contest.name if contest is not None else " + ".join(p.title for p in papers)
+        results = combine_rounds(
+            round_results, rules, title=title, normalize=bool(contest and contest.normalize),
+        )
+    all_teams = team_standings(results, rules)
+    warnings.extend(_result_warnings(results))
+
+    folder = out_dir or base
+    date_text = date.isoformat()
+    outputs = [
+        (folder / RESULTS_XLSX, results_xlsx_bytes(
+            results, all_teams, details, title=title, date=date_text, timestamp=timestamp_of(date),
+        )),
+        (folder / RESULTS_DOCX, results_docx_bytes(results, title=title, date=date)),
+    ]
+    refuse_existing([p for p, _ in outputs], force=force)
+    for path, data in outputs:
+        write_atomic(path, data)
+    return GradingOutcome(results, all_teams, tuple(p for p, _ in outputs), tuple(warnings))
+
+
+def _route_sheets(papers: list[GradingPaper], sheet_paths: Sequence[Path]) -> dict[str, list[Path]]:
+    """Return each paper's sheets: all of them for one paper, else by the paper a sheet names."""
+    routed: dict[str, list[Path]] = {p.paper_id: [] for p in papers}
+    if len(papers) == 1:
+        routed[papers[0].paper_id] = list(sheet_paths)
+        return routed
+    problems: list[Problem] = []
+    for path in sheet_paths:
+        try:
+            paper_id = sheet_paper_id(path)
+        except SheetError as error:
+            problems.extend(error.problems)
+            continue
+        if paper_id not in routed:
+            problems.append(Problem(
+                str(path), f"the sheet is for paper '{paper_id or '?'}', which is not one of "
+                f"{', '.join(routed)}", "give the sheets of the papers being graded",
+            ))
+            continue
+        routed[paper_id].append(path)
+    raise_if(problems, SheetError)
+    return routed
+
+
+def _merge_forms(per_form: list[Scores]) -> Scores:
+    """Return one Scores for a paper whose contestants sat different forms (A卷, B卷)."""
+    if len(per_form) == 1:
+        return per_form[0]
+    first = per_form[0]
+    judges: list[str] = []
+    for scores in per_form:
+        judges.extend(j for j in scores.judges if j not in judges)
+    return Scores(
+        form="/".join(s.form for s in per_form),
+        policy=first.policy,
+        precision=first.precision,
+        questions=first.questions,
+        contestants=tuple(c for s in per_form for c in s.contestants),
+        pending=tuple(p for s in per_form for p in s.pending),
+        missing=tuple(p for s in per_form for p in s.missing),
+        judges=tuple(judges),
+    )
+
+
+def _score_warnings(scores: Scores, label: str) -> list[str]:
+    where = f"{label}: " if label else ""
+    lines = []
+    for needed, text in (("third", "三评"), ("arbitration", "仲裁")):
+        count = sum(1 for p in scores.pending if p.needed == needed)
+        if count:
+            lines.append(
+                f"{where}{count} answer(s) wait for {needed} marking ({text}); "
+                "make their sheet with `examgen sheets --pending`"
+            )
+    counts: dict[str, int] = defaultdict(int)
+    for flag in scores.flags:
+        counts[flag.code] += 1
+    for code in sorted(counts):
+        if code in ("missing", "third_needed", "arbitration_needed"):
+            continue
+        lines.append(f"{where}{counts[code]} answer(s) flagged {FLAG_LABELS.get(code, code)} ({code})")
+    return lines
+
+
+def _result_warnings(results: Results) -> list[str]:
+    lines = []
+    excluded = [r for r in results.rows if r.excluded]
+    if excluded:
+        ids = ", ".join(r.contestant.id for r in excluded[:10]) + (" …" if len(excluded) > 10 else "")
+        lines.append(f"{len(excluded)} contestant(s) not ranked (incomplete marks): {ids}")
+    tied = [r for r in results.rows if any(f.code == "award_tie" for f in r.flags)]
+    if tied:
+        lines.append(f"{len(tied)} contestant(s) tied across an award boundary")
+    return lines
+
+
+def ranking_rows(results: Results, top: int) -> tuple[list[str], list[list[str]]]:
+    """Return (header, rows) of the first ``top`` ranked contestants, for the terminal."""
+    header = ["名次", "准考证号", "姓名", "单位", "总分", "奖项"]
+    rows = [
+        [str(r.rank), r.contestant.id, r.contestant.name, r.contestant.unit,
+         format(r.total, "f"), r.award or "-"]
+        for r in results.ranked[:top]
+    ]
+    return header, rows

@@ -1,0 +1,1 @@
+"""Papers: blueprints and their grading rules, assembly, the manifest, build, workspaces."""

@@ -1,0 +1,206 @@
+"""Load and validate blueprints (``templates/*.yaml``): the rules a paper is drawn under."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+
+from examgen.bank.load import HALF
+from examgen.errors import BlueprintError, ExamgenError, Problem, raise_if
+from examgen.models import QUESTION_TYPES, Blueprint, Layout, Origin, Section, format_points
+from examgen.numbers import is_multiple, to_decimal
+from examgen.paper.rules import validate_grading_rules
+from examgen.yamlio import LineMapping, load_yaml, yaml_error_line
+
+DEFAULT_BLUEPRINT = Path("templates") / "default.yaml"
+KNOWN_KEYS = (
+    "name", "paper_id", "title", "subtitle", "duration", "total", "instructions",
+    "layout", "sections", "grading",
+)  # fmt: skip
+SECTION_KEYS = ("name", "type", "count", "points", "topics", "difficulty", "exclude")
+LAYOUT_KEYS = (
+    "lines_per_point", "min_answer_lines", "max_answer_lines", "scoring_note", "reference_docx",
+)  # fmt: skip
+
+
+def load_blueprint(path: Path) -> Blueprint:
+    """Return the blueprint at ``path``, validated; raise BlueprintError with every problem."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise BlueprintError(
+            "blueprint not found",
+            where=str(path),
+            hint="name one with --blueprint templates/NAME.yaml",
+        ) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise BlueprintError(f"cannot read: {error}", where=str(path)) from None
+    try:
+        raw = load_yaml(text)
+    except yaml.YAMLError as error:
+        line = yaml_error_line(error)
+        where = f"{path}:{line}" if line else str(path)
+        raise BlueprintError(f"not valid YAML: {getattr(error, 'problem', error)}", where=where) from None
+    return parse_blueprint(raw, str(path), default_name=path.stem)
+
+
+def parse_blueprint(raw: object, path: str, *, default_name: str = "paper") -> Blueprint:
+    """Return a Blueprint from its parsed YAML mapping (pure); raise BlueprintError on problems."""
+    if not isinstance(raw, LineMapping):
+        raise BlueprintError("a blueprint must be a mapping (title:, total:, sections:, …)", where=path)
+    problems: list[Problem] = []
+
+    def at(mapping: LineMapping, key: str) -> str:
+        return f"{path}:{mapping.key_lines.get(key, mapping.line)}"
+
+    for key in raw:
+        if key not in KNOWN_KEYS:
+            problems.append(Problem(at(raw, key), f"unknown field {key!r}", f"known: {', '.join(KNOWN_KEYS)}"))
+    title = raw.get("title")
+    if not isinstance(title, str) or not title.strip():
+        problems.append(Problem(at(raw, "title"), "missing title", "add `title: …` (the paper's heading)"))
+    total = to_decimal(raw.get("total"))
+    if total is None or total <= 0:
+        problems.append(Problem(at(raw, "total"), f"total must be a positive number, not {raw.get('total')!r}"))
+    duration = raw.get("duration", 0)
+    if not isinstance(duration, int) or isinstance(duration, bool) or duration < 0:
+        problems.append(Problem(at(raw, "duration"), f"duration must be minutes, not {duration!r}"))
+        duration = 0
+    instructions = raw.get("instructions") or []
+    if not isinstance(instructions, list) or not all(isinstance(i, str) for i in instructions):
+        problems.append(Problem(at(raw, "instructions"), "instructions must be a list of lines"))
+        instructions = []
+
+    sections: list[Section] = []
+    raw_sections = raw.get("sections")
+    if not isinstance(raw_sections, list) or not raw_sections:
+        problems.append(Problem(at(raw, "sections"), "a blueprint needs a list of sections"))
+    else:
+        for index, item in enumerate(raw_sections, start=1):
+            section = _parse_section(item, index, path, problems)
+            if section is not None:
+                sections.append(section)
+
+    if total is not None and sections and len(sections) == len(raw_sections or []):
+        section_sum = sum((s.total for s in sections), Decimal(0))
+        if section_sum != total:
+            rules = " + ".join(f"{s.name} {s.count}×{format_points(s.points)}" for s in sections)
+            problems.append(
+                Problem(
+                    at(raw, "total"),
+                    f"sections add up to {format_points(section_sum)} ({rules}), "
+                    f"but total is {format_points(total)}",
+                    "change a section's count or points, or the total",
+                )
+            )
+
+    layout = _parse_layout(raw.get("layout"), at(raw, "layout"), problems)
+    grading: dict = {}
+    try:
+        grading = validate_grading_rules(raw.get("grading"), at(raw, "grading"), tuple(sections))
+    except ExamgenError as error:
+        problems.extend(error.problems)
+    raise_if(problems, BlueprintError)
+    name = str(raw.get("name") or default_name)
+    return Blueprint(
+        name=name,
+        title=title.strip(),  # type: ignore[union-attr]
+        total=total,  # type: ignore[arg-type]
+        sections=tuple(sections),
+        subtitle=str(raw.get("subtitle") or ""),
+        duration=duration,
+        instructions=tuple(i.strip() for i in instructions),
+        paper_id=str(raw.get("paper_id") or name),
+        layout=layout,
+        grading=grading,
+        path=path,
+    )
+
+
+def _parse_section(item: object, index: int, path: str, problems: list[Problem]) -> Section | None:
+    if not isinstance(item, LineMapping):
+        problems.append(Problem(path, f"section {index} must be a mapping (name:, type:, count:, points:)"))
+        return None
+    before = len(problems)
+    name = str(item.get("name") or "").strip()
+    label = f"section {index}" + (f" {name}" if name else "")
+
+    def add(key: str, what: str, hint: str = "") -> None:
+        problems.append(Problem(f"{path}:{item.key_lines.get(key, item.line)}", f"{label}: {what}", hint))
+
+    for key in item:
+        if key not in SECTION_KEYS:
+            add(key, f"unknown field {key!r}", f"known: {', '.join(SECTION_KEYS)}")
+    if not name:
+        add("name", "missing name", "add `name: 简答题` (printed as the section heading)")
+    qtype = item.get("type")
+    if not isinstance(qtype, str) or not qtype:
+        add("type", "missing type", f"one of: {', '.join(QUESTION_TYPES)}")
+    count = item.get("count")
+    if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+        add("count", f"count must be a whole number of questions, not {count!r}")
+    points = to_decimal(item.get("points"))
+    if points is None or points <= 0 or not is_multiple(points, HALF):
+        add("points", f"points per question must be a positive number in half points, not {item.get('points')!r}")
+    topics = item.get("topics") or []
+    if not isinstance(topics, list):
+        add("topics", "topics must be a list, e.g. [投诉处理, 客户挽留]")
+        topics = []
+    difficulty = item.get("difficulty", [1, 5])
+    if isinstance(difficulty, int) and not isinstance(difficulty, bool):
+        difficulty = [difficulty, difficulty]
+    if (
+        not isinstance(difficulty, list)
+        or len(difficulty) != 2
+        or not all(isinstance(d, int) and 1 <= d <= 5 for d in difficulty)
+        or difficulty[0] > difficulty[1]
+    ):
+        add("difficulty", f"difficulty must be a range [low, high] within 1–5, not {difficulty!r}")
+        difficulty = [1, 5]
+    exclude = item.get("exclude") or []
+    if not isinstance(exclude, list):
+        add("exclude", "exclude must be a list of question ids")
+        exclude = []
+    if len(problems) > before:
+        return None
+    return Section(
+        name=name,
+        type=qtype,  # type: ignore[arg-type]
+        count=count,  # type: ignore[arg-type]
+        points=points,  # type: ignore[arg-type]
+        topics=tuple(str(t) for t in topics),
+        difficulty=(difficulty[0], difficulty[1]),
+        exclude=tuple(str(e) for e in exclude),
+        origin=Origin(path, item.line),
+    )
+
+
+def _parse_layout(raw: object, where: str, problems: list[Problem]) -> Layout:
+    if raw is None:
+        return Layout()
+    if not isinstance(raw, LineMapping):
+        problems.append(Problem(where, "layout must be a mapping (lines_per_point:, scoring_note:, …)"))
+        return Layout()
+    for key in raw:
+        if key not in LAYOUT_KEYS:
+            problems.append(Problem(where, f"layout: unknown field {key!r}", f"known: {', '.join(LAYOUT_KEYS)}"))
+    lines = to_decimal(raw.get("lines_per_point", 1))
+    if lines is None or lines <= 0:
+        problems.append(Problem(where, f"layout.lines_per_point must be a positive number, not {raw.get('lines_per_point')!r}"))
+        lines = Decimal(1)
+    bounds = []
+    for key, default in (("min_answer_lines", 3), ("max_answer_lines", 30)):
+        value = raw.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            problems.append(Problem(where, f"layout.{key} must be a whole number, not {value!r}"))
+            value = default
+        bounds.append(value)
+    return Layout(
+        lines_per_point=lines,
+        min_answer_lines=bounds[0],
+        max_answer_lines=bounds[1],
+        scoring_note=str(raw.get("scoring_note") or "").strip(),
+        reference_docx=str(raw.get("reference_docx") or ""),
+    )

@@ -1,0 +1,109 @@
+"""Build a paper in a workspace: load, assemble, render and write the outputs (the edge)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from examgen.bank.load import load_bank
+from examgen.errors import OutputError
+from examgen.models import Paper
+from examgen.outputs import staged_folder
+from examgen.paper.assemble import assemble, new_seed
+from examgen.paper.blueprint import DEFAULT_BLUEPRINT, load_blueprint
+from examgen.paper.manifest import MANIFEST_NAME, dump_manifest, manifest_record, sha256_hex
+from examgen.render.key import render_key
+from examgen.render.paper import reference_path, render_paper
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build wrote: the output folder, the files in it and the seed used."""
+
+    paper: Paper
+    folder: Path
+    files: tuple[Path, ...]
+
+
+def draw_paper(
+    workspace: Path,
+    *,
+    blueprint_path: Path | None = None,
+    seed: int | None = None,
+    forms: Sequence[str] = ("A",),
+) -> Paper:
+    """Return the paper drawn from the workspace's bank under a blueprint (default: templates/default.yaml).
+
+    Without ``seed`` one is drawn from the OS; ``paper.seed`` records it.
+    """
+    bank = load_bank(workspace / "banks")
+    blueprint = load_blueprint(blueprint_path or workspace / DEFAULT_BLUEPRINT)
+    return assemble(bank, blueprint, seed=new_seed() if seed is None else seed, forms=forms)
+
+
+def write_paper(
+    paper: Paper,
+    workspace: Path,
+    *,
+    out: Path | None = None,
+    force: bool = False,
+    on_document: Callable[[str], None] | None = None,
+) -> BuildResult:
+    """Write the papers, keys and manifest of ``paper`` to ``out/<paper-id>/`` (default output/).
+
+    Nothing is written unless everything succeeds: the folder is staged and moved into
+    place at the end. ``on_document`` is called with each document's name as it is made.
+    """
+    target = (out or workspace / "output") / paper.paper_id
+    _refuse_grading_files(target)
+    reference = reference_path(paper.blueprint, workspace)
+    documents: dict[str, dict[str, tuple[str, str]]] = {}
+    with staged_folder(target, force=force) as staging:
+        for form in paper.forms:
+            documents[form.letter] = {}
+            for kind, render in (("paper", render_paper), ("key", render_key)):
+                name = f"{kind}-{form.letter}.docx"
+                data = render(paper, form, reference)
+                (staging / name).write_bytes(data)
+                documents[form.letter][kind] = (name, sha256_hex(data))
+                if on_document:
+                    on_document(name)
+        (staging / MANIFEST_NAME).write_bytes(dump_manifest(manifest_record(paper, documents)))
+    names = [doc for form in documents.values() for doc, _ in form.values()] + [MANIFEST_NAME]
+    return BuildResult(paper=paper, folder=target, files=tuple(target / n for n in names))
+
+
+def _refuse_grading_files(target: Path) -> None:
+    """Refuse to replace a folder that holds more than a build writes (sheets, codes, results).
+
+    ``--force`` replaces the build's own documents; judges' sheets and the code table
+    are never deleted by a rebuild.
+    """
+    if not target.is_dir():
+        return
+    own = re.compile(r"^(paper|key)-[A-Z]\.docx$|^manifest\.json$")
+    foreign = sorted(p.name for p in target.iterdir() if not own.match(p.name))
+    if foreign:
+        raise OutputError(
+            f"holds files a rebuild would delete ({', '.join(foreign[:4])}"
+            + (", …" if len(foreign) > 4 else "")
+            + "); nothing was written",
+            where=str(target),
+            hint="build into another folder with --out, or move the grading files away first",
+        )
+
+
+def build_paper(
+    workspace: Path,
+    *,
+    blueprint_path: Path | None = None,
+    seed: int | None = None,
+    forms: Sequence[str] = ("A",),
+    out: Path | None = None,
+    force: bool = False,
+) -> BuildResult:
+    """Draw a paper and write it: :func:`draw_paper` then :func:`write_paper`."""
+    paper = draw_paper(workspace, blueprint_path=blueprint_path, seed=seed, forms=forms)
+    return write_paper(paper, workspace, out=out, force=force)

@@ -1,0 +1,202 @@
+"""Excel workbooks at the lowest level: detect, read safely, write deterministically.
+
+Shared by the bank (import and export of question lists) and grading (rosters, score
+sheets, results). Reading never changes a file: it is read into memory once and openpyxl
+parses the copy. Writing is deterministic: fixed workbook properties and zip timestamps,
+so the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import unicodedata
+import warnings
+import zipfile
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
+
+from examgen.errors import ExamgenError, SheetError
+from examgen.numbers import to_decimal
+from examgen.outputs import restamp_zip
+
+#: What an old Excel 97-2003 file (and any OLE2 compound document) starts with.
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: A zip timestamp that is the same on every machine (the earliest zip allows).
+#: Characters that make Excel treat typed text as a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def file_kind(data: bytes) -> str:
+    """Return ``"xlsx"``, ``"xls"``, ``"ods"``, ``"zip"`` or ``"other"`` for a file's bytes."""
+    if data.startswith(_OLE2_MAGIC):
+        return "xls"
+    if not data.startswith(b"PK"):
+        return "other"
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names and b"opendocument" in archive.read("mimetype"):
+                return "ods"
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return "other"
+    return "xlsx" if "[Content_Types].xml" in names else "zip"
+
+
+def read_file_bytes(path: Path, error: type[ExamgenError] = SheetError) -> bytes:
+    """Return the bytes of ``path``; raise ``error`` naming the file when it cannot be read."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise error("file not found", where=str(path)) from None
+    except IsADirectoryError:
+        raise error("is a folder, not a file", where=str(path)) from None
+    except OSError as exc:
+        raise error(f"cannot be read: {exc.strerror}", where=str(path)) from None
+
+
+def not_xlsx_problem(kind: str) -> tuple[str, str]:
+    """Return (what, hint) for a file of ``kind`` (see file_kind) that should be .xlsx."""
+    if kind == "xls":
+        return (
+            "is an old Excel 97-2003 workbook (.xls), which examgen cannot read",
+            "open it in Excel, WPS or LibreOffice and save it as Excel Workbook (.xlsx)",
+        )
+    if kind == "ods":
+        return (
+            "is an OpenDocument spreadsheet (.ods), which examgen cannot read",
+            "save it as Excel Workbook (.xlsx)",
+        )
+    return ("is not an Excel workbook (.xlsx)", "save it as Excel Workbook (.xlsx)")
+
+
+def load_workbook_bytes(path: Path, data: bytes, *, data_only: bool) -> Workbook:
+    kind = file_kind(data)
+    if kind != "xlsx":
+        what, hint = not_xlsx_problem(kind)
+        raise SheetError(what, where=str(path), hint=hint)
+    try:
+        # openpyxl warns about parts it drops when reading (extensions, odd styles); the file
+        # is only read, so those warnings tell the user nothing.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return load_workbook(io.BytesIO(data), data_only=data_only)
+    except Exception as exc:  # openpyxl raises many kinds of error on a damaged file
+        raise SheetError(
+            f"cannot be read as an .xlsx workbook ({type(exc).__name__}: {exc})",
+            where=str(path),
+            hint="open it in Excel, WPS or LibreOffice and save it again as .xlsx",
+        ) from None
+
+
+def normalize_text(value: str) -> str:
+    """Return ``value`` with full-width forms folded (NFKC) and outer whitespace removed."""
+    return unicodedata.normalize("NFKC", value).strip()
+
+
+def cell_text(value: object) -> str:
+    """Return a cell value as trimmed text; whole floats without ``.0``."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def cell_number(value: object) -> Decimal | None:
+    """Return a cell value as a Decimal, accepting numbers stored as text (``"８"``, ``"7.5 "``)."""
+    if isinstance(value, str):
+        return to_decimal(normalize_text(value))
+    return to_decimal(value)
+
+
+def set_text(cell: Cell, value: str) -> None:
+    """Write user-supplied ``value`` into ``cell`` as text, never as a formula."""
+    cell.value = value
+    # openpyxl turns a string starting with "=" into a formula; force it back to text.
+    cell.data_type = "s"
+    if value.startswith(_FORMULA_STARTS):
+        # Excel keeps the text as text when someone edits the cell later.
+        cell.quotePrefix = True
+
+
+def workbook_bytes(workbook: Workbook, *, timestamp: datetime.datetime) -> bytes:
+    """Return ``workbook`` as .xlsx bytes that depend only on its content and ``timestamp``."""
+    properties = workbook.properties
+    properties.created = timestamp
+    properties.modified = timestamp
+    properties.creator = "examgen"
+    properties.lastModifiedBy = "examgen"
+    for sheet in workbook.worksheets:
+        print_setup(sheet)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        # ExcelWriter, unlike Workbook.save, does not stamp the current time into the file.
+        ExcelWriter(workbook, archive).save()
+    return restamp_zip(buffer.getvalue())
+
+
+def print_setup(ws) -> None:
+    """Print a sheet on A4 landscape, one page wide, unless it was set up already."""
+    if ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage:
+        return
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def timestamp_of(date: datetime.date) -> datetime.datetime:
+    """Return the workbook timestamp used for outputs dated ``date`` (midnight)."""
+    return datetime.datetime(date.year, date.month, date.day)
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One row of a table read from a csv or an .xlsx sheet, and where it came from."""
+
+    path: str
+    sheet: str  # "" for csv
+    number: int  # 1-based row (csv: line)
+    cells: tuple[object, ...]
+
+    def where_of(self, column: int) -> str:
+        """Return where cell ``column`` (0-based) is: ``file:line`` or ``file!Sheet!B5``."""
+        if not self.sheet:
+            return f"{self.path}:{self.number}"
+        return f"{self.path}!{self.sheet}!{get_column_letter(column + 1)}{self.number}"
+
+
+def read_xlsx_tables(path: Path, data: bytes) -> list[tuple[str, list[TableRow]]]:
+    """Return every sheet of the workbook ``data`` (read from ``path``) as (name, rows)."""
+    workbook = load_workbook_bytes(path, data, data_only=True)
+    tables = []
+    for sheet in workbook.worksheets:
+        rows = [
+            TableRow(str(path), sheet.title, number, tuple(values))
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+        ]
+        tables.append((sheet.title, rows))
+    return tables
+
+
+
+#: Cell styles shared by every workbook examgen writes.
+THIN = Side(style="thin", color="808080")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+BOLD = Font(bold=True)
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
