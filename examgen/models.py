@@ -306,6 +306,29 @@ class ScoredQuestion:
     section_number: int
     section_name: str
     section_type: str
+    #: Objective questions: the right answer (letters, or true/false); "" when judge-marked.
+    answer: str = ""
+
+
+@dataclass(frozen=True)
+class ObjectiveQuestion:
+    """An objective question as grading sees it, from the manifest: answer and scoring rule.
+
+    ``letters`` are its option letters on the paper (``ABCD``; empty for true/false);
+    ``answer`` is sorted letters or ``true``/``false``; ``number`` its paper number.
+    """
+
+    question: ScoredQuestion
+    number: int
+    letters: str
+    answer: str
+    scoring: str = "all_or_nothing"
+    partial_per_option: Decimal | None = None
+    partial_share: Decimal | None = None
+
+    @property
+    def type(self) -> str:
+        return self.question.section_type
 
 
 @dataclass(frozen=True)
@@ -473,9 +496,12 @@ class AnswerScore:
     #: "ok", "missing", "third_needed" or "arbitration_needed".
     status: str
     #: How ``final`` was reached: "mean", "median", "trimmed_mean", "agreed", "third",
-    #: "arbitration", or "" when there is no final score.
+    #: "arbitration", "objective" (scored from the entered answer), or "" when there is
+    #: no final score.
     method: str
     flags: tuple[Flag, ...] = ()
+    #: Objective questions: the contestant's answer as entered and normalised ("" = none).
+    response: str = ""
 
 
 @dataclass(frozen=True)
