@@ -187,6 +187,11 @@ def write_score_sheets(
     """
     paper = load_grading_paper(manifest_path)
     letter = _choose_form(paper, form, manifest_path)
+    if not paper.forms[letter]:
+        raise SheetError(
+            f"form {letter} has only objective questions: nothing for judges to mark",
+            where=str(manifest_path), hint="write the answer-entry workbooks with --entry",
+        )
     roster = read_roster(roster_path)
     contestants = _roster_for_form(roster, letter)
     if names:
@@ -729,7 +734,10 @@ def run_grading(
     imported: list[ImportedPaper] = []
     for paper in papers:
         try:
-            imported.append(import_sheets(paper, routed[paper.paper_id], roster=roster, allow_missing=allow_missing))
+            if has_judged_questions(paper):
+                imported.append(import_sheets(paper, routed[paper.paper_id], roster=roster, allow_missing=allow_missing))
+            else:
+                imported.append(_objective_only(paper, roster, objective_answers.get(paper.paper_id, {})))
         except SheetError as error:
             problems.extend(error.problems)
     raise_if(problems, SheetError)
@@ -792,6 +800,23 @@ def run_grading(
     for path, data in outputs:
         write_atomic(path, data)
     return GradingOutcome(results, all_teams, tuple(p for p, _ in outputs), tuple(warnings))
+
+
+def _objective_only(
+    paper: GradingPaper, roster: Roster | None, answers: dict[str, dict[str, dict[str, str]]]
+) -> ImportedPaper:
+    """Return a paper of objective questions only as imported: no judges, no marks.
+
+    The contestants are the roster's (by 卷别), or without a roster those entered.
+    """
+    marks = []
+    for letter, table in answers.items():
+        if roster is not None:
+            contestants = _roster_for_form(roster, letter)
+        else:
+            contestants = [Contestant(key, "") for key in table]
+        marks.append(Marks(form=letter, questions=(), contestants=tuple(contestants), marks=()))
+    return ImportedPaper(paper, tuple(marks), (), False)
 
 
 def _objective_answers(

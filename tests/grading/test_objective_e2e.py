@@ -191,3 +191,62 @@ def test_a_cell_that_differs_between_the_two_entries_is_named_and_nothing_is_wri
     assert single.exit_code == 1 and "double entry (双人录入) needs the two copies" in single.output
     ok = run("grade", manifest, *sheets, copies[0], "--single-entry", "--out", tmp_path / "out", *DATE)
     assert ok.exit_code == 0, ok.output
+
+
+def test_a_paper_of_objective_questions_only_is_graded_from_the_entries(tmp_path):
+    workspace = tmp_path / "ws"
+    invoke("init", workspace)
+    (workspace / "templates" / "quiz.yaml").write_text(
+        "title: 知识竞赛\ntotal: 10\nsections:\n"
+        "  - {name: 单项选择题, type: single_choice, count: 6, points: 1}\n"
+        "  - {name: 判断题, type: true_false, count: 8, points: 0.5}\n",
+        encoding="utf-8",
+    )
+    invoke("build", "-w", workspace, "--seed", 3, "--blueprint", workspace / "templates" / "quiz.yaml")
+    manifest = workspace / "output" / "quiz" / "manifest.json"
+    record = json.loads(manifest.read_text(encoding="utf-8"), parse_float=Decimal)
+    roster = make_roster(tmp_path / "roster.csv", count=6)
+    judges = run("sheets", manifest, "--roster", tmp_path / "roster.csv", "--out", tmp_path / "judges", *DATE)
+    assert judges.exit_code == 1
+    assert judges.output == (
+        f"error: {manifest}: form A has only objective questions: nothing for judges to mark "
+        "(write the answer-entry workbooks with --entry)\n"
+    )
+    invoke("sheets", manifest, "--roster", tmp_path / "roster.csv", "--entry", "--out", tmp_path / "entry", *DATE)
+    entries = sorted((tmp_path / "entry").glob("*.xlsx"))
+    typed = fill_entries(entries, record, seed=3)
+    invoke("grade", manifest, *entries, "--roster", tmp_path / "roster.csv", "--out", tmp_path, *DATE)
+    ranking = openpyxl.load_workbook(tmp_path / "results.xlsx")["排名"]
+    header = [c.value for c in ranking[2]]
+    totals = {row[1]: Decimal(str(row[header.index("总分")])) for row in ranking.iter_rows(min_row=3, values_only=True)}
+    expected = {
+        cid: sum(
+            (expected_points(s, q, typed[(cid, q["label"])]) for s in sections_of(record) for q in s["questions"]),
+            Decimal(0),
+        )
+        for cid, _, _ in roster
+    }
+    assert totals == expected
+
+
+def test_missing_entry_workbooks_and_missing_rows_are_refused(built, tmp_path):
+    manifest, record, _, folder = built
+    sheets = sorted((folder / "judges").glob("*.xlsx"))
+    judged = [{**q} for s in sections_of(record) if not s.get("objective") for q in s["questions"]]
+    fill_sheets(sheets, judged, seed=4)
+    result = run("grade", manifest, *sheets, "--out", tmp_path / "out", *DATE)
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        f"error: {manifest}: the paper has objective questions but no answer-entry workbook (录入表) was given"
+    )
+    copy = tmp_path / "entry-A-1.xlsx"
+    copy.write_bytes(sorted((folder / "entry").glob("*.xlsx"))[0].read_bytes())
+    wb = openpyxl.load_workbook(copy)
+    wb.active.delete_rows(10)  # the third contestant's row
+    wb.save(copy)
+    result = run("grade", manifest, *sheets, copy, "--single-entry", "--out", tmp_path / "out", *DATE)
+    assert result.exit_code == 1
+    assert result.output == (
+        f"error: {manifest}: form A: 准考证号 2026003 李选手3 has no row of answers "
+        "(add the row to both entry workbooks, or pass --allow-missing)\n"
+    )
