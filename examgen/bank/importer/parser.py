@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from examgen.bank.importer import markers as mk
@@ -63,25 +63,35 @@ class Token:
 def tokenize(lines: Sequence[Line]) -> list[Token]:
     """Return the token stream of ``lines``; noise (boilerplate, page numbers, headers) marked."""
     headers = _repeated_headers(lines)
+    per_line = confirm_headings(lines)
+    notices = mk.notice_blocks([line.shadow for line in lines], per_line)
     tokens: list[Token] = []
     in_list = False  # inside a "相关文章" list: its titles are noise too
     for index, line in enumerate(lines):
         shadow = line.shadow
-        found = mk.find_markers(shadow)
+        found = per_line[index]
         key = mk.KEY_HEADING.match(shadow)
-        if key:
+        if key and index not in notices:
             tokens.append(Token("key", index, key.start(1), key.end(1)))
+            tokens.append(Token("eol", index, len(line.text), len(line.text)))
+            in_list = False
+            continue
+        bare = mk.bare_heading(shadow) if not found and index not in notices else None
+        if bare:
+            tokens.append(Token("section", index, bare[0], bare[1]))
             tokens.append(Token("eol", index, len(line.text), len(line.text)))
             in_list = False
             continue
         if index in headers:
             spans = [(0, len(shadow), mk.NOISE_HEADER)]
+        elif index in notices:
+            spans = [(0, len(shadow), mk.NOISE_NOTICE)]
         elif in_list and _list_title(shadow, found):
             spans = [(0, len(shadow), mk.NOISE_RELATED)]
         else:
             spans = mk.noise_spans(shadow, found)
         if shadow.strip():
-            in_list = bool(spans) and spans[-1][2] == mk.NOISE_RELATED and spans[-1][1] == len(shadow)
+            in_list = bool(spans) and spans[-1][2] in mk.LIST_NOISE and spans[-1][1] == len(shadow)
         found = [m for m in found if not any(s <= m.start < e or s < m.end <= e for s, e, _ in spans)]
         events: list[tuple[int, int, Token]] = []
         for start, end, reason in spans:
@@ -102,9 +112,55 @@ def tokenize(lines: Sequence[Line]) -> list[Token]:
     return tokens
 
 
+def confirm_headings(lines: Sequence[Line]) -> list[list[mk.Marker]]:
+    """Return the markers of every line, a candidate heading kept only where numbering restarts.
+
+    ``一、服务意识（每题10分）`` is a section heading when the next number after it (on the
+    same line or the next lines) is 1; otherwise it is text (or a number) like any other.
+    """
+    found = [mk.find_markers(line.shadow, candidates=True) for line in lines]
+    for index, line in enumerate(lines):
+        refused: set[int] = set()
+        while True:
+            wrong = {
+                m.start
+                for k, m in enumerate(found[index])
+                if m.style == "candidate" and not _restarts_numbering(lines, found, index, k)
+            }
+            if not wrong:
+                break
+            refused |= wrong
+            found[index] = mk.find_markers(line.shadow, refused=frozenset(refused), candidates=True)
+    return [[replace(m, style="") if m.style == "candidate" else m for m in markers] for markers in found]
+
+
+def _restarts_numbering(lines: Sequence[Line], found: list[list[mk.Marker]], index: int, k: int) -> bool:
+    """Return whether the first marker after marker ``k`` of line ``index`` is the number 1."""
+    marker = found[index][k]
+    shadow = lines[index].shadow
+    rest = found[index][k + 1 :]
+    if rest:
+        following = rest[0]
+        return following.kind == "num" and following.number == 1 and not shadow[marker.end : following.start].strip()
+    if shadow[marker.end :].strip():
+        return False
+    for later in range(index + 1, min(len(lines), index + 4)):
+        text = lines[later].shadow
+        if not text.strip():
+            continue
+        if mk.is_separator(text):
+            continue
+        first = found[later][0] if found[later] else None
+        start = len(text) - len(text.lstrip())
+        return first is not None and first.kind == "num" and first.number == 1 and first.start == start
+    return False
+
+
 def _list_title(shadow: str, found: list[mk.Marker]) -> bool:
     """Return whether a line after 相关文章： is one more title of the list (short, no answer)."""
     text = shadow.strip()
+    if found and found[0].kind == "num" and found[0].boundary == "start" and any(c in text for c in "？?"):
+        return False  # a numbered question continues the document, never a list title
     return bool(text) and len(text) <= 40 and not any(m.kind in ("section", "answer") for m in found)
 
 
@@ -413,7 +469,14 @@ class _Parser:
         q = self.q
         piece = self.piece(token)
         if q is None:
-            self.start_unnumbered(self.claim_pending())
+            # 问：… asks the question itself: the line before is its material only when it
+            # reads as such (a sentence, a dialogue), never a bare title.
+            claimed = self.claim_pending()
+            if claimed and not self.lines[claimed[-1].line].text.rstrip().endswith(("。", "：", ":", "！", "”")):
+                self.pending = [*claimed, *self.pending]
+                self.pending.sort(key=lambda p: (p.line, p.start))
+                claimed = []
+            self.start_unnumbered(claimed)
             q = self.q
             assert q is not None
         elif q.mode == "answer" and q.answer_kind == "implicit":
