@@ -14,7 +14,23 @@ QUESTION_TYPES: dict[str, str] = {
     "case_analysis": "案例分析题",
     "practical": "实训操作题",
     "interview": "面试/情景题",
+    "single_choice": "单项选择题",
+    "multiple_choice": "多项选择题",
+    "true_false": "判断题",
 }
+
+#: Objective types: the answer is letters (or true/false) scored by examgen, not by judges.
+OBJECTIVE_TYPES: tuple[str, ...] = ("single_choice", "multiple_choice", "true_false")
+
+#: Choice types: questions with ``options`` labelled A, B, ….
+CHOICE_TYPES: tuple[str, ...] = ("single_choice", "multiple_choice")
+
+#: Labels of options, in order; a choice question has 2–8 options.
+OPTION_LETTERS = "ABCDEFGH"
+MIN_OPTIONS = 2
+
+#: The answer of a true/false question as stored ("true"/"false") and as printed in a key.
+TRUE_FALSE_MARKS: dict[str, str] = {"true": "√", "false": "×"}
 
 #: Topics of the sample bank; a workspace may use others.
 TOPICS: tuple[str, ...] = (
@@ -86,6 +102,16 @@ class Question:
     source: str = ""
     tags: tuple[str, ...] = ()
     origin: Origin = field(default=Origin(""), compare=False)
+    #: Choice questions: the option texts in bank order, labelled A, B, … by position.
+    options: tuple[str, ...] = ()
+    #: Objective questions: the letters of the right options, sorted (``B``, ``ACD``), or
+    #: ``true`` / ``false``; empty for judge-marked questions.
+    answer: str = ""
+
+    @property
+    def objective(self) -> bool:
+        """Return whether examgen scores this question from the contestant's answer."""
+        return self.type in OBJECTIVE_TYPES
 
 
 @dataclass(frozen=True)
