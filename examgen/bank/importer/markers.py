@@ -17,6 +17,12 @@ _NUM = rf"\d{{1,3}}|[{CN_DIGITS}]{{1,3}}"
 
 #: Words that name a question type, in the order they are tried, and the type they mean.
 TYPE_WORDS: tuple[tuple[str, str], ...] = (
+    ("不定项选择", "multiple_choice"),
+    ("多项选择", "multiple_choice"),
+    ("多选", "multiple_choice"),
+    ("单项选择", "single_choice"),
+    ("单选", "single_choice"),
+    ("判断", "true_false"),
     ("案例分析", "case_analysis"),
     ("实训操作", "practical"),
     ("实操", "practical"),
@@ -40,6 +46,14 @@ def type_from_words(text: str) -> tuple[str | None, str]:
         if word in text:
             return qtype, word
     return None, ""
+
+
+def type_word_count(text: str) -> int:
+    """Return how many different type words ``text`` holds (a score table row holds several)."""
+    words = [w for w, _ in TYPE_WORDS] + list(_OTHER_SECTION_WORDS)
+    found = {w for w in words if w in text}
+    # 单选 inside 单项选择 … counts once: drop words inside another found word.
+    return sum(1 for w in found if not any(w != o and w in o for o in found))
 
 
 def cn_number(text: str) -> int | None:
@@ -131,6 +145,8 @@ NUMBER_STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("N、", re.compile(r"(\d{1,4})\s*、")),
     ("N.", re.compile(r"(\d{1,4})\s*\.(?!\d)")),
     ("N)", re.compile(r"(\d{1,4})\s*[)）]")),
+    # A row of an answer key: 1 | 答案…, 1 B, 12 ×.
+    ("N|", re.compile(r"(\d{1,4})(?:\s*[|｜]\s*|\s+(?=(?:[A-H]{1,8}|[√×对错])\s*(?:$|\s)))")),
     ("一、", re.compile(rf"([{CN_DIGITS}]{{1,3}})\s*、")),
     ("①", re.compile(r"([\u2460-\u2473])")),
 )
@@ -141,16 +157,17 @@ QUESTION_ONLY_STYLES = frozenset({"第N题", "问题N", "案例N"})
 
 _LABEL_END = r"\s*(?:】\s*[：:]?|[：:])"
 _ANSWER = re.compile(
-    r"(?:【\s*)?(?:参考答案(?:及评分(?:标准|要点))?|答案要点|答题要点|评分要点|答案|参考回答|回答|答)"
+    r"(?:【\s*)?(?:参考答案(?:及评分(?:标准|要点))?|正确答案|标准答案|答案要点|答题要点|评分要点|答案|参考回答|回答|答)"
     + _LABEL_END
 )
 #: A line that opens the answer key after the questions: 参考答案, 【参考答案及评分标准】.
 KEY_HEADING = re.compile(
-    r"^\s*(【?\s*(?:参考答案|标准答案|答案)(?:及评分(?:标准|要点|细则))?(?:\s*】)?\s*[：:]?)\s*$"
+    r"^\s*(【?\s*(?:参考答案|标准答案|答案)(?:及评分(?:标准|要点|细则))?(?:\s*】)?\s*[：:]?"
+    r"|题号\s*[|｜\t ]?\s*(?:参考答案|标准答案|正确答案|答案))\s*$"
 )
 _ANALYSIS = re.compile(r"(?:【\s*)?(?:答案解析|试题解析|解析|评析|点评)" + _LABEL_END)
 _ASK = re.compile(r"(?:【\s*)?(?:问题|提问|请回答|思考题|问)" + _LABEL_END)
-_STARTS = set(CN_DIGITS) | set("0123456789（(第问案【参答回解评点提请思") | {
+_STARTS = set(CN_DIGITS) | set("0123456789（(第问案【参答回解评点提请思正标") | {
     chr(c) for c in range(0x2460, 0x2474)
 }
 
@@ -255,7 +272,10 @@ def find_markers(
     markers: list[Marker] = []
     i = 0
     while i < len(shadow):
-        fresh = bool(markers) and markers[-1].kind == "section" and markers[-1].end == i
+        # Right after a heading, or a part numeral opening a line (一、1. A 2. B in a key).
+        fresh = bool(markers) and markers[-1].end == i and (
+            markers[-1].kind == "section" or markers[-1].style == "一、" and markers[-1].boundary == "start"
+        )
         marker = marker_at(shadow, i, sections=i not in refused, candidates=candidates, fresh=fresh)
         if marker is not None:
             markers.append(marker)

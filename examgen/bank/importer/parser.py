@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from examgen.bank.importer import markers as mk
+from examgen.bank.importer import objective as ob
 from examgen.bank.importer.model import (
     Line,
     ParsedDocument,
@@ -317,12 +318,14 @@ class _Parser:
             return
         if mk.is_turn(self.lines[following.line].shadow[following.start :]):
             return
+        if ob.option_start(self.lines[following.line].text[following.start :]):
+            return  # the options of a choice question, not its answer
         # The answer follows the question mark without a marker (答：).
         q.mode, q.answer_kind = "answer", "implicit"
 
-    def next_token(self, index: int) -> Token | None:
+    def next_token(self, index: int, skip: tuple[str, ...] = ("eol", "noise")) -> Token | None:
         for token in self.tokens[index + 1 :]:
-            if token.kind not in ("eol", "noise"):
+            if token.kind not in skip:
                 return token
         return None
 
@@ -356,8 +359,11 @@ class _Parser:
         if per is None and total is not None and count:
             per = total / count
         repeat_of = self.section_keys.get(key)
+        name = re.sub(r"^[一二三四五六七八九十]{1,3}\s*[、.]\s*", "", title)
+        name = re.sub(r"\s*[（(][^（()）]*[)）]\s*[：:。]?$", "", name).strip(" ：:。")
         section = ParsedSection(
             title=title,
+            name=name,
             where=self.lines[token.line].where,
             type=qtype,
             type_word=word,
@@ -495,8 +501,8 @@ class _Parser:
 
     def on_key(self, token: Token, index: int) -> None:
         """A line 参考答案: the answer key, when no question had an answer and numbers follow."""
-        following = self.next_token(index)
-        answered = any(q.answer_kind for q in (*self.done, *([self.q] if self.q else [])))
+        following = self.next_token(index, skip=("eol", "noise", "key"))
+        answered = any(q.answer_kind == "marked" for q in (*self.done, *([self.q] if self.q else [])))
         if (
             not answered
             and (self.done or self.q)
@@ -534,11 +540,17 @@ class _Parser:
 
     def key_num(self, token: Token, index: int) -> None:
         piece = self.piece(token)
+        if token.style == "一、" and token.boundary == "start":
+            self.key_section(token, index)  # 一、1. A 2. B: the key of section 一
+            return
         target = self.key_target
         candidates = [
             q for q in self.done
-            if q.section == self.key_part and q.number == token.number and not q.answer_kind
+            if q.section == self.key_part and q.number == token.number and q.answer_kind != "marked"
         ]
+        if not candidates and self.key_part is None:
+            # A key without part headings: its numbers are those of the questions, in order.
+            candidates = [q for q in self.done if q.number == token.number and q.answer_kind != "marked"]
         is_key_point = (
             target is not None
             and target.mode == "answer"
@@ -546,6 +558,11 @@ class _Parser:
         )
         if candidates and (not is_key_point or token.style == candidates[0].style):
             target = candidates[0]
+            if target.answer_kind == "implicit":
+                # An explicit key replaces what followed the question mark: that was question.
+                target.region().extend(i.piece for i in target.answer)
+                target.answer = []
+                target.key_numbers = KeyPointNumbers()
             target.markers.append(piece)
             target.mode, target.answer_kind = "answer", "marked"
             self.key_target = target
@@ -714,7 +731,10 @@ class _Parser:
             reason = SKIP_PREAMBLE
             if self.title_type is None:
                 for piece in self.pending:
-                    found, _ = mk.type_from_words(self.shadow(piece))
+                    shadow = self.shadow(piece)
+                    if mk.type_word_count(shadow) > 1:
+                        continue  # a flattened score table (题型 单选题 多选题 … 总分), not a title
+                    found, _ = mk.type_from_words(shadow)
                     if found:
                         self.title_type = found
                         break
@@ -799,7 +819,31 @@ def build_question(
         points = value
     answer_items = list(q.answer)
     answer_kind = q.answer_kind
-    if not answer_kind:
+    options: tuple[tuple[Piece, ...], ...] = ()
+    choice = ""
+    region = ask if ask is not None else body
+    found_options = ob.take_options(region, lines)
+    if found_options is not None:
+        region[:] = found_options.kept
+        options = found_options.options
+        markers.extend(found_options.labels)
+    written = "".join(i.piece.text for i in answer_items)
+    if answer_items and all(i.kind == "text" for i in answer_items) and ob.answer_in_text(written):
+        # 答案：B, 正确答案：ABCE, 答案：错误 — an objective answer, never a key point.
+        choice = ob.answer_in_text(written)
+        markers.extend(i.piece for i in answer_items)
+        answer_items = []
+        answer_kind = "marked"
+    elif not answer_items:
+        bracketed = ob.answer_in_brackets(region, letters=bool(options))
+        if bracketed is not None:
+            region[:], answer_piece, choice = bracketed
+            markers.append(answer_piece)
+            answer_kind = "marked"
+    if options and choice in ("true", "false"):
+        choice = ""
+    objective = bool(options) or choice in ("true", "false")
+    if not answer_kind and not objective:
         # No 答： and no line break after the question mark: the answer may still follow it.
         region = ask if ask is not None else body
         split = _split_at_question_mark(region, lines)
@@ -835,6 +879,8 @@ def build_question(
         label=q.label,
         points=points,
         answer=answer_kind,
+        options=options,
+        choice=choice,
     )
     return parsed, ""
 
@@ -1082,6 +1128,8 @@ def _strip_separators(group: list[Piece]) -> tuple[list[Piece], list[Piece]]:
 
 def is_cut(question: ParsedQuestion, earlier: Sequence[ParsedQuestion], lines: Sequence[Line]) -> bool:
     """Return whether the last question of a document stops mid-sentence (the file was cut)."""
+    if question.choice:
+        return False  # its answer came after it
     if question.answer == "marked" and not question.key_points:
         return True
     if question.key_points:
