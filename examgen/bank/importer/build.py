@@ -18,7 +18,15 @@ from examgen.bank.importer.model import (
     Stretch,
 )
 from examgen.bank.importer.normalise import simplified_shadow, to_simplified
-from examgen.models import CHOICE_TYPES, OBJECTIVE_TYPES, QUESTION_TYPES, KeyPoint, Origin, Question, format_points
+from examgen.models import (
+    CHOICE_TYPES,
+    OBJECTIVE_TYPES,
+    QUESTION_TYPES,
+    KeyPoint,
+    Origin,
+    Question,
+    format_points,
+)
 from examgen.numbers import is_multiple
 
 HALF = Decimal("0.5")

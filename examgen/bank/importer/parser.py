@@ -39,6 +39,12 @@ SKIP_ORPHAN_ANSWER = "找不到所属题目的答案"
 SKIP_EMPTY = "没有题干的题号"
 SKIP_CUT = "文档在此题中途结束（截断），未导入"
 SKIP_KEY_UNMATCHED = "答案找不到对应的题目（参考答案部分）"
+SKIP_PROSE = "编号的正文（没有提问，也没有答案），不是题目"
+#: Words that ask: a numbered item with none of them and no answer is prose, not a question.
+_ASKING = re.compile(
+    r"[？?]|吗|呢|如何|怎|什么|为何|为什么|哪|是否|多少|几[个种点条项]|请|试|谈谈|说说|简述|论述|阐述|"
+    r"说明|分析|评价|指出|举例|模拟|演示|列举|描述|概括|判断|比较|解释|写出|回答|[（(]\s*[)）]"
+)
 
 _TERMINAL = set("。？！?!；;”’）)」』…】")
 _QUESTION_MARKS = ("？", "?")
@@ -236,6 +242,8 @@ class _Question:
 def parse_document(path: str, name: str, unit: str, lines: Sequence[Line]) -> ParsedDocument:
     """Return the sections, questions and skipped stretches of a normalised document."""
     parser = _Parser(path, name, tuple(lines))
+    # In paragraph-based input a paragraph is never split into question and answer.
+    parser.paragraphs = unit == "段"
     parser.run()
     return parser.result(unit)
 
@@ -256,6 +264,7 @@ class _Parser:
         self.q: _Question | None = None
         self.done: list[_Question] = []
         self.title_type: str | None = None
+        self.paragraphs = False
         # An answer key after the questions (参考答案 / 一、… / 1、…).
         self.key_mode = False
         self.key_sections = 0
@@ -753,9 +762,11 @@ class _Parser:
         # The question a document (or its answer key) stops in may have been cut off.
         last = self.key_target if self.key_mode else (self.done[-1] if self.done else None)
         for q in self.done:
-            parsed, skipped = build_question(q, self.lines, self.name)
+            parsed, skipped = build_question(q, self.lines, self.name, paragraphs=self.paragraphs)
             if parsed is None:
                 self.skip(skipped, _question_pieces(q))
+            elif is_prose(parsed, self.lines):
+                self.skip(SKIP_PROSE, parsed.all_pieces())
             elif q is last and is_cut(parsed, self.questions, self.lines):
                 self.skip(SKIP_CUT, parsed.all_pieces())
             else:
@@ -773,6 +784,14 @@ class _Parser:
             consumed=tuple(self.consumed),
             title_type=self.title_type,
         )
+
+
+def is_prose(question: ParsedQuestion, lines: Sequence[Line]) -> bool:
+    """Return whether a numbered item is prose: no answer, no options, and nothing asks."""
+    if question.key_points or question.options or question.choice or question.answer:
+        return False
+    text = "".join(lines[p.line].shadow[p.start : p.end] for p in (*question.stem, *question.question))
+    return not _ASKING.search(text)
 
 
 def _question_pieces(q: _Question) -> list[Piece]:
@@ -805,9 +824,12 @@ def _where(pieces: Sequence[Piece], lines: Sequence[Line]) -> str:
 
 
 def build_question(
-    q: _Question, lines: Sequence[Line], file: str
+    q: _Question, lines: Sequence[Line], file: str, *, paragraphs: bool = False
 ) -> tuple[ParsedQuestion | None, str]:
-    """Return the parsed question made of ``q``'s pieces, or (None, why it is not a question)."""
+    """Return the parsed question made of ``q``'s pieces, or (None, why it is not a question).
+
+    With ``paragraphs`` (a .docx), a paragraph is never split into question and answer.
+    """
     markers = list(q.markers)
     body, ask = list(q.body), list(q.ask) if q.ask is not None else None
     points = None
@@ -843,7 +865,7 @@ def build_question(
     if options and choice in ("true", "false"):
         choice = ""
     objective = bool(options) or choice in ("true", "false")
-    if not answer_kind and not objective:
+    if not answer_kind and not objective and not paragraphs:
         # No 答： and no line break after the question mark: the answer may still follow it.
         region = ask if ask is not None else body
         split = _split_at_question_mark(region, lines)
@@ -864,8 +886,11 @@ def build_question(
         markers.extend(lead_in)
         lead_in = []
     if lead_in:
-        # An introduction with content of its own goes to the analysis, ahead of it.
-        analysis = [*lead_in, *analysis]
+        # A lead-in with content of its own (该坐席员的做法是错误的。理由如下：) is part of the
+        # answer a judge marks: its first key point.
+        group, separators = _strip_separators(lead_in)
+        markers.extend(separators)
+        key_points = [ParsedKeyPoint(tuple(group)), *key_points]
     parsed = ParsedQuestion(
         file=file,
         where=q.where,
@@ -932,6 +957,9 @@ def _split_at_question_mark(
                 continue
             if _inside_turn(shadow, piece.start + i):
                 continue
+            # The question runs on over the question sentences that follow, and over
+            # follow-ups (请结合…。举例说明…。): the answer starts after them.
+            i = _end_of_asking(text, i)
             rest_here = text[i + 1 :]
             rest = [Piece(piece.line, piece.start + i + 1, piece.end, rest_here)] if rest_here else []
             rest += region[k + 1 :]
@@ -940,6 +968,25 @@ def _split_at_question_mark(
             head = Piece(piece.line, piece.start, piece.start + i + 1, text[: i + 1])
             return [*region[:k], head], [p for p in rest if p.text]
     return None
+
+
+#: Sentences that go on asking after a question mark: 请结合…, 并说明…, 试分析…, 举例说明….
+_FOLLOW_UP = re.compile(r"\s*(?:请|并|试|举例|例如说)")
+
+
+def _end_of_asking(text: str, i: int) -> int:
+    """Return the index of the last question mark or follow-up end of the run starting at ``i``."""
+    while True:
+        rest = text[i + 1 :]
+        ends = [k for k in (rest.find(c) for c in "。？?！!") if k >= 0]
+        if not ends:
+            return i
+        end = min(ends)
+        sentence = rest[: end + 1]
+        if sentence.endswith(_QUESTION_MARKS) or _FOLLOW_UP.match(sentence):
+            i = i + 1 + end
+            continue
+        return i
 
 
 def _inside_turn(shadow: str, i: int) -> bool:
@@ -1044,7 +1091,7 @@ def split_answer(
             groups = [[p for p in lead if p.line == ln] for ln in line_numbers]
             lead = head
         else:
-            groups, lead = ([lead] if line_numbers else []), []
+            groups, lead = (_split_at_point_notes(lead, lines) if line_numbers else []), []
     key_points: list[ParsedKeyPoint] = []
     for group in groups:
         group = [p for p in group if p.text]
@@ -1059,6 +1106,38 @@ def split_answer(
         else:
             markers.extend(group)
     return key_points, [p for p in lead if p.text.strip()], markers
+
+
+def _split_at_point_notes(pieces: list[Piece], lines: Sequence[Line]) -> list[list[Piece]]:
+    """Return a one-line answer cut after each point note: 先致歉（2分）；核实身份（1分）；….
+
+    Cut only when two notes or more each close their part (a separator or the end follows).
+    """
+    cuts: list[tuple[int, int]] = []  # (piece index, cut position in the piece)
+    for k, piece in enumerate(pieces):
+        shadow = lines[piece.line].shadow[piece.start : piece.end]
+        for match in mk.KEY_POINT_POINTS[0].finditer(shadow):
+            after = match.end()
+            while after < len(shadow) and shadow[after] in " \t\u3000":
+                after += 1
+            if after < len(shadow) and shadow[after] in "；;，,。":
+                cuts.append((k, after + 1))
+            elif after == len(shadow) and k == len(pieces) - 1:
+                cuts.append((k, after))
+    if len(cuts) < 2:
+        return [pieces]
+    groups: list[list[Piece]] = [[]]
+    for k, piece in enumerate(pieces):
+        position = 0
+        for cut_piece, cut in cuts:
+            if cut_piece != k:
+                continue
+            groups[-1].append(Piece(piece.line, piece.start + position, piece.start + cut, piece.text[position:cut]))
+            groups.append([])
+            position = cut
+        if position < len(piece.text):
+            groups[-1].append(Piece(piece.line, piece.start + position, piece.end, piece.text[position:]))
+    return [g for g in groups if any(p.text.strip() for p in g)]
 
 
 def _split_ordinals(
