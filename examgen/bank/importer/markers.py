@@ -165,6 +165,17 @@ KEY_HEADING = re.compile(
     r"^\s*(【?\s*(?:参考答案|标准答案|答案)(?:及评分(?:标准|要点|细则))?(?:\s*】)?\s*[：:]?"
     r"|题号\s*[|｜\t ]?\s*(?:参考答案|标准答案|正确答案|答案))\s*$"
 )
+#: The head row of an answer grid: 题号 1 2 3 … (cells apart by spaces, tabs or bars).
+GRID_HEAD = re.compile(r"^\s*题号((?:[\s|｜]+\d{1,4})+)[\s|｜]*$")
+#: A cell of an answer grid's answer row: letters or a verdict.
+GRID_ANSWER = re.compile(r"^(?:[A-H]{1,8}|[√×对错]|正确|错误)$")
+
+
+def grid_cells(shadow: str) -> list[tuple[int, int, str]]:
+    """Return the cells (start, end, text) of a grid row, split at spaces, tabs and bars."""
+    return [(m.start(), m.end(), m.group()) for m in re.finditer(r"[^\s|｜]+", shadow)]
+
+
 _ANALYSIS = re.compile(r"(?:【\s*)?(?:答案解析|试题解析|解析|评析|点评)" + _LABEL_END)
 _ASK = re.compile(r"(?:【\s*)?(?:问题|提问|请回答|思考题|问)" + _LABEL_END)
 _STARTS = set(CN_DIGITS) | set("0123456789（(第问案【参答回解评点提请思正标") | {

@@ -74,9 +74,21 @@ def tokenize(lines: Sequence[Line]) -> list[Token]:
     notices = mk.notice_blocks([line.shadow for line in lines], per_line)
     tokens: list[Token] = []
     in_list = False  # inside a "相关文章" list: its titles are noise too
+    grid_width = 0
     for index, line in enumerate(lines):
         shadow = line.shadow
         found = per_line[index]
+        head = mk.GRID_HEAD.match(shadow)
+        cells = mk.grid_cells(shadow) if grid_width and not head else []
+        answers = [c for c in cells if mk.GRID_ANSWER.match(c[2])]
+        if head or grid_width and len(answers) == grid_width and len(cells) - len(answers) <= 1:
+            # An answer grid: 题号 1 2 3 / 单项选择题 B C A.
+            grid_width = len(head.group(1).split()) if head else grid_width
+            tokens.append(Token("grid", index, 0, len(line.text), reason="head" if head else "row"))
+            tokens.append(Token("eol", index, len(line.text), len(line.text)))
+            continue
+        if shadow.strip():
+            grid_width = 0
         key = mk.KEY_HEADING.match(shadow)
         if key and index not in notices:
             tokens.append(Token("key", index, key.start(1), key.end(1)))
@@ -265,6 +277,7 @@ class _Parser:
         self.done: list[_Question] = []
         self.title_type: str | None = None
         self.paragraphs = False
+        self.grid_numbers: list[int] = []
         # An answer key after the questions (参考答案 / 一、… / 1、…).
         self.key_mode = False
         self.key_sections = 0
@@ -516,7 +529,7 @@ class _Parser:
             not answered
             and (self.done or self.q)
             and following is not None
-            and following.kind in ("section", "num")
+            and following.kind in ("section", "num", "grid")
         ):
             self.finish_question()
             self.flush_pending()
@@ -533,6 +546,55 @@ class _Parser:
 
     def key_key(self, token: Token, index: int) -> None:
         self.consumed.append(self.piece(token))
+
+    def on_grid(self, token: Token, index: int) -> None:
+        """The head of an answer grid after the questions opens the answer key."""
+        if token.reason == "head" and (self.done or self.q):
+            self.finish_question()
+            self.flush_pending()
+            self.key_mode = True
+            self.key_sections = len(self.sections)
+            self.key_part = None
+            self.key_grid(token, index)
+        else:
+            self.add_text(self.piece(token))
+
+    def key_grid(self, token: Token, index: int) -> None:
+        """A row of an answer grid: 题号 1 2 3, then answers (after the part they are for)."""
+        shadow = self.lines[token.line].shadow
+        cells = mk.grid_cells(shadow)
+        line_piece = self.piece(token)
+        if token.reason == "head":
+            self.consumed.append(line_piece)
+            self.grid_numbers = [int(c[2]) for c in cells[1:]]
+            return
+        label = [c for c in cells if not mk.GRID_ANSWER.match(c[2])]
+        answers = [c for c in cells if mk.GRID_ANSWER.match(c[2])]
+        part = self.key_part
+        if label:
+            self.consumed.append(Piece(token.line, label[0][0], label[0][1], self.lines[token.line].text[label[0][0] : label[0][1]]))
+            named, _ = mk.type_from_words(label[0][2])
+            for k in range(self.key_sections):
+                section = self.sections[k]
+                if section.repeat_of is None and (label[0][2] in self.shadow_of(section) or named and section.type == named):
+                    part = k
+                    break
+        for number, (start, end, _) in zip(self.grid_numbers, answers, strict=False):
+            piece = Piece(token.line, start, end, self.lines[token.line].text[start:end])
+            candidates = [q for q in self.done if q.number == number and q.answer_kind != "marked"]
+            in_part = [q for q in candidates if q.section == part]
+            target = (in_part or (candidates if part is None else []) or [None])[0]
+            if target is None:
+                self.skip(SKIP_KEY_UNMATCHED, [piece])
+                continue
+            if target.answer_kind == "implicit":
+                target.region().extend(i.piece for i in target.answer)
+                target.answer = []
+            target.answer.append(AnswerItem("text", piece))
+            target.answer_kind, target.mode = "marked", "answer"
+
+    def shadow_of(self, section: ParsedSection) -> str:
+        return re.sub(r"\s", "", section.title)
 
     def key_section(self, token: Token, index: int) -> None:
         piece = self.piece(token)
