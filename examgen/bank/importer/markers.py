@@ -273,6 +273,15 @@ def marker_at(
     return None
 
 
+def _label_after_number(shadow: str, i: int) -> Marker | None:
+    """Return a label right after a question's number (``1、问：…``, ``2. 答：…``), if any."""
+    for kind, pattern in (("ask", _ASK), ("answer", _ANSWER), ("analysis", _ANALYSIS)):
+        match = pattern.match(shadow, i)
+        if match:
+            return Marker(kind, i, match.end(), boundary="glued")
+    return None
+
+
 def find_markers(
     shadow: str, *, refused: frozenset[int] = frozenset(), candidates: bool = False
 ) -> list[Marker]:
@@ -288,6 +297,8 @@ def find_markers(
             markers[-1].kind == "section" or markers[-1].style == "一、" and markers[-1].boundary == "start"
         )
         marker = marker_at(shadow, i, sections=i not in refused, candidates=candidates, fresh=fresh)
+        if marker is None and markers and markers[-1].kind == "num" and not shadow[markers[-1].end : i].strip():
+            marker = _label_after_number(shadow, i)
         if marker is not None:
             markers.append(marker)
             i = marker.end
@@ -392,7 +403,7 @@ NOISE_NOTICE = "网站须知（编号列出的下载、版权、会员说明）"
 #: Noise after which every short line is noise too (the titles of a list, the comments).
 LIST_NOISE = frozenset({NOISE_RELATED, NOISE_COMMENTS})
 
-_SEPARATOR = re.compile(r"^\s*(?:[-—=*_~·.]\s*){3,}$")
+_SEPARATOR = re.compile(r"^\s*(?:(?:[-—=*_~·.]\s*){3,}|[-—=*~]{2,}[^-—=*~]{0,30}[-—=*~]{2,})$")
 _COMMENT_LINE = re.compile(
     r"^\s*(?:(?:#[^#\s]{1,20}#\s*)+|.{0,16}(?:回答于|发表于|评论于|回复于)\s*\d.{0,20}|"
     r"(?:取消|举报|回复|点赞|收起|展开)(?:\s+(?:取消|举报|回复|点赞|收起|展开))*|\d+\s*(?:人赞同|个赞|条回复))\s*$"
