@@ -327,7 +327,9 @@ def bank_import(workspace: Path, files: tuple[Path, ...], qtype: str | None, top
 
     options = ImportOptions(type=qtype, topic=topic, id_prefix=id_prefix, points=points, simplified=simplified)
     target = out if out is not None else workspace / "banks" / f"{files[0].stem}.yaml"
-    result = import_to_bank(list(files), options, target, force=force, dry_run=dry_run, report_path=report_path)
+    result = import_to_bank(
+        list(files), options, target, force=force, dry_run=dry_run, report_path=report_path, workspace=workspace
+    )
     click.echo(format_report(result.report, written=not dry_run), nl=False)
     if report_path is not None:
         click.echo(f"report saved to {report_path}")

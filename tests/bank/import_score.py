@@ -4,7 +4,8 @@ Run ``python tests/bank/import_score.py`` for a table per document and the macro
 A gold question is found when an imported question's text (stem and question) matches it;
 its answer is right when the key points (or, for an objective question, the type, the
 options and the answer) match the gold answer. Text is compared after dropping spaces,
-punctuation, point notes such as （2分） and key-point numbering, at a similarity of 0.9.
+punctuation, point notes such as （2分） and key-point numbering; then they must be equal
+(``ALIKE`` below 1 would allow a few characters of difference).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 import yaml
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "import"
-ALIKE = 0.9
+ALIKE = 1.0
 _POINTS = re.compile(r"[（(]\s*\d+(?:\.\d+)?\s*分\s*[)）]")
 _ORDINAL = re.compile(r"^\s*(?:[（(]?\s*(?:\d{1,2}|[一二三四五六七八九十])\s*[)）]|\d{1,2}\s*[、.．]|[①-⑳])\s*")
 _KEEP = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")

@@ -151,16 +151,22 @@ def import_to_bank(
     force: bool = False,
     dry_run: bool = False,
     report_path: Path | None = None,
+    workspace: Path | None = None,
 ) -> ImportResult:
     """Import ``paths`` into the bank file ``out`` (unless ``dry_run``) and return the result.
 
     Ids continue after those of the other bank files beside ``out``; near-duplicates of
     their questions are reported. Refuse to overwrite ``out`` (or the report) without
-    ``force``. The inputs are never modified.
+    ``force``. The inputs are never modified. With ``workspace``, the ids of its ``banks/``
+    folder are taken too, so ids stay unique when ``out`` is elsewhere.
     """
     if not dry_run:
         refuse_existing([out, *([report_path] if report_path else [])], force=force)
     existing, ids = workspace_questions(out.parent, out)
+    banks = workspace / "banks" if workspace is not None else None
+    if banks is not None and banks.resolve() != out.parent.resolve():
+        more, more_ids = workspace_questions(banks, out)
+        existing, ids = (*existing, *more), ids | more_ids
     options = replace(options, existing=existing, existing_ids=ids | options.existing_ids)
     result = import_documents(paths, options, out=str(out))
     if not dry_run:

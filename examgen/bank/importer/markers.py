@@ -176,6 +176,8 @@ def grid_cells(shadow: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group()) for m in re.finditer(r"[^\s|｜]+", shadow)]
 
 
+#: Labels glued to the text after a question mark, without a colon: they open the answer.
+_GLUED_LABEL = re.compile(r"(?:答案解析|参考答案|参考回答|答案要点|答案)(?![：:】])")
 _ANALYSIS = re.compile(r"(?:【\s*)?(?:答案解析|试题解析|解析|评析|点评)" + _LABEL_END)
 _ASK = re.compile(r"(?:【\s*)?(?:问题|提问|请回答|思考题|问)" + _LABEL_END)
 _STARTS = set(CN_DIGITS) | set("0123456789（(第问案【参答回解评点提请思正标") | {
@@ -256,6 +258,11 @@ def marker_at(
             match = pattern.match(shadow, i)
             if match and where != "comma":
                 return Marker(kind, i, match.end(), boundary=where)
+        if where == "glued" and shadow[:i].rstrip().endswith(("？", "?")):
+            # …获得了哪些经验？答案解析优秀回答应包含：— a label glued without a colon.
+            match = _GLUED_LABEL.match(shadow, i)
+            if match:
+                return Marker("answer", i, match.end(), boundary=where)
     for style, pattern in NUMBER_STYLES:
         match = pattern.match(shadow, i)
         if match:

@@ -81,7 +81,7 @@ def tokenize(lines: Sequence[Line]) -> list[Token]:
         head = mk.GRID_HEAD.match(shadow)
         cells = mk.grid_cells(shadow) if grid_width and not head else []
         answers = [c for c in cells if mk.GRID_ANSWER.match(c[2])]
-        if head or grid_width and len(answers) == grid_width and len(cells) - len(answers) <= 1:
+        if head or grid_width and 0 < len(answers) <= grid_width and len(cells) - len(answers) <= 1:
             # An answer grid: 题号 1 2 3 / 单项选择题 B C A.
             grid_width = len(head.group(1).split()) if head else grid_width
             tokens.append(Token("grid", index, 0, len(line.text), reason="head" if head else "row"))
