@@ -18,6 +18,7 @@ from fractions import Fraction
 from examgen.errors import BlueprintError, Problem, raise_if
 from examgen.models import (
     QUESTION_TYPES,
+    REVIEW_TAG,
     Bank,
     Blueprint,
     Form,
@@ -79,6 +80,23 @@ def check_feasible(bank: Bank, blueprint: Blueprint) -> None:
         # the questions only this section can take first; a simple, predictable approximation.
         used.update(q.id for q in available[: section.count])
     raise_if(problems, BlueprintError)
+
+
+def unreviewed(bank: Bank, blueprint: Blueprint) -> list[Problem]:
+    """Return a problem for each question tagged 导入待审 that a section of ``blueprint`` may draw."""
+    problems: list[Problem] = []
+    ordered = sorted(bank.questions, key=lambda q: q.id)
+    for index, section in enumerate(blueprint.sections, start=1):
+        heading = f"{chinese_numeral(index)}、{section.name}"
+        for q in eligible(ordered, section):
+            if REVIEW_TAG in q.tags:
+                where = f"{q.origin.path}:{q.origin.line}" if q.origin.line else q.origin.path
+                problems.append(Problem(
+                    where,
+                    f"{q.id} is tagged {REVIEW_TAG} (imported, not reviewed) and section {heading} may draw it",
+                    f"check the question and remove the tag {REVIEW_TAG}, or build with --allow-unreviewed",
+                ))
+    return problems
 
 
 def eligible(questions: Sequence[Question], section: Section) -> list[Question]:

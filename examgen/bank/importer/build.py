@@ -22,6 +22,7 @@ from examgen.models import (
     CHOICE_TYPES,
     OBJECTIVE_TYPES,
     QUESTION_TYPES,
+    REVIEW_TAG,
     KeyPoint,
     Origin,
     Question,
@@ -38,8 +39,6 @@ ID_PREFIXES = {
 DEFAULT_PREFIX = "IMP"
 UNSORTED_TOPIC = "未分类"
 DEFAULT_DIFFICULTY = 3
-#: The tag of a question a person still has to look at.
-REVIEW_TAG = "导入待审"
 #: How alike two questions must be to be reported as near-duplicates.
 NEAR_DUPLICATE = Decimal("0.85")
 
