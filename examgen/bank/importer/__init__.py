@@ -5,6 +5,7 @@ The stages, one module each:
 - :mod:`.readers` (and :mod:`.docx_reader`, :mod:`.xlsx`): a file → numbered lines or tables;
 - :mod:`.normalise`: pinyin annotations out, punctuation widths, a simplified twin for matching;
 - :mod:`.parser` (and :mod:`.table` for spreadsheets): lines → sections, questions, skipped text;
+- :mod:`.objective`: option runs and objective answers (choice, true/false) in a question's text;
 - :mod:`.build`: parsed questions → :class:`examgen.models.Question` (types, points, ids, repeats);
 - :mod:`.ledger`: every input character placed, consumed or skipped; :mod:`.report`: the report.
 
