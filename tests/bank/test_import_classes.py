@@ -90,6 +90,18 @@ def test_class04_numbered_key_points_are_not_questions_and_quoted_question_marks
     assert second.question == "下一题是什么？"
 
 
+def test_class04_question_mark_inside_brackets_does_not_end_the_question(tmp_path):
+    (q,) = run(tmp_path, "1. 客户来电（他问：能退款吗？）要求退订，你怎么办？\n核实订购记录，按规定办理退订。\n").questions
+    assert q.question == "客户来电（他问：能退款吗？）要求退订，你怎么办？"
+    assert kps(q) == ["核实订购记录，按规定办理退订。"]
+
+
+def test_class04_question_mark_inside_brackets_on_one_line_with_its_answer(tmp_path):
+    (q,) = run(tmp_path, "1. 客户说（“怎么又扣费？”）时你先做什么？先致歉再查询扣费明细。\n").questions
+    assert q.question == "客户说（“怎么又扣费？”）时你先做什么？"
+    assert kps(q) == ["先致歉再查询扣费明细。"]
+
+
 # 5. A question split at its first question mark -----------------------------------------------
 
 

@@ -1017,7 +1017,7 @@ def _split_at_question_mark(
             following = text[i + 1 : i + 2]
             if following in ("”", "’", "」", "』", '"'):
                 continue
-            if _inside_turn(shadow, piece.start + i):
+            if _inside_turn(shadow, piece.start + i) or _inside_brackets(shadow, piece.start + i):
                 continue
             # The question runs on over the question sentences that follow, and over
             # follow-ups (请结合…。举例说明…。): the answer starts after them.
@@ -1049,6 +1049,13 @@ def _end_of_asking(text: str, i: int) -> int:
             i = i + 1 + end
             continue
         return i
+
+
+def _inside_brackets(shadow: str, i: int) -> bool:
+    """Return whether position ``i`` is inside brackets: （客户问：怎么办？） does not end a question."""
+    opened = sum(shadow.count(c, 0, i) for c in "（(【「『")
+    closed = sum(shadow.count(c, 0, i) for c in "）)】」』")
+    return opened > closed
 
 
 def _inside_turn(shadow: str, i: int) -> bool:
