@@ -52,6 +52,7 @@ class StyleSpec:
     left_indent_cm: float = 0
     first_indent_cm: float = 0
     keep_with_next: bool = False
+    keep_together: bool = False  # never split the paragraph across pages
     outline_level: int | None = None
     ruled: bool = False  # a writing line: bottom and between borders
 
@@ -69,9 +70,13 @@ STYLES: tuple[StyleSpec, ...] = (
     StyleSpec(
         "大题标题", HEADING_FONT, 14, space_before=10, space_after=6, keep_with_next=True, outline_level=0
     ),
-    StyleSpec("试题", BODY_FONT, 12, space_before=6, keep_with_next=True, left_indent_cm=0.74, first_indent_cm=-0.74),
-    StyleSpec("材料", BODY_FONT, 12, keep_with_next=True, left_indent_cm=0.74),
-    StyleSpec("对话", KAI_FONT, 12, keep_with_next=True, left_indent_cm=1.48, first_indent_cm=-0.74),
+    StyleSpec(
+        "试题", BODY_FONT, 12, space_before=6, keep_with_next=True, keep_together=True,
+        left_indent_cm=0.74, first_indent_cm=-0.74,
+    ),
+    StyleSpec("材料", BODY_FONT, 12, keep_with_next=True, keep_together=True, left_indent_cm=0.74),
+    # A dialogue is one paragraph, a line per turn, so that it is never split (see render/paper.py).
+    StyleSpec("对话", KAI_FONT, 12, keep_with_next=True, keep_together=True, left_indent_cm=0.74),
     StyleSpec("答题线", BODY_FONT, 12, line=26, ruled=True),
     StyleSpec("评分要点", BODY_FONT, 12, left_indent_cm=1.48, first_indent_cm=-0.74),
     StyleSpec("解析", KAI_FONT, 12, left_indent_cm=0.74, space_before=2),
@@ -189,6 +194,7 @@ def _apply_style_spec(document: DocumentObject, spec: StyleSpec) -> None:
     fmt.left_indent = Cm(spec.left_indent_cm)
     fmt.first_line_indent = Cm(spec.first_indent_cm)
     fmt.keep_with_next = spec.keep_with_next
+    fmt.keep_together = spec.keep_together or None
     fmt.widow_control = True
     ppr = style.element.get_or_add_pPr()
     if spec.outline_level is not None:

@@ -88,7 +88,8 @@ def test_dialogue_turns_are_one_per_line(built):
     form = built.paper.forms[0]
     dialogues = [q for q in form.questions() if any(k == "dialogue" for k, _ in question_lines(q))]
     assert dialogues, "seed 42 draws at least one dialogue case"
-    shown = [t for s, t in paragraphs(paper_path(built)) if s == "对话"]
+    # A dialogue is one paragraph (kept together), a turn per line.
+    shown = [turn for s, t in paragraphs(paper_path(built)) if s == "对话" for turn in t.split("\n")]
     for q in dialogues:
         for kind, line in question_lines(q):
             if kind == "dialogue":
