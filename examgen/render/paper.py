@@ -187,7 +187,7 @@ def add_section_score_box(document: DocumentObject) -> None:
             cell.paragraphs[0].paragraph_format.keep_with_next = True
 
 
-def _join_dialogue(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def join_dialogue(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Return the lines with each run of dialogue turns joined into one, a turn per line.
 
     LibreOffice breaks a long chain of keep-with-next paragraphs after its first one;
@@ -202,7 +202,7 @@ def _join_dialogue(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return joined
 
 
-def _add_dialogue(document: DocumentObject, turns: str) -> None:
+def add_dialogue(document: DocumentObject, turns: str) -> None:
     """Add dialogue turns as one paragraph, each turn on its own line."""
     par = paragraph(document, style="对话")
     for index, turn in enumerate(turns.split("\n")):
@@ -216,7 +216,7 @@ def add_question(document: DocumentObject, question: PaperQuestion, blueprint: B
 
     Its paragraphs keep with the next, and with the section heading above it.
     """
-    lines = _join_dialogue(question_lines(question))
+    lines = join_dialogue(question_lines(question))
     number = f"{question.number}．"
     area = answer_lines(question.points, blueprint)
     # A question that fits on a page keeps all its lines together, so the page breaks
@@ -229,12 +229,12 @@ def add_question(document: DocumentObject, question: PaperQuestion, blueprint: B
         if kind == "dialogue":
             # A dialogue turn cannot carry the number; introduce the recording instead.
             paragraph(document, number + "阅读下面的通话记录，回答问题。", style="试题")
-            _add_dialogue(document, text)
+            add_dialogue(document, text)
         else:
             paragraph(document, number + text, style="试题")
         for kind, text in lines[1:]:
             if kind == "dialogue":
-                _add_dialogue(document, text)
+                add_dialogue(document, text)
             else:
                 paragraph(document, text, style="材料")
     add_answer_area(document, area, kept=area - 1 if whole else LINES_KEPT_WITH_QUESTION)

@@ -278,3 +278,21 @@ def test_the_shipped_reference_docx_is_the_one_the_code_builds():
     from tests.conftest import REPO
 
     assert (REPO / "templates" / "reference.docx").read_bytes() == reference_bytes()
+
+
+def test_the_key_shows_a_case_s_whole_scenario_then_the_task_then_the_key_points(built):
+    form = built.paper.forms[0]
+    texts = [t for _, t in paragraphs(key_path(built))]
+    flat = "\n".join(texts)
+    cases = [q for q in form.questions() if q.question.type in ("case_analysis", "practical")]
+    assert cases
+    for q in cases:
+        stem_lines = [line.strip() for line in q.question.stem.splitlines() if line.strip()]
+        positions = [flat.index(line) for line in stem_lines]
+        assert positions == sorted(positions), q.question.id
+        task = flat.index(f"【问题】{q.question.question.strip()}", positions[-1])
+        first_point = flat.index(f"（1）{q.key_points[0].text.strip()}", task)
+        assert positions[-1] < task < first_point, q.question.id
+    # A short answer's key gives what was asked on its head line, with no scenario.
+    short = next(q for q in form.questions() if q.question.type == "short_answer")
+    assert any(t.endswith(short.question.question.strip()) and f"【{short.question.id}】" in t for t in texts)
