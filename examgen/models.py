@@ -130,6 +130,8 @@ class Layout:
     #: Text for judges on partial marks, printed in the key.
     scoring_note: str = ""
     reference_docx: str = ""
+    #: Questions on a page of an interview's 题本 (面试题本).
+    questions_per_page: int = 1
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,14 @@ class Blueprint:
     #: by :mod:`examgen.paper.rules` and passed to grading through the manifest.
     grading: dict = field(default_factory=dict, compare=False, hash=False)
     path: str = ""
+
+    @property
+    def is_interview(self) -> bool:
+        """Return whether the blueprint is an oral interview (every section of interview questions).
+
+        An interview gets a 题本, judges' 评分表 and a key instead of a written paper.
+        """
+        return all(section.type == "interview" for section in self.sections)
 
 
 @dataclass(frozen=True)
@@ -219,6 +229,8 @@ class ScoredQuestion:
     section_number: int
     section_name: str
     section_type: str
+    #: The key points with their points (答案要点), shown to judges of an interview.
+    key_points: tuple[KeyPoint, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)

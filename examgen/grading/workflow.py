@@ -39,6 +39,7 @@ from examgen.models import (
     Contestant,
     ContestRound,
     GradingRules,
+    KeyPoint,
     Mark,
     Marks,
     Results,
@@ -90,6 +91,10 @@ def load_grading_paper(path: Path) -> GradingPaper:
                         label=str(question["label"]), id=str(question["id"]), points=points,
                         section_number=int(section["number"]), section_name=str(section["name"]),
                         section_type=str(section["type"]),
+                        key_points=tuple(
+                            KeyPoint(str(kp["text"]), to_decimal(kp["points"]) or Decimal(0))
+                            for kp in question.get("key_points", ())
+                        ),
                     ))
             forms[str(form["form"])] = tuple(questions)
         paper_id = str(record["paper_id"])

@@ -81,6 +81,11 @@ STYLES: tuple[StyleSpec, ...] = (
     StyleSpec("评分要点", BODY_FONT, 12, left_indent_cm=1.48, first_indent_cm=-0.74),
     StyleSpec("解析", KAI_FONT, 12, left_indent_cm=0.74, space_before=2),
     StyleSpec("评分说明", BODY_FONT, 10.5, space_before=4, space_after=4),
+    # The oral interview kit: a 题本 read by the contestant in large print, a form for judges.
+    StyleSpec("面试题", HEADING_FONT, 16, space_before=12, space_after=12, keep_with_next=True, keep_together=True),
+    StyleSpec("面试材料", BODY_FONT, 16, line=30, keep_with_next=True, keep_together=True, first_indent_cm=1.13),
+    StyleSpec("面试对话", KAI_FONT, 16, line=30, keep_with_next=True, keep_together=True, left_indent_cm=0.6),
+    StyleSpec("签名栏", BODY_FONT, 12, space_before=18, space_after=6),
     StyleSpec("页眉文字", BODY_FONT, 9),
     StyleSpec("页脚文字", BODY_FONT, 9, align="center"),
 )
