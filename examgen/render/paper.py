@@ -43,11 +43,13 @@ def dialogue_speakers(stem: str) -> set[str]:
 
 
 def section_heading(section: PaperSection) -> str:
-    """Return ``二、案例分析题(共3题,每题10分,共30分)`` for a section."""
+    """Return ``二、案例分析题（第5题～第7题。每题10分，满分30分。）``, the national style."""
     rule = section.section
+    numbers = [q.number for q in section.questions]
+    span = f"第{numbers[0]}题" if len(numbers) == 1 else f"第{numbers[0]}题～第{numbers[-1]}题"
     return (
         f"{section.numeral}、{rule.name}"
-        f"(共{rule.count}题,每题{format_points(rule.points)}分,共{format_points(section.total)}分)"
+        f"（{span}。每题{format_points(rule.points)}分，满分{format_points(section.total)}分。）"
     )
 
 

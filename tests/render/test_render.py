@@ -65,9 +65,9 @@ def test_the_key_holds_every_key_point_with_its_points_and_the_analysis(built):
 def test_section_headings_carry_their_rule_in_order(built):
     headings = [t for s, t in paragraphs(paper_path(built)) if s == "大题标题"]
     assert headings == [
-        "一、简答题(共4题,每题5分,共20分)",
-        "二、案例分析题(共3题,每题10分,共30分)",
-        "三、实训操作题(共5题,每题10分,共50分)",
+        "一、简答题（第1题～第4题。每题5分，满分20分。）",
+        "二、案例分析题（第1题～第3题。每题10分，满分30分。）",
+        "三、实训操作题（第1题～第5题。每题10分，满分50分。）",
     ]
     key_headings = [t for s, t in paragraphs(key_path(built)) if s == "大题标题"]
     assert key_headings == headings
@@ -236,7 +236,7 @@ def test_libreoffice_renders_the_chinese_text_headings_and_page_numbers(built, t
         )  # fmt: skip
         flat = text.replace(" ", "")
         assert "客户服务代表职业技能竞赛笔试试卷" in flat
-        assert "二、案例分析题(共3题,每题10分,共30分)" in flat
+        assert "二、案例分析题（第1题～第3题。每题10分，满分30分。）" in flat
         assert f"第1页共{pages}页" in flat
         assert f"第{pages}页共{pages}页" in flat
         if name.startswith("paper"):
