@@ -323,6 +323,14 @@ def remove_table_borders(table: Table) -> None:
     insert_in_order(table._tbl.tblPr, borders, _AFTER_TBL_BORDERS)
 
 
+def repeat_header_row(row) -> None:
+    """Mark a table row as a header row, repeated at the top of every page."""
+    properties = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
+
+
 def cell_text(cell, text: str, *, style: str = "表格文字", bold: bool = False) -> None:
     """Write ``text`` into a table cell's first paragraph, in a named style."""
     par = cell.paragraphs[0]

@@ -14,10 +14,17 @@ from pathlib import Path
 from docx.document import Document as DocumentObject
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
 from docx.shared import Cm
 
 from examgen.models import Form, Paper, PaperQuestion, format_points
-from examgen.render.docx_base import add_fixed_table, cell_text, paragraph, save_stable
+from examgen.render.docx_base import (
+    add_fixed_table,
+    cell_text,
+    paragraph,
+    repeat_header_row,
+    save_stable,
+)
 from examgen.render.paper import join_dialogue, new_document, question_lines, section_heading
 
 BOOK_TITLE = "面试题本"
@@ -105,6 +112,7 @@ def _add_form_table(document: DocumentObject, form: Form) -> None:
     table = add_fixed_table(document, len(rows) + 2, [Cm(w) for w in _FORM_COLUMNS])
     for cell, text in zip(table.rows[0].cells, ("题号", "评分要点", "分值", "得分"), strict=True):
         cell_text(cell, text, bold=True)
+    repeat_header_row(table.rows[0])
     start = 1
     for question in form.questions():
         # The question's title spans the rows of its key points.
@@ -115,13 +123,19 @@ def _add_form_table(document: DocumentObject, form: Form) -> None:
     for index, (title, text, points) in enumerate(rows, start=1):
         cells = table.rows[index].cells
         if title:
-            cell_text(cells[0], title)
+            # 第1题 over （20分）: the narrow column would break the title anywhere.
+            number, _, full_mark = title.partition("（")
+            cell_text(cells[0], number)
+            cells[0].paragraphs[0].add_run().add_break()
+            cells[0].paragraphs[0].add_run(f"（{full_mark}")
         cell_text(cells[1], text)
         cells[1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT
         cell_text(cells[2], format_points(points))
         for cell in cells:
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         table.rows[index].height = Cm(0.9)
+        # A key point is never split across pages; w:cantSplit comes first in w:trPr.
+        table.rows[index]._tr.get_or_add_trPr().insert(0, OxmlElement("w:cantSplit"))
     total = table.rows[-1].cells
     cell_text(total[0], "总分", bold=True)
     total[0].merge(total[1])

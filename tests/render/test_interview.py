@@ -103,7 +103,7 @@ def test_the_judges_form_has_a_page_per_judge_with_every_key_point_a_box_the_tot
     ]  # fmt: skip
     assert [(r[1], r[2]) for r in rows] == expected
     assert all(r[3] == "" for r in rows), "a blank box for every key point"
-    assert rows[0][0] == f"第1题（{format_points(questions[0].points)}分）"
+    assert rows[0][0] == f"第1题\n（{format_points(questions[0].points)}分）"
     assert table[-1][0] == "总分" and table[-1][2] == "100" and table[-1][3] == ""
 
 
