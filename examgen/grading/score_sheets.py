@@ -40,7 +40,7 @@ from examgen.models import (
     ScoredQuestion,
     format_points,
 )
-from examgen.xlsxio import BOLD, BORDER, CENTER, HEADER_FILL, set_text, workbook_bytes
+from examgen.xlsxio import BOLD, BORDER, CENTER, HEADER_FILL, set_header, set_text, workbook_bytes
 
 #: The marker that identifies a score sheet, in the first cell of its hidden row.
 SHEET_MARKER = "examgen-score-sheet"
@@ -241,12 +241,7 @@ def _key_points_sheet(ws, sheet: ScoreSheet) -> None:
     ws.cell(1, 1).font = Font(bold=True, size=14)
     ws.merge_cells("A1:D1")
     for col, (label, width) in enumerate((("题号", 9), ("试题编号", 11), ("评分要点", 70), ("分值", 8)), start=1):
-        cell = ws.cell(2, col)
-        set_text(cell, label)
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-        cell.alignment = CENTER
-        cell.border = BORDER
+        set_header(ws.cell(2, col), label)
         ws.column_dimensions[get_column_letter(col)].width = width
     row = 3
     for question in sheet.questions:
@@ -268,10 +263,6 @@ def _key_points_sheet(ws, sheet: ScoreSheet) -> None:
         row += 1
     ws.freeze_panes = "A3"
     ws.protection.sheet = True
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def code_table_bytes(
