@@ -24,7 +24,7 @@ from examgen.grading.workflow import (
 from examgen.models import REVIEW_TAG
 from examgen.numbers import is_multiple, to_decimal
 from examgen.paper.assemble import parse_forms
-from examgen.paper.build import draw_paper, write_paper
+from examgen.paper.build import document_renderers, draw_paper, write_paper
 from examgen.paper.manifest import verify_documents
 from examgen.paper.workspace import init_workspace
 from examgen.textable import format_table
@@ -99,7 +99,8 @@ def build(workspace: Path, seed: int | None, blueprint_path: Path | None, forms:
     paper = draw_paper(
         workspace, blueprint_path=blueprint_path, seed=seed, forms=letters, allow_unreviewed=allow_unreviewed
     )
-    with click.progressbar(length=2 * len(letters), label="writing documents", file=sys.stderr) as bar:
+    documents = len(document_renderers(paper)) * len(letters)
+    with click.progressbar(length=documents, label="writing documents", file=sys.stderr) as bar:
         result = write_paper(paper, workspace, out=out, force=force, on_document=lambda _: bar.update(1))
     drawn = " (drawn; rebuild with --seed to get the same paper)" if seed is None else ""
     click.echo(f"seed: {paper.seed}{drawn}")

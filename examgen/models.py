@@ -217,6 +217,8 @@ class Layout:
     #: Text for judges on partial marks, printed in the key.
     scoring_note: str = ""
     reference_docx: str = ""
+    #: Questions on a page of an interview's 题本 (面试题本).
+    questions_per_page: int = 1
 
 
 @dataclass(frozen=True)
@@ -236,6 +238,14 @@ class Blueprint:
     #: by :mod:`examgen.paper.rules` and passed to grading through the manifest.
     grading: dict = field(default_factory=dict, compare=False, hash=False)
     path: str = ""
+
+    @property
+    def is_interview(self) -> bool:
+        """Return whether the blueprint is an oral interview (every section of interview questions).
+
+        An interview gets a 题本, judges' 评分表 and a key instead of a written paper.
+        """
+        return all(section.type == "interview" for section in self.sections)
 
 
 @dataclass(frozen=True)
@@ -312,6 +322,8 @@ class ScoredQuestion:
     section_type: str
     #: Objective questions: the right answer (letters, or true/false); "" when judge-marked.
     answer: str = ""
+    #: The key points with their points (答案要点), shown to judges of an interview.
+    key_points: tuple[KeyPoint, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ FORMAT_OWNERS = {
     "docx": {
         "render/docx_base.py",
         "render/paper.py",
+        "render/interview.py",
         "render/results.py",
         "bank/importer/docx_reader.py",
     },

@@ -134,13 +134,13 @@ def _sheet_name(base: str, label: str) -> str:
 
 def _part_header(part) -> str:
     if part.type:
-        return f"{part.key}、{part.name}({format_points(part.maximum)})"
+        return f"{part.key}、{part.name}（{format_points(part.maximum)}分）"
     weight = f" ×{format_points(part.weight * 100)}%" if part.weight is not None else ""
     return f"{part.name}{weight}"
 
 
 def _detail_sheet(ws: Worksheet, scores: Scores, title: str, number_format: str) -> None:
-    headers = ["准考证号", "姓名", "单位", *[f"{q.label} {q.id}({format_points(q.points)})" for q in scores.questions], "备注"]
+    headers = ["准考证号", "姓名", "单位", *[f"{q.label} {q.id}（{format_points(q.points)}分）" for q in scores.questions], "备注"]
     rows = []
     for contestant_scores in scores.contestants:
         c = contestant_scores.contestant

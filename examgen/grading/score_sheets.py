@@ -40,7 +40,7 @@ from examgen.models import (
     ScoredQuestion,
     format_points,
 )
-from examgen.xlsxio import BOLD, BORDER, CENTER, HEADER_FILL, set_text, workbook_bytes
+from examgen.xlsxio import BOLD, BORDER, CENTER, HEADER_FILL, set_header, set_text, workbook_bytes
 
 #: The marker that identifies a score sheet, in the first cell of its hidden row.
 SHEET_MARKER = "examgen-score-sheet"
@@ -222,7 +222,47 @@ def score_sheet_bytes(sheet: ScoreSheet, *, timestamp: datetime.datetime) -> byt
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = f"{header}:{maxima}"
+    if any(q.section_type == "interview" and q.key_points for q in sheet.questions):
+        _key_points_sheet(workbook.create_sheet(KEY_POINTS_TITLE), sheet)
     return workbook_bytes(workbook, timestamp=timestamp)
+
+
+#: The sheet of an interview's score workbook that lists each question's key points.
+KEY_POINTS_TITLE = "评分要点"
+
+
+def _key_points_sheet(ws, sheet: ScoreSheet) -> None:
+    """Fill the 评分要点 sheet: question, id, each key point and its points, for reference.
+
+    An interview judge marks what is heard against these points; the sheet is read-only
+    and the importer never reads it (it looks for the marker row of the 评分 sheet).
+    """
+    set_text(ws.cell(1, 1), f"{sheet.title} 评分要点（{sheet.form}卷）".strip())
+    ws.cell(1, 1).font = Font(bold=True, size=14)
+    ws.merge_cells("A1:D1")
+    for col, (label, width) in enumerate((("题号", 9), ("试题编号", 11), ("评分要点", 70), ("分值", 8)), start=1):
+        set_header(ws.cell(2, col), label)
+        ws.column_dimensions[get_column_letter(col)].width = width
+    row = 3
+    for question in sheet.questions:
+        for number, point in enumerate(question.key_points, start=1):
+            set_text(ws.cell(row, 1), question.label if number == 1 else "")
+            set_text(ws.cell(row, 2), question.id if number == 1 else "")
+            set_text(ws.cell(row, 3), f"（{number}）{point.text.strip()}")
+            ws.cell(row, 3).alignment = Alignment(wrap_text=True, vertical="center")
+            ws.cell(row, 4).value = point.points
+            for col in range(1, 5):
+                ws.cell(row, col).border = BORDER
+            row += 1
+        set_text(ws.cell(row, 3), "本题满分")
+        ws.cell(row, 3).font = BOLD
+        ws.cell(row, 4).value = question.points
+        ws.cell(row, 4).font = BOLD
+        for col in range(1, 5):
+            ws.cell(row, col).border = BORDER
+        row += 1
+    ws.freeze_panes = "A3"
+    ws.protection.sheet = True
 
 
 def code_table_bytes(

@@ -50,6 +50,7 @@ from examgen.models import (
     Contestant,
     ContestRound,
     GradingRules,
+    KeyPoint,
     Mark,
     Marks,
     ObjectiveQuestion,
@@ -108,6 +109,10 @@ def load_grading_paper(path: Path) -> GradingPaper:
                         label=str(question["label"]), id=str(question["id"]), points=points,
                         section_number=int(section["number"]), section_name=str(section["name"]),
                         section_type=str(section["type"]),
+                        key_points=tuple(
+                            KeyPoint(str(kp["text"]), to_decimal(kp["points"]) or Decimal(0))
+                            for kp in question.get("key_points", ())
+                        ),
                     )
                     if section.get("objective"):
                         scored = replace(scored, answer=str(question["answer"]))

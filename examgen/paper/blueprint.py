@@ -35,6 +35,7 @@ SECTION_KEYS = (
 SCORINGS = ("all_or_nothing", "partial")
 LAYOUT_KEYS = (
     "lines_per_point", "min_answer_lines", "max_answer_lines", "scoring_note", "reference_docx",
+    "questions_per_page",
 )  # fmt: skip
 
 
@@ -267,10 +268,11 @@ def _parse_layout(raw: object, where: str, problems: list[Problem]) -> Layout:
         problems.append(Problem(where, f"layout.lines_per_point must be a positive number, not {raw.get('lines_per_point')!r}"))
         lines = Decimal(1)
     bounds = []
-    for key, default in (("min_answer_lines", 3), ("max_answer_lines", 30)):
+    for key, default in (("min_answer_lines", 3), ("max_answer_lines", 30), ("questions_per_page", 1)):
         value = raw.get(key, default)
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            problems.append(Problem(where, f"layout.{key} must be a whole number, not {value!r}"))
+        lowest = 1 if key == "questions_per_page" else 0
+        if not isinstance(value, int) or isinstance(value, bool) or value < lowest:
+            problems.append(Problem(where, f"layout.{key} must be a whole number of at least {lowest}, not {value!r}"))
             value = default
         bounds.append(value)
     return Layout(
@@ -279,4 +281,5 @@ def _parse_layout(raw: object, where: str, problems: list[Problem]) -> Layout:
         max_answer_lines=bounds[1],
         scoring_note=str(raw.get("scoring_note") or "").strip(),
         reference_docx=str(raw.get("reference_docx") or ""),
+        questions_per_page=bounds[2],
     )

@@ -7,8 +7,6 @@ from decimal import Decimal
 
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 
 from examgen.models import ContestantResult, Part, Results, format_points
 from examgen.numbers import round_half_up
@@ -17,6 +15,7 @@ from examgen.render.docx_base import (
     cell_text,
     open_reference,
     paragraph,
+    repeat_header_row,
     save_stable,
     text_width,
 )
@@ -51,7 +50,7 @@ def results_docx_bytes(results: Results, *, title: str, date: datetime.date) -> 
     table = add_fixed_table(document, 1, _column_widths(document, len(results.parts), any_excluded))
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
         cell_text(cell, text, bold=True)
-    _repeat_header(table.rows[0])
+    repeat_header_row(table.rows[0])
     for row in results.rows:
         values = _row_values(row, results.precision)
         if any_excluded:
@@ -94,14 +93,6 @@ def _row_values(row: ContestantResult, precision: int) -> list[str]:
         _number(row.total, precision),
         row.award,
     ]
-
-
-def _repeat_header(row) -> None:
-    """Mark the row as a header row, repeated at the top of every page."""
-    properties = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    properties.append(header)
 
 
 def _column_widths(document, parts: int, remarks: bool) -> list[int]:

@@ -165,7 +165,7 @@ def test_results_xlsx_content_numbers_text_and_stable_bytes(runner, tmp_path):
     assert wb.sheetnames == ["排名", "明细", "评委", "团体", "说明"]
     ranking = wb["排名"]
     assert [c.value for c in ranking[2]] == [
-        "名次", "准考证号", "姓名", "单位", "一、简答题(10)", "二、实训操作题(20)", "总分", "奖项", "备注",
+        "名次", "准考证号", "姓名", "单位", "一、简答题（10分）", "二、实训操作题（20分）", "总分", "奖项", "备注",
     ]
     rows = [[c.value for c in row] for row in ranking.iter_rows(min_row=3, max_col=8)]
     assert rows == [
@@ -193,7 +193,7 @@ def test_results_xlsx_content_numbers_text_and_stable_bytes(runner, tmp_path):
     row = next(r for r in judges.iter_rows(min_row=3, values_only=True) if r[0] == "2026004" and r[2] == "二.2")
     assert row[5:9] == (7.5, 7, 7, pytest.approx(7.17))
     detail = wb["明细"]
-    assert [c.value for c in detail[2]][:4] == ["准考证号", "姓名", "单位", "一.1 SA-001(5)"]
+    assert [c.value for c in detail[2]][:4] == ["准考证号", "姓名", "单位", "一.1 SA-001（5分）"]
     teams = [[c.value for c in row] for row in wb["团体"].iter_rows(min_row=3, max_col=3)]
     assert teams[0][:2] == [1, "北京分公司"] and teams[0][2] == 51
 
@@ -376,7 +376,7 @@ def test_two_forms_are_marked_apart_and_ranked_together(runner, tmp_path):
     assert wb.sheetnames == ["排名", "明细-A", "评委-A", "明细-B", "评委-B", "团体", "说明"]
     ranking = [row[:2] for row in wb["排名"].iter_rows(min_row=3, values_only=True)]
     assert ranking == [(1, "2026001"), (2, "2026002"), (3, "2026003"), (4, "2026004")]
-    assert wb["明细-B"]["D2"].value == "一.1 SA-101(5)"
+    assert wb["明细-B"]["D2"].value == "一.1 SA-101（5分）"
 
     # A form-B sheet relabelled as form A is caught by its question ids.
     relabelled = openpyxl.load_workbook(sheets[3])

@@ -142,7 +142,7 @@ def test_objective_answers_and_judges_marks_make_the_totals(built, tmp_path):
     book = openpyxl.load_workbook(tmp_path / "results.xlsx")
     ranking = book["排名"]
     header = [c.value for c in ranking[2]]
-    assert header[4:9] == ["一、单项选择题(10)", "二、多项选择题(10)", "三、判断题(10)", "四、案例分析题(20)", "五、实训操作题(50)"]
+    assert header[4:9] == ["一、单项选择题（10分）", "二、多项选择题（10分）", "三、判断题（10分）", "四、案例分析题（20分）", "五、实训操作题（50分）"]
     actual, actual_parts = {}, {}
     for row in ranking.iter_rows(min_row=3, values_only=True):
         actual[row[1]] = Decimal(str(row[header.index("总分")]))
