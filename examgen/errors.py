@@ -75,6 +75,10 @@ class SheetError(ExamgenError):
     """Raised when a roster or a judge's score sheet cannot be read or is inconsistent."""
 
 
+class NoScoreSheetError(SheetError):
+    """Raised when a workbook holds no sheet written by ``examgen sheets`` (a judge's own layout, maybe)."""
+
+
 class GradingError(ExamgenError):
     """Raised when marks cannot be aggregated or ranked under the blueprint's rules."""
 

@@ -29,11 +29,13 @@ from pathlib import Path
 from examgen.errors import ExamgenError, GradingError, ManifestError, Problem, SheetError, raise_if
 from examgen.grading.aggregate import aggregate_marks
 from examgen.grading.contest import load_contest
+from examgen.grading.foreign_reader import Mapping, explain_files, load_mapping, read_sheet_file
+from examgen.grading.foreign_sheets import fold_section_marks
 from examgen.grading.rank import combine_rounds, rank_contestants, team_standings
 from examgen.grading.results_xlsx import results_xlsx_bytes
 from examgen.grading.roster import Roster, read_roster
 from examgen.grading.score_sheets import ScoreSheet, SheetRow, code_table_bytes, score_sheet_bytes
-from examgen.grading.sheet_reader import FilledSheet, read_score_sheet, sheet_paper_id
+from examgen.grading.sheet_reader import FilledSheet, sheet_paper_id
 from examgen.models import (
     FLAG_LABELS,
     Contestant,
@@ -272,6 +274,7 @@ def import_sheets(
     roster: Roster | None,
     allow_missing: bool,
     need_identities: bool = True,
+    mapping: Mapping | None = None,
 ) -> ImportedPaper:
     """Return the marks of ``paper`` read from ``sheet_paths``; raise SheetError with every problem.
 
@@ -288,11 +291,17 @@ def import_sheets(
             continue
         seen_paths[resolved] = path
         try:
-            filled.append(read_score_sheet(
+            # An examgen score sheet, or a judge's own spreadsheet (one or more tables).
+            filled.extend(read_sheet_file(
                 path, paper.forms, paper_id=paper.paper_id, mark_step=paper.rules.mark_step,
+                mapping=mapping, roster=roster,
             ))
         except SheetError as error:
             problems.extend(error.problems)
+    # A section marked as a whole on some sheet is graded as one question on every sheet.
+    forms, filled, folded = fold_section_marks(paper.forms, filled, paper.rules)
+    problems.extend(folded)
+    paper = replace(paper, forms=forms)
 
     judges_seen: dict[tuple[str, str, str], str] = {}
     for sheet in filled:
@@ -389,7 +398,7 @@ def _identities(
                 if known is None:
                     by_key[row.key] = Contestant(row.key, row.name, row.unit, row.key if anonymized else "")
                     order.append(row.key)
-                elif (row.name, row.unit) != (known.name, known.unit):
+                elif not _same_person(row, known):
                     problems.append(Problem(
                         where,
                         f"{key_name} {row.key} is '{_who(row.name, row.unit)}' here but "
@@ -422,6 +431,11 @@ def _identities(
                     "add a 卷别 column to the roster, or give that form's sheets",
                 ))
     return _Identities(by_key, expected)
+
+
+def _same_person(row: SheetRow, known: Contestant) -> bool:
+    """Return whether a row agrees with what another sheet said (a sheet may omit 姓名, 单位)."""
+    return all(not a or not b or a == b for a, b in ((row.name, known.name), (row.unit, known.unit)))
 
 
 def _who(name: str, unit: str) -> str:
@@ -598,6 +612,7 @@ def run_grading(
     allow_missing: bool = False,
     force: bool = False,
     date: datetime.date,
+    map_path: Path | None = None,
 ) -> GradingOutcome:
     """Grade filled sheets and write results.xlsx and results.docx; return the results.
 
@@ -626,12 +641,15 @@ def run_grading(
     papers = [load_grading_paper(Path(r.manifest)) for r in rounds]
     roster = read_roster(roster_path) if roster_path else None
 
+    mapping = load_mapping(map_path) if map_path else None
     routed = _route_sheets(papers, sheet_paths)
     problems: list[Problem] = []
     imported: list[ImportedPaper] = []
     for paper in papers:
         try:
-            imported.append(import_sheets(paper, routed[paper.paper_id], roster=roster, allow_missing=allow_missing))
+            imported.append(import_sheets(
+                paper, routed[paper.paper_id], roster=roster, allow_missing=allow_missing, mapping=mapping,
+            ))
         except SheetError as error:
             problems.extend(error.problems)
     raise_if(problems, SheetError)
@@ -689,6 +707,23 @@ def run_grading(
     for path, data in outputs:
         write_atomic(path, data)
     return GradingOutcome(results, all_teams, tuple(p for p, _ in outputs), tuple(warnings))
+
+
+def explain_reading(inputs: Sequence[Path], *, map_path: Path | None = None) -> str:
+    """Return how ``examgen grade`` would read each file of marks (a mapping file to complete)."""
+    manifests, contests, sheet_paths = split_inputs(inputs)
+    if contests:
+        manifests = [Path(r.manifest) for r in load_contest(contests[0]).rounds]
+    if not manifests:
+        raise ExamgenError("no manifest.json given", hint="start with output/<paper-id>/manifest.json")
+    mapping = load_mapping(map_path) if map_path else None
+    parts = []
+    for manifest in manifests:
+        paper = load_grading_paper(manifest)
+        text = explain_files(sheet_paths, paper.forms, paper_id=paper.paper_id,
+                             mark_step=paper.rules.mark_step, mapping=mapping)
+        parts.append((f"# paper {paper.paper_id} ({manifest})\n" if len(manifests) > 1 else "") + text)
+    return "\n".join(parts)
 
 
 def _route_sheets(papers: list[GradingPaper], sheet_paths: Sequence[Path]) -> dict[str, list[Path]]:
