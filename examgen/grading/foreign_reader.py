@@ -14,7 +14,7 @@ import csv
 import io
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from examgen.grading.foreign_sheets import (
     SheetMap,
     column_letter,
     detect_layout,
+    has_id_header,
     read_layout,
 )
 from examgen.grading.roster import Roster
@@ -228,6 +229,10 @@ def read_sheet_file(
         )
         sheets.extend(read)
         problems.extend(found)
+    if problems and roster is not None:
+        # Grading checks the contestants of sheets read cleanly; here, so that one run
+        # reports every problem, those of a sheet that has others.
+        problems.extend(_unknown_contestants(sheets, roster))
     raise_if(problems, SheetError)
     return sheets
 
@@ -237,7 +242,7 @@ def file_layouts(
     data: bytes | None = None,
 ) -> tuple[list[ForeignLayout], list[Problem]]:
     """Return the layouts of the score tables in a file and the problems finding them."""
-    grids = read_grids(path, data)
+    grids = _table_grids(path, data)
     layouts: list[ForeignLayout] = []
     problems: list[Problem] = []
     for grid in grids:
@@ -254,6 +259,27 @@ def file_layouts(
             "put a header row with the id column above the marks, or return the sheet made by `examgen sheets`",
         ))
     return layouts, problems
+
+
+def _unknown_contestants(sheets: list[FilledSheet], roster: Roster) -> list[Problem]:
+    problems = []
+    for sheet in sheets:
+        known = {c.code for c in roster.contestants} if sheet.anonymized else {c.id for c in roster.contestants}
+        key_name = "密号" if sheet.anonymized else "准考证号"
+        for row, where in zip(sheet.rows, sheet.row_cells, strict=True):
+            if row.key not in known:
+                problems.append(Problem(
+                    where, f"{key_name} {row.key} is not in {'the code table' if sheet.anonymized else 'the roster'} {roster.path}",
+                    "check the number, or add the contestant to the roster",
+                ))
+    return problems
+
+
+def _table_grids(path: Path, data: bytes | None) -> list[Grid]:
+    """Return the grids of a file, each knowing how many of them hold a table of marks."""
+    grids = read_grids(path, data)
+    tables = sum(1 for g in grids if has_id_header(g))
+    return [replace(g, sheets_in_book=tables) for g in grids]
 
 
 def _roster_names(roster: Roster | None) -> dict[bool, dict[str, tuple[str, str]]] | None:
@@ -306,7 +332,7 @@ def explain_files(
                     lines.append(f"    # examgen score sheet with problems: {error.problems[0]}")
                     lines.append("    skip: false")
                     continue
-            grids = read_grids(path, data)
+            grids = _table_grids(path, data)
         except SheetError as error:
             lines.append(f"    # cannot be read: {error.problems[0]}")
             lines.append("    skip: true")

@@ -54,7 +54,7 @@ _GENERIC_NAME = re.compile(
 #: Words around a judge's name in a sheet or file name: 张三评分表, 评分表-李四.
 _NAME_NOISE = re.compile(r"(评分表|评分|成绩表|成绩|打分表|得分表|登分表|的|[-_ ()（）\[\]【】.])")
 #: A cell naming the judge: 评委：张三, 评分人 李四.
-_JUDGE_CELL = re.compile(r"^(?:评委|评分人|阅卷人|评委签名|评分教师|裁判)(?:姓名)?[:：\s]*(.*)$")
+_JUDGE_CELL = re.compile(r"^(?:评委签名|评委|评分人|阅卷人|评分教师|裁判)(?:姓名)?[:：\s]*(.*)$")
 _FORM_CELL = re.compile(r"^(?:卷别|卷型)[:：\s]*([A-Za-z]?)\s*卷?$|^([A-Za-z])卷$")
 #: "(5分)", "（满分10分）", "5分" after a header.
 _POINTS = re.compile(r"[(\[【]?\s*(?:满分)?\s*(\d+(?:\.\d+)?)\s*分\s*[)\]】]?$")
@@ -81,7 +81,8 @@ class Grid:
     path: str
     sheet: str  # "" for a csv file
     rows: tuple[tuple[object, ...], ...]
-    #: Sheets in the workbook that hold this grid (1 for csv).
+    #: Sheets of the workbook with a table of marks (1 for csv): the file name can name
+    #: the judge only when there is one.
     sheets_in_book: int = 1
     #: (row, col, formula) of cells whose formula refers to another sheet or file.
     outside_formulas: tuple[tuple[int, int, str], ...] = ()
@@ -352,6 +353,11 @@ def _resolve(
 # --- finding the layout -----------------------------------------------------------------
 
 
+def has_id_header(grid: Grid) -> bool:
+    """Return whether ``grid`` has an id column header (准考证号, 考号 …) near its top."""
+    return _find_header_row(grid, SheetMap()) is not None
+
+
 def _find_header_row(grid: Grid, mapping: SheetMap) -> tuple[int, list[int]] | None:
     """Return (row, id columns) of the first row with an id header, within the first 30 rows."""
     if mapping.header_row and mapping.id_column:
@@ -524,7 +530,8 @@ def detect_layout(
         judge_source=source, name_col=name_col, unit_col=unit_col, total_col=total_col,
         columns=tuple(reads), maxima_row=maxima_row,
     )
-    problems.extend(_column_problems(layout, forms[form]))
+    if not ambiguous:  # a column still to be mapped would be reported twice
+        problems.extend(_column_problems(layout, forms[form]))
     return layout, problems
 
 
@@ -923,7 +930,7 @@ def fold_section_marks(
             for i in sheets:
                 if any(m.question_label in sections for m in filled[i].marks):
                     problems.append(Problem(
-                        f"{filled[i].path}!{filled[i].sheet}",
+                        f"{filled[i].path}!{filled[i].sheet}" if filled[i].sheet else filled[i].path,
                         f"gives one mark per section ({', '.join(sorted(folded))}), but the policy "
                         f"{rules.policy} needs a mark per question",
                         "mark each question, or use a blueprint whose grading allows section marks",

@@ -1,0 +1,492 @@
+"""Judges' own spreadsheets (examgen.grading.foreign_sheets, foreign_reader): a corpus.
+
+Every workbook here is written by the test in a layout people use; each is read to the
+same marks as the examgen score sheet holding the same numbers, or refused with a
+message that names the ambiguity and the fix.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from examgen.cli import main
+from examgen.errors import SheetError
+from examgen.grading.foreign_sheets import MAP_HINT, Grid, detect_layout, file_judge
+from examgen.grading.roster import read_roster
+from examgen.grading.workflow import (
+    explain_reading,
+    import_sheets,
+    load_grading_paper,
+    run_grading,
+    write_score_sheets,
+)
+from examgen.numbers import round_half_up
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "grading"
+DATE = datetime.date(2026, 5, 1)
+LABELS = ("一.1", "一.2", "二.1", "二.2")
+IDS = ("SA-001", "SA-002", "PR-001", "PR-002")
+PEOPLE = [
+    ("2026001", "张三", "北京分公司"),
+    ("2026002", "李四", "上海分公司"),
+    ("2026003", "王五", "北京分公司"),
+    ("2026004", "赵六", "广州分公司"),
+    ("2026005", "钱七", "上海分公司"),
+]
+#: Judge 张三's marks per contestant, in question order (maxima 5, 5, 10, 10).
+MARKS = {
+    "2026001": ("4", "4.5", "8", "9.5"),
+    "2026002": ("3", "5", "7", "6"),
+    "2026003": ("2.5", "1", "10", "0"),
+    "2026004": ("5", "0", "6.5", "7"),
+    "2026005": ("0.5", "3.5", "9", "8.5"),
+}
+JUDGE = "陈评"
+SOFFICE = shutil.which("soffice")
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def setup(tmp_path: Path):
+    folder = tmp_path / "output" / "mini"
+    folder.mkdir(parents=True)
+    shutil.copy(DATA / "manifest.json", folder / "manifest.json")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("准考证号,姓名,单位\n" + "\n".join(",".join(p) for p in PEOPLE) + "\n", encoding="utf-8")
+    return folder / "manifest.json", roster
+
+
+def manifest_with(manifest: Path, **grading) -> Path:
+    record = json.loads(manifest.read_text(encoding="utf-8"))
+    record["grading"].update(grading)
+    manifest.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    return manifest
+
+
+def number(text: str) -> float | int:
+    value = Decimal(text)
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def xlsx(path: Path, sheets: dict[str, list[list]], merges: dict[str, list[str]] | None = None) -> Path:
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+        for merged in (merges or {}).get(name, []):
+            ws.merge_cells(merged)
+    wb.save(path)
+    return path
+
+
+def write_csv(path: Path, rows: list[list], encoding: str = "utf-8-sig") -> Path:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path
+
+
+def convert(path: Path, suffix: str) -> Path:
+    """Return ``path`` converted by LibreOffice to .xls or .ods (the test skips without it)."""
+    if SOFFICE is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    out = path.parent / "converted"
+    subprocess.run(
+        [SOFFICE, "--headless", "--convert-to", suffix, "--outdir", str(out), str(path)],
+        check=True, capture_output=True, timeout=120,
+    )
+    return out / f"{path.stem}.{suffix}"
+
+
+def wide_rows(headers: list[str], *, names: bool = True, total: bool = False) -> list[list]:
+    head = ["准考证号", *(["姓名", "单位"] if names else []), *headers, *(["总分"] if total else [])]
+    rows = [head]
+    for ident, name, unit in PEOPLE:
+        marks = [number(m) for m in MARKS[ident]]
+        rows.append([ident, *([name, unit] if names else []), *marks,
+                     *([sum(Decimal(m) for m in MARKS[ident])] if total else [])])
+    return rows
+
+
+def marks_of(imported, judge: str | None = None) -> set[tuple[str, str, str, Decimal]]:
+    return {
+        (m.contestant_id, m.question_label, m.judge, m.value)
+        for marks in imported.marks for m in marks.marks if judge is None or m.judge == judge
+    }
+
+
+def read(manifest: Path, roster: Path, paths: list[Path], **options):
+    paper = load_grading_paper(manifest)
+    return import_sheets(paper, paths, roster=read_roster(roster), allow_missing=True, **options)
+
+
+def refusals(manifest: Path, roster: Path, paths: list[Path], **options) -> list[str]:
+    with pytest.raises(SheetError) as caught:
+        read(manifest, roster, paths, **options)
+    return [str(p) for p in caught.value.problems]
+
+
+def expected(judge: str = JUDGE) -> set[tuple[str, str, str, Decimal]]:
+    return {
+        (ident, label, judge, Decimal(value))
+        for ident, values in MARKS.items() for label, value in zip(LABELS, values, strict=True)
+    }
+
+
+def own_sheet(manifest: Path, roster: Path, out: Path, judge: str = JUDGE) -> Path:
+    """Return an examgen score sheet filled with MARKS, for ``judge``."""
+    outcome = write_score_sheets(manifest, roster, names=[judge], date=DATE, out_dir=out)
+    path = outcome.sheets[0]
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    for r in range(8, ws.max_row + 1):
+        ident = ws.cell(r, 2).value
+        for c in range(5, 9):
+            ws.cell(r, c).value = number(MARKS[ident][c - 5])
+    wb.save(path)
+    return path
+
+
+def test_the_own_sheet_gives_the_reference_marks(setup, tmp_path):
+    manifest, roster = setup
+    assert marks_of(read(manifest, roster, [own_sheet(manifest, roster, tmp_path / "own")])) == expected()
+
+
+# --- the corpus: read to the same marks -------------------------------------------------
+
+#: (file name, header row of questions) of simple wide layouts, one row header each.
+HEADER_STYLES = {
+    "plain-numbers": ["1", "2", "3", "4"],
+    "di-ti": ["第1题", "第2题", "第3题", "第4题"],
+    "ti-n": ["题1", "题2", "题3", "题4"],
+    "section-comma": ["一、1", "一、2", "二、1", "二、2"],
+    "section-paren": ["一(1)", "一（2）", "二(1)", "二（2）"],
+    "points": ["1(5分)", "2（5分）", "3(10分)", "4（10分）"],
+    "q-n": ["Q1", "Q2", "Q3", "Q4"],
+    "question-ids": list(IDS),
+}
+
+
+@pytest.mark.parametrize("style", sorted(HEADER_STYLES))
+def test_wide_sheet_with_common_question_headers_reads_the_same_marks(setup, tmp_path, style):
+    manifest, roster = setup
+    rows = [[f"{JUDGE}的评分表"], [f"评委：{JUDGE}", None, None, "日期：2026-05-01"], *wide_rows(HEADER_STYLES[style], total=True)]
+    path = xlsx(tmp_path / f"{style}.xlsx", {"Sheet1": rows}, {"Sheet1": ["A1:H1"]})
+    assert marks_of(read(manifest, roster, [path])) == expected()
+
+
+def two_header_rows() -> list[list]:
+    """Return a committee's 评分表: title, judge line, two header rows, blank rows, 备注."""
+    rows: list[list] = [
+        ["2026年坐席员职业技能大赛 笔试评分表"],
+        ["评委：", JUDGE, None, None, "卷别：A卷"],
+        ["序号", "选手编号", "姓名", "一、简答题（每题5分）", None, "二、实训操作题", None, "总分", "备注"],
+        [None, None, None, "1", "2", "1", "2", None, None],
+    ]
+    for n, (ident, name, _) in enumerate(PEOPLE, start=1):
+        marks = [number(m) for m in MARKS[ident]]
+        rows.append([n, ident, name, *marks, sum(Decimal(m) for m in MARKS[ident]), "复核" if n == 2 else None])
+        if n == 3:
+            rows.append([None] * 9)  # a blank separator row
+    rows.append([None] * 9)
+    rows.append(["评委签名：", None, None, None, "日期："])
+    return rows
+
+
+def test_two_header_rows_with_merged_sections_title_total_and_notes(setup, tmp_path):
+    manifest, roster = setup
+    merges = ["A1:I1", "A3:A4", "B3:B4", "C3:C4", "D3:E3", "F3:G3", "H3:H4", "I3:I4"]
+    path = xlsx(tmp_path / "committee.xlsx", {"评分": two_header_rows()}, {"评分": merges})
+    assert marks_of(read(manifest, roster, [path])) == expected()
+
+
+def test_two_header_rows_converted_to_xls_by_libreoffice(setup, tmp_path):
+    manifest, roster = setup
+    merges = ["A1:I1", "A3:A4", "B3:B4", "C3:C4", "D3:E3", "F3:G3", "H3:H4", "I3:I4"]
+    source = xlsx(tmp_path / "committee.xlsx", {"评分": two_header_rows()}, {"评分": merges})
+    assert marks_of(read(manifest, roster, [convert(source, "xls")])) == expected()
+
+
+def test_plain_wide_sheet_converted_to_ods_judge_from_the_file_name(setup, tmp_path):
+    manifest, roster = setup
+    source = xlsx(tmp_path / f"{JUDGE}.xlsx", {"Sheet1": wide_rows(["1", "2", "3", "4"])})
+    ods = convert(source, "ods")
+    assert ods.suffix == ".ods"
+    assert marks_of(read(manifest, roster, [ods])) == expected()
+
+
+def test_one_workbook_with_a_sheet_per_judge_and_a_notes_sheet(setup, tmp_path):
+    manifest, roster = setup
+    path = xlsx(tmp_path / "all.xlsx", {
+        "说明": [["本表由统分组汇总"]],
+        JUDGE: wide_rows(["1", "2", "3", "4"], names=False),
+        "评委2": [["考号", "一.1", "一.2", "二.1", "二.2"], *[[i, *map(number, m)] for i, m in MARKS.items()]],
+    })
+    imported = read(manifest, roster, [path])
+    assert marks_of(imported, JUDGE) == expected()
+    assert marks_of(imported, "评委2") == expected("评委2")
+    assert sorted(s.judge for s in imported.sheets) == sorted([JUDGE, "评委2"])
+
+
+def long_rows(judges: list[str], order=("准考证号", "评委", "题号", "得分")) -> list[list]:
+    rows = [list(order)]
+    for judge in judges:
+        for ident, values in MARKS.items():
+            for label, value in zip(LABELS, values, strict=True):
+                record = {"准考证号": ident, "评委": judge, "题号": label, "得分": value}
+                rows.append([record[k] for k in order])
+    return rows
+
+
+def test_long_form_csv_utf8_with_two_judges(setup, tmp_path):
+    manifest, roster = setup
+    path = write_csv(tmp_path / "long.csv", long_rows([JUDGE, "评委2"]))
+    imported = read(manifest, roster, [path])
+    assert marks_of(imported, JUDGE) == expected()
+    assert marks_of(imported, "评委2") == expected("评委2")
+
+
+def test_long_form_xlsx_with_synonyms_in_another_order(setup, tmp_path):
+    manifest, roster = setup
+    rows = long_rows([JUDGE])
+    rows = [["分数", "题目", "参赛号", "阅卷人"]] + [[r[3], r[2], r[0], r[1]] for r in rows[1:]]
+    path = xlsx(tmp_path / "long.xlsx", {"明细": rows})
+    assert marks_of(read(manifest, roster, [path])) == expected()
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-16"])
+def test_wide_csv_in_gbk_and_utf16(setup, tmp_path, encoding):
+    manifest, roster = setup
+    path = write_csv(tmp_path / f"评委{JUDGE}.csv", wide_rows(["第1题", "第2题", "第3题", "第4题"]), encoding)
+    assert marks_of(read(manifest, roster, [path])) == {(i, q, f"评委{JUDGE}", v) for i, q, _, v in expected()}
+
+
+def test_numbers_as_text_full_width_digits_and_maxima_row(setup, tmp_path):
+    manifest, roster = setup
+    rows = wide_rows(["一.1", "一.2", "二.1", "二.2"], names=False)
+    rows.insert(1, ["满分", 5, 5, 10, 10])
+    rows[2][1] = "４"  # full-width digit, stored as text
+    rows[3][3] = " 7 "
+    path = xlsx(tmp_path / "text.xlsx", {JUDGE: rows})
+    assert marks_of(read(manifest, roster, [path])) == expected()
+
+
+def test_absent_contestant_typed_as_queka_has_no_marks(setup, tmp_path):
+    manifest, roster = setup
+    rows = wide_rows(["1", "2", "3", "4"], names=False)
+    rows[5][1:] = ["缺考", None, None, None]
+    path = xlsx(tmp_path / "absent.xlsx", {JUDGE: rows})
+    imported = read(manifest, roster, [path])
+    assert marks_of(imported) == {m for m in expected() if m[0] != "2026005"}
+    assert any("no marks at all for 准考证号 2026005" in line for line in imported.missing)
+
+
+def test_section_marks_sum_to_the_questions_marks_and_mix_with_own_sheets(setup, tmp_path):
+    manifest, roster = setup
+    rows = [["编号", "简答题", "实训操作题"]]
+    for ident, values in MARKS.items():
+        rows.append([ident, sum(Decimal(v) for v in values[:2]), sum(Decimal(v) for v in values[2:])])
+    section_sheet = write_csv(tmp_path / "评委2.csv", rows)
+    own = own_sheet(manifest, roster, tmp_path / "own")
+    imported = read(manifest, roster, [own, section_sheet])
+    sums = {
+        (i, s, j, sum(Decimal(v) for v in (vals[:2] if s == "一" else vals[2:])))
+        for i, vals in MARKS.items() for s in ("一", "二") for j in (JUDGE, "评委2")
+    }
+    assert marks_of(imported) == sums
+    assert [q.label for q in imported.marks[0].questions] == ["一", "二"]
+
+
+# --- refused, naming the ambiguity and the fix -------------------------------------------
+
+
+def test_numbers_that_restart_per_section_are_ambiguous(setup, tmp_path):
+    manifest, roster = setup
+    path = xlsx(tmp_path / f"{JUDGE}.xlsx", {"Sheet1": wide_rows(["1", "2", "1", "2"])})
+    problems = refusals(manifest, roster, [path])
+    assert problems[0] == f"{path}!Sheet1!D1: header '1' fits 一.1, 二.1 (map the column to a question; {MAP_HINT})"
+    assert len(problems) == 4
+
+
+def test_two_id_columns_are_refused(setup, tmp_path):
+    manifest, roster = setup
+    rows = wide_rows(["1", "2", "3", "4"], names=False)
+    rows = [[*r[:1], "选手编号" if n == 0 else f"X{n}", *r[1:]] for n, r in enumerate(rows)]
+    path = xlsx(tmp_path / f"{JUDGE}.xlsx", {"Sheet1": rows})
+    assert refusals(manifest, roster, [path]) == [
+        f"{path}!Sheet1: two id columns: A '准考证号', B '选手编号' (say which in the mapping (id_column); {MAP_HINT})",
+    ]
+
+
+def test_a_judge_that_cannot_be_told_is_refused(setup, tmp_path):
+    manifest, roster = setup
+    path = xlsx(tmp_path / "scores.xlsx", {"Sheet1": wide_rows(["1", "2", "3", "4"])})
+    assert refusals(manifest, roster, [path]) == [
+        f"{path}!Sheet1: no cell (评委：…), sheet name or file name says who the judge is "
+        f"(type 评委：<name> above the table, or give judge: in the mapping; {MAP_HINT})",
+    ]
+
+
+def test_explain_gives_a_mapping_file_that_settles_the_ambiguity(setup, tmp_path):
+    manifest, roster = setup
+    path = xlsx(tmp_path / "scores.xlsx", {"Sheet1": wide_rows(["1", "2", "1", "2"])})
+    text = explain_reading([manifest, path])
+    assert "judge: ?" in text
+    assert "  D: \"?\"   # '1': header '1' fits 一.1, 二.1" in text
+    completed = (
+        text.replace("judge: ?", f"judge: {JUDGE}")
+        .replace('D: "?"', 'D: "一.1"').replace('E: "?"', 'E: "一.2"')
+        .replace('F: "?"', 'F: "二.1"').replace('G: "?"', 'G: "二.2"')
+    )
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text(completed, encoding="utf-8")
+    imported = read(manifest, roster, [path], mapping=__import__(
+        "examgen.grading.foreign_reader", fromlist=["load_mapping"]).load_mapping(mapping))
+    assert marks_of(imported) == expected()
+
+
+def test_every_problem_of_a_foreign_sheet_is_reported_at_once(setup, tmp_path):
+    manifest, roster = setup
+    rows = wide_rows(["1", "2", "3", "4"], total=True)
+    rows[1][3] = 6  # above the maximum 5
+    rows[2][4] = 2.25  # not a multiple of 0.5
+    rows[3][5] = "八"  # not a number
+    rows[4][0] = "2026099"  # not in the roster
+    rows.append(list(rows[5]))  # 2026005 twice
+    rows[5][6] = "=Sheet2!B2"  # refers to another sheet
+    rows[1][7] = 99  # 总分 typed wrong (not checked: its row has a bad mark)
+    rows[2][2] = "北京分公司"
+    rows[2][1] = "李斯"  # 姓名 differs from the roster
+    path = xlsx(tmp_path / f"{JUDGE}.xlsx", {JUDGE: rows, "Sheet2": [[1, 2]]})
+    where = f"{path}!{JUDGE}!"
+    problems = refusals(manifest, roster, [path])
+    assert problems == [
+        f"{where}D2: mark 6 is above the maximum 5 of 一.1 (准考证号 2026001) (type a mark from 0 to 5 in steps of 0.5)",
+        f"{where}B3: 姓名 of 2026002 is '李斯' here but '李四' in the roster (check the 准考证号 of this row and the roster)",
+        f"{where}C3: 单位 of 2026002 is '北京分公司' here but '上海分公司' in the roster (check the 准考证号 of this row and the roster)",
+        f"{where}E3: mark 2.25 is not a multiple of 0.5 (一.2, 准考证号 2026002) (type a mark from 0 to 5 in steps of 0.5)",
+        f"{where}F4: '八' is not a number (二.1, 准考证号 2026003) (type a mark from 0 to 10 in steps of 0.5)",
+        f"{where}G6: has the formula =Sheet2!B2, which refers outside this sheet (type the mark as a number (copy, paste as values))",
+        f"{where}A7: 准考证号 2026005 appears twice on this sheet (first at {where}A6) (keep one row per contestant)",
+        f"{where}A5: 准考证号 2026099 is not in the roster {roster} (check the number, or add the contestant to the roster)",
+    ]
+
+
+def test_a_total_that_disagrees_with_the_marks_is_refused(setup, tmp_path):
+    manifest, roster = setup
+    rows = wide_rows(["1", "2", "3", "4"], total=True)
+    rows[2][7] = 20
+    path = xlsx(tmp_path / f"{JUDGE}.xlsx", {"Sheet1": rows})
+    assert refusals(manifest, roster, [path]) == [
+        f"{path}!Sheet1!H3: 总分 is 20 but the marks of 准考证号 2026002 add up to 21 "
+        "(correct the mark or the total (or delete the 总分 column))",
+    ]
+
+
+def test_section_marks_are_refused_where_the_policy_needs_questions(setup, tmp_path):
+    manifest, roster = setup
+    manifest_with(manifest, policy="median")
+    rows = [["编号", "一", "二"], *[[i, 9, 15] for i in MARKS]]
+    path = write_csv(tmp_path / "评委2.csv", rows)
+    assert refusals(manifest, roster, [path]) == [
+        f"{path}: gives one mark per section (一, 二), but the policy median needs a mark per question "
+        "(mark each question, or use a blueprint whose grading allows section marks)",
+    ]
+
+
+def test_a_question_without_a_column_lists_the_headers_found(setup, tmp_path):
+    manifest, roster = setup
+    rows = [r[:4] for r in wide_rows(["一.1", "一.2", "二.1", "二.2"], names=False)]
+    path = xlsx(tmp_path / f"{JUDGE}.xlsx", {"Sheet1": rows})
+    assert refusals(manifest, roster, [path]) == [
+        f"{path}!Sheet1: question 二.2 (PR-002, 10 points) of form A has no column (headers found: "
+        f"B '一.1', C '一.2', D '二.1') (add the column or map a column to it; {MAP_HINT})",
+    ]
+
+
+# --- pure pieces ------------------------------------------------------------------------
+
+
+def test_judge_from_file_names():
+    assert file_judge("marks/张三.xlsx") == "张三"
+    assert file_judge("评委3评分表.csv") == "评委3"
+    assert file_judge("A-judge-2.ods") == "Ajudge2"
+    assert file_judge("scores.xlsx") == ""
+    assert file_judge("评分表.xlsx") == ""
+
+
+def test_a_grid_without_an_id_column_is_no_score_table(setup):
+    manifest, _ = setup
+    paper = load_grading_paper(manifest)
+    assert detect_layout(Grid("x.xlsx", "说明", (("本表说明",),)), paper.forms) == (None, [])
+
+
+# --- end to end -------------------------------------------------------------------------
+
+
+def test_three_judges_in_three_layouts_give_the_independent_totals(setup, tmp_path):
+    manifest, roster = setup
+    # 乙 mirrors 甲 (maximum - mark) and 丙 makes each question's three marks sum to a
+    # multiple of 1.5, so every question's mean is exact at two decimals: the total is then
+    # the same whether the library rounds per question or once (issue 9 changes that).
+    fives, tens = ("1", "2.5", "4"), ("2", "3.5", "5", "6.5", "8", "9.5")
+    marks = {
+        "甲": MARKS,
+        "乙": {i: tuple(str((5 if n < 2 else 10) - Decimal(v)) for n, v in enumerate(vals)) for i, vals in MARKS.items()},
+        "丙": {i: tuple((fives if n < 2 else tens)[(k + n) % (3 if n < 2 else 6)] for n in range(4))
+              for k, i in enumerate(MARKS)},
+    }
+    # 甲: the committee's two-row 评分表 (.xlsx); 乙: a long GBK csv; 丙: an examgen sheet.
+    rows = [["评委：", "甲"], ["选手编号", "一、简答题", None, "二、实训操作题", None],
+            [None, "1", "2", "1", "2"], *[[i, *map(number, v)] for i, v in marks["甲"].items()]]
+    first = xlsx(tmp_path / "jia.xlsx", {"Sheet1": rows}, {"Sheet1": ["B2:C2", "D2:E2", "A2:A3"]})
+    second = write_csv(tmp_path / "yi.csv", [["考号", "阅卷人", "试题编号", "分数"]] + [
+        [i, "乙", qid, v] for i, vals in marks["乙"].items() for qid, v in zip(IDS, vals, strict=True)
+    ], "gbk")
+    outcome = write_score_sheets(manifest, roster, names=["丙"], date=DATE, out_dir=tmp_path / "own")
+    third = outcome.sheets[0]
+    wb = openpyxl.load_workbook(third)
+    for r in range(8, wb.active.max_row + 1):
+        ident = wb.active.cell(r, 2).value
+        for c in range(5, 9):
+            wb.active.cell(r, c).value = number(marks["丙"][ident][c - 5])
+    wb.save(third)
+
+    result = run_grading([manifest, first, second, third], roster_path=roster, date=DATE, out_dir=tmp_path / "res")
+    totals = {r.contestant.id: r.total for r in result.results.rows}
+    for ident in MARKS:
+        judge_totals = [sum(Decimal(v) for v in marks[j][ident]) for j in marks]
+        assert totals[ident] == round_half_up(sum(judge_totals) / 3, 2)
+    assert set(result.results.rows[0].contestant.id for _ in [0]) <= set(MARKS)
+
+
+def test_cli_explain_prints_the_reading_and_grade_refuses_ambiguity(setup, tmp_path, runner):
+    manifest, roster = setup
+    path = xlsx(tmp_path / "scores.xlsx", {"Sheet1": wide_rows(["1", "2", "3", "4"])})
+    explained = runner.invoke(main, ["grade", str(manifest), str(path), "--explain"])
+    assert explained.exit_code == 0
+    assert "  D: \"一.1\"   # '1' -> SA-001, max 5" in explained.output
+    assert "id_column: A   # 准考证号" in explained.output
+    refused = runner.invoke(main, ["grade", str(manifest), str(path), "--roster", str(roster), "--date", "2026-05-01"])
+    assert refused.exit_code == 1
+    assert "says who the judge is" in refused.output
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text(explained.output.replace("judge: ?", "judge: 甲"), encoding="utf-8")
+    graded = runner.invoke(main, ["grade", str(manifest), str(path), "--roster", str(roster), "--map", str(mapping),
+                                  "--date", "2026-05-01", "--out", str(tmp_path / "res")])
+    assert graded.exit_code == 0, graded.output
+    assert "5 of 5 contestants ranked" in graded.output
