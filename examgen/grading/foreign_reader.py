@@ -31,6 +31,7 @@ from examgen.grading.foreign_sheets import (
     column_letter,
     detect_layout,
     has_id_header,
+    question_values,
     read_layout,
 )
 from examgen.grading.roster import Roster
@@ -314,7 +315,6 @@ def explain_files(
         "# save this as map.yaml, replace every ?, and grade with --map map.yaml.",
         "files:",
     ]
-    questions = {q.label: q for qs in forms.values() for q in qs}
     for path in paths:
         lines.append(f"  {_quote(str(path))}:")
         try:
@@ -342,11 +342,14 @@ def explain_files(
             sheet_map = mapping.for_sheet(path, grid.sheet) if mapping else SheetMap()
             layout, problems = detect_layout(grid, forms, sheet_map)
             lines.append(f"      {_quote(grid.sheet or '*')}:")
-            lines.extend("        " + line for line in _explain_grid(grid, layout, problems, questions))
+            lines.extend("        " + line for line in _explain_grid(grid, layout, problems, forms))
     return "\n".join(lines) + "\n"
 
 
-def _explain_grid(grid: Grid, layout: ForeignLayout | None, problems: list[Problem], questions: dict) -> list[str]:
+def _explain_grid(
+    grid: Grid, layout: ForeignLayout | None, problems: list[Problem],
+    forms: dict[str, tuple[ScoredQuestion, ...]],
+) -> list[str]:
     if layout is None and not problems:
         return ["skip: true   # no id column (准考证号, 考号, …): not a table of marks"]
     out: list[str] = [f"# problem: {p.what}" for p in problems]
@@ -362,7 +365,11 @@ def _explain_grid(grid: Grid, layout: ForeignLayout | None, problems: list[Probl
             if any(grid.text(r, c) for c in range(grid.width)):
                 break
         return out
-    out.append(f"judge: {_quote(layout.judge) if layout.judge else '?'}   # from {layout.judge_source or 'nowhere: say who'}")
+    if layout.shape == "long" and layout.judge_col is not None:
+        judges = sorted({grid.text(r, layout.judge_col) for r in range(layout.header_row + 1, len(grid.rows))} - {""})
+        out.append(f"# judges from column {column_letter(layout.judge_col)}: {', '.join(judges)}")
+    else:
+        out.append(f"judge: {_quote(layout.judge) if layout.judge else '?'}   # from {layout.judge_source or 'nowhere: say who'}")
     out.append(f"form: {layout.form or '?'}")
     out.append(f"header_row: {layout.header_row + 1}   # {layout.shape} table; contestants below")
     out.append(f"id_column: {column_letter(layout.id_col)}   # {layout.id_header}")
@@ -370,10 +377,17 @@ def _explain_grid(grid: Grid, layout: ForeignLayout | None, problems: list[Probl
         for key, col in (("judge_column", layout.judge_col), ("question_column", layout.question_col), ("score_column", layout.score_col)):
             if col is not None:
                 out.append(f"{key}: {column_letter(col)}   # '{grid.text(layout.header_row, col)}'")
+        assert layout.question_col is not None
+        values = sorted({grid.text(r, layout.question_col) for r in range(layout.header_row + 1, len(grid.rows))} - {""})
+        reads = question_values(layout, forms[layout.form])
+        out.append("# questions: " + ", ".join(
+            f"'{v}' -> {reads[v].label}" if v in reads else f"'{v}' -> ?" for v in values
+        ))
         return out
     for what, col in (("姓名", layout.name_col), ("单位", layout.unit_col), ("总分 (checked against the sum)", layout.total_col)):
         if col is not None:
             out.append(f"# column {column_letter(col)}: {what}")
+    questions = {q.label: q for q in forms[layout.form]}
     out.append("columns:")
     for read in layout.columns:
         letter = column_letter(read.col)

@@ -838,6 +838,21 @@ def _maxima_problems(layout: ForeignLayout) -> list[Problem]:
     return problems
 
 
+def question_values(layout: ForeignLayout, questions: tuple[ScoredQuestion, ...]) -> dict[str, Target]:
+    """Return what each value of a long table's question column (题号) stands for."""
+    return _question_values(layout, questions)[0]
+
+
+def _question_values(
+    layout: ForeignLayout, questions: tuple[ScoredQuestion, ...],
+) -> tuple[dict[str, Target], list[str]]:
+    grid, col = layout.grid, layout.question_col
+    assert col is not None
+    values = sorted({grid.text(r, col) for r in range(layout.header_row + 1, len(grid.rows))} - {""})
+    reads, ambiguous = _resolve([(col, v, _parse_header(v, questions, None)) for v in values], questions)
+    return {r.header: r.target for r in reads if r.target}, [what for _, _, what in ambiguous]
+
+
 def _read_long(
     layout: ForeignLayout, questions: tuple[ScoredQuestion, ...], mark_step: Decimal,
 ) -> tuple[list[FilledSheet], list[Problem]]:
@@ -845,11 +860,9 @@ def _read_long(
     grid = layout.grid
     assert layout.question_col is not None and layout.score_col is not None
     problems: list[Problem] = []
-    values = sorted({grid.text(r, layout.question_col) for r in range(layout.header_row + 1, len(grid.rows))} - {""})
-    reads, ambiguous = _resolve([(layout.question_col, v, _parse_header(v, questions, None)) for v in values], questions)
-    for _, _text, what in ambiguous:
-        problems.append(Problem(grid.where(), what, "map the question; " + MAP_HINT))
-    target_of = {r.header: r.target for r in reads if r.target}
+    target_of, ambiguous = _question_values(layout, questions)
+    for what in ambiguous:
+        problems.append(Problem(grid.where(), what, "write the question's label (一.1) or id in the 题号 column"))
     first_question = {q.label: q for q in questions}
     section_first = {s: qs[0] for s, qs in sections_of(questions).items()}
     key_label = "密号" if layout.anonymized else "准考证号"
