@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import warnings
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -40,6 +42,8 @@ from examgen.models import ScoredQuestion, format_points
 from examgen.xlsxio import file_kind, load_workbook_bytes, not_xlsx_problem, read_file_bytes
 from examgen.yamlio import LineMapping, load_yaml, yaml_error_line
 
+#: A formula in a worksheet's XML.
+_FORMULA = re.compile(rb"<f(?:\s[^>]*)?>([^<]*)</f>")
 #: Text files read as csv (a file of another name that is no workbook is refused).
 _TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
 _SHEET_KEYS = {
@@ -166,6 +170,8 @@ def _workbook_grids(path: Path, data: bytes, kind: str) -> list[Grid]:
 
 def _outside_formulas(path: Path, data: bytes) -> dict[str, list[tuple[int, int, str]]]:
     """Return, per sheet, the cells whose formula refers to another sheet or workbook."""
+    if not _may_refer_outside(data):
+        return {}  # the common case, found without parsing the workbook a second time
     book = load_workbook_bytes(path, data, data_only=False)
     found: dict[str, list[tuple[int, int, str]]] = {}
     for ws in book.worksheets:
@@ -177,6 +183,20 @@ def _outside_formulas(path: Path, data: bytes) -> dict[str, list[tuple[int, int,
                 if "!" in text or "[" in text:
                     found.setdefault(ws.title, []).append((cell.row - 1, cell.column - 1, text))
     return found
+
+
+def _may_refer_outside(data: bytes) -> bool:
+    """Return whether any formula of an .xlsx mentions a sheet (!) or a workbook ([1])."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for name in archive.namelist():
+                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    for formula in _FORMULA.findall(archive.read(name)):
+                        if b"!" in formula or b"[" in formula:
+                            return True
+    except (zipfile.BadZipFile, OSError):
+        return True  # let openpyxl report what is wrong
+    return False
 
 
 def _csv_rows(path: Path, data: bytes) -> tuple[tuple[object, ...], ...]:
