@@ -37,7 +37,7 @@ from examgen.grading.foreign_sheets import (
     read_layout,
 )
 from examgen.grading.roster import Roster
-from examgen.grading.sheet_reader import FilledSheet, read_score_sheet
+from examgen.grading.sheet_reader import FilledSheet, read_score_sheet, sheet_paper_id
 from examgen.models import ScoredQuestion, format_points
 from examgen.xlsxio import file_kind, load_workbook_bytes, not_xlsx_problem, read_file_bytes
 from examgen.yamlio import LineMapping, load_yaml, yaml_error_line
@@ -256,6 +256,30 @@ def read_sheet_file(
         problems.extend(_unknown_contestants(sheets, roster))
     raise_if(problems, SheetError)
     return sheets
+
+
+def sheet_paper(
+    path: Path, papers: dict[str, dict[str, tuple[ScoredQuestion, ...]]], mapping: Mapping | None = None,
+) -> str:
+    """Return the paper a file of marks is for: the one it names, or the only one its columns fit."""
+    data = read_file_bytes(path)
+    if file_kind(data) == "xlsx":
+        try:
+            return sheet_paper_id(path)
+        except NoScoreSheetError:
+            pass
+    fits = []
+    for paper, forms in papers.items():
+        layouts, problems = file_layouts(path, forms, mapping, data)
+        if layouts and not problems:
+            fits.append(paper)
+    if len(fits) == 1:
+        return fits[0]
+    raise SheetError(
+        f"its columns fit {'papers ' + ', '.join(fits) if fits else 'none of the papers'} "
+        f"({', '.join(papers)})",
+        where=str(path), hint="grade a judge's own spreadsheets with their paper's manifest alone",
+    )
 
 
 def file_layouts(

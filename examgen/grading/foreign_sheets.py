@@ -43,6 +43,7 @@ _SCORE_HEADERS = ("得分", "分数", "成绩", "评分", "分值", "打分", "�
 _JUDGE_HEADERS = ("评委", "评分人", "阅卷人", "评委姓名", "裁判", "评分教师")
 #: Rows just below a header that describe the columns rather than contestants.
 _META_ROWS = ("满分", "分值", "试题编号", "题目编号", "满分值")
+_MAXIMA_WORDS = ("满分", "分值", "满分值")
 #: What a judge types for an absent contestant; read like an empty cell (no mark).
 ABSENT_WORDS = ("缺考", "缺席", "弃考", "未参加")
 #: Sheet names office software gives by default: they name no judge.
@@ -175,6 +176,8 @@ class ForeignLayout:
     score_col: int | None = None
     #: The 满分 row under the header, if any (checked against the manifest).
     maxima_row: int | None = None
+    #: 0-based row where contestants may start (below the header and its 满分 rows).
+    first_data_row: int = 0
     notes: tuple[str, ...] = field(default=())
 
 
@@ -501,7 +504,14 @@ def detect_layout(
     )
     last_header = mapping.header_row - 1 if mapping.header_row else (second if two_rows else row)
     top_row = row if two_rows else row - 1
-    maxima_row = last_header + 1 if any(grid.text(last_header + 1, c) in _META_ROWS for c in range(grid.width)) else None
+    # Rows under the header that describe the columns (试题编号, 满分), as on examgen's
+    # own sheet saved in another format: the 满分 row is checked against the manifest.
+    maxima_row = None
+    meta = last_header + 1
+    while _is_meta_row(grid, meta, id_col):
+        if any(grid.text(meta, c) in _MAXIMA_WORDS for c in range(grid.width)):
+            maxima_row = meta
+        meta += 1
 
     fits: list[str] = []
     per_form: dict[str, tuple[list[ColumnRead], list[tuple[int, str, str]]]] = {}
@@ -528,11 +538,18 @@ def detect_layout(
         grid=grid, shape="wide", header_row=last_header, id_col=id_col, id_header=id_header,
         anonymized=header_key(id_header) in ("密号", "密码号"), form=form, judge=judge,
         judge_source=source, name_col=name_col, unit_col=unit_col, total_col=total_col,
-        columns=tuple(reads), maxima_row=maxima_row,
+        columns=tuple(reads), maxima_row=maxima_row, first_data_row=meta,
     )
     if not ambiguous:  # a column still to be mapped would be reported twice
         problems.extend(_column_problems(layout, forms[form]))
     return layout, problems
+
+
+def _is_meta_row(grid: Grid, row: int, id_col: int) -> bool:
+    """Return whether ``row`` describes the columns (试题编号 …, 满分 …) rather than a contestant."""
+    if row >= len(grid.rows) or _is_contestant_id(grid.text(row, id_col)):
+        return False
+    return any(grid.text(row, c) in _META_ROWS for c in range(grid.width))
 
 
 def _col_from(letter: str) -> int | None:
@@ -726,13 +743,9 @@ def read_layout(
     missing: list[tuple[str, str, str]] = []
     seen: dict[str, str] = {}
     key_label = "密号" if layout.anonymized else "准考证号"
-    start = layout.header_row + 1
     if layout.maxima_row is not None:
         problems.extend(_maxima_problems(layout))
-        start = layout.maxima_row + 1
-    for r in range(start, len(grid.rows)):
-        if any(grid.text(r, c) in _META_ROWS for c in range(min(grid.width, layout.id_col + 2))):
-            continue
+    for r in range(max(layout.first_data_row, layout.header_row + 1), len(grid.rows)):
         key = grid.text(r, layout.id_col)
         filled = [(c, grid.value(r, c)) for c, _ in targets if cell_text(grid.value(r, c))]
         if not key or not _is_contestant_id(key):

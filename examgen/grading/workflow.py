@@ -29,13 +29,19 @@ from pathlib import Path
 from examgen.errors import ExamgenError, GradingError, ManifestError, Problem, SheetError, raise_if
 from examgen.grading.aggregate import aggregate_marks
 from examgen.grading.contest import load_contest
-from examgen.grading.foreign_reader import Mapping, explain_files, load_mapping, read_sheet_file
+from examgen.grading.foreign_reader import (
+    Mapping,
+    explain_files,
+    load_mapping,
+    read_sheet_file,
+    sheet_paper,
+)
 from examgen.grading.foreign_sheets import fold_section_marks
 from examgen.grading.rank import combine_rounds, rank_contestants, team_standings
 from examgen.grading.results_xlsx import results_xlsx_bytes
 from examgen.grading.roster import Roster, read_roster
 from examgen.grading.score_sheets import ScoreSheet, SheetRow, code_table_bytes, score_sheet_bytes
-from examgen.grading.sheet_reader import FilledSheet, sheet_paper_id
+from examgen.grading.sheet_reader import FilledSheet
 from examgen.models import (
     FLAG_LABELS,
     Contestant,
@@ -642,7 +648,7 @@ def run_grading(
     roster = read_roster(roster_path) if roster_path else None
 
     mapping = load_mapping(map_path) if map_path else None
-    routed = _route_sheets(papers, sheet_paths)
+    routed = _route_sheets(papers, sheet_paths, mapping)
     problems: list[Problem] = []
     imported: list[ImportedPaper] = []
     for paper in papers:
@@ -726,7 +732,9 @@ def explain_reading(inputs: Sequence[Path], *, map_path: Path | None = None) -> 
     return "\n".join(parts)
 
 
-def _route_sheets(papers: list[GradingPaper], sheet_paths: Sequence[Path]) -> dict[str, list[Path]]:
+def _route_sheets(
+    papers: list[GradingPaper], sheet_paths: Sequence[Path], mapping: Mapping | None = None,
+) -> dict[str, list[Path]]:
     """Return each paper's sheets: all of them for one paper, else by the paper a sheet names."""
     routed: dict[str, list[Path]] = {p.paper_id: [] for p in papers}
     if len(papers) == 1:
@@ -735,7 +743,7 @@ def _route_sheets(papers: list[GradingPaper], sheet_paths: Sequence[Path]) -> di
     problems: list[Problem] = []
     for path in sheet_paths:
         try:
-            paper_id = sheet_paper_id(path)
+            paper_id = sheet_paper(path, {p.paper_id: p.forms for p in papers}, mapping)
         except SheetError as error:
             problems.extend(error.problems)
             continue

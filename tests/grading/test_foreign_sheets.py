@@ -18,10 +18,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from examgen.cli import main
 from examgen.errors import SheetError
-from examgen.grading.foreign_sheets import MAP_HINT, Grid, detect_layout, file_judge
+from examgen.grading.foreign_sheets import MAP_HINT, Grid, detect_layout, file_judge, read_layout
 from examgen.grading.roster import read_roster
 from examgen.grading.workflow import (
     explain_reading,
@@ -311,6 +313,37 @@ def test_section_marks_sum_to_the_questions_marks_and_mix_with_own_sheets(setup,
     assert [q.label for q in imported.marks[0].questions] == ["一", "二"]
 
 
+def test_an_examgen_sheet_saved_as_csv_by_a_judge_reads_the_same_marks(setup, tmp_path):
+    manifest, roster = setup
+    own = own_sheet(manifest, roster, tmp_path / "own")
+    rows = [list(r) for r in openpyxl.load_workbook(own).active.iter_rows(values_only=True)]
+    path = write_csv(tmp_path / "saved.csv", rows, "gbk")
+    imported = read(manifest, roster, [path])
+    assert marks_of(imported) == expected()
+    assert imported.sheets[0].judge == JUDGE  # from the 评委 cell of the header block
+
+
+def test_a_maxima_row_that_disagrees_with_the_manifest_is_refused(setup, tmp_path):
+    manifest, roster = setup
+    rows = wide_rows(["一.1", "一.2", "二.1", "二.2"], names=False)
+    rows.insert(1, ["满分", 5, 5, 10, 15])
+    path = xlsx(tmp_path / f"{JUDGE}.xlsx", {"Sheet1": rows})
+    assert refusals(manifest, roster, [path]) == [
+        f"{path}!Sheet1!E2: the maximum of 二.2 is 15 on this sheet but 10 in the manifest "
+        f"(check the column's question, or map it; {MAP_HINT})",
+    ]
+
+
+def test_secret_codes_need_the_code_table(setup, tmp_path):
+    manifest, _ = setup
+    table = tmp_path / "codes.csv"
+    table.write_text("准考证号,姓名,密号\n" + "".join(f"{i},{n},{800 + k}\n" for k, (i, n, _) in enumerate(PEOPLE)),
+                     encoding="utf-8")
+    rows = [["密号", "一.1", "一.2", "二.1", "二.2"]] + [[800 + k, *map(number, MARKS[i])] for k, (i, _, _) in enumerate(PEOPLE)]
+    path = xlsx(tmp_path / f"{JUDGE}.xlsx", {"Sheet1": rows})
+    assert marks_of(read(manifest, table, [path])) == expected()
+
+
 # --- refused, naming the ambiguity and the fix -------------------------------------------
 
 
@@ -433,6 +466,36 @@ def test_a_grid_without_an_id_column_is_no_score_table(setup):
     manifest, _ = setup
     paper = load_grading_paper(manifest)
     assert detect_layout(Grid("x.xlsx", "说明", (("本表说明",),)), paper.forms) == (None, [])
+
+
+FORMS = load_grading_paper(DATA / "manifest.json").forms
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    style=st.sampled_from(sorted(HEADER_STYLES)),
+    marks=st.lists(st.tuples(*(st.integers(0, 2 * m) for m in (5, 5, 10, 10))), min_size=1, max_size=6),
+    titles=st.integers(0, 3),
+    order=st.permutations(range(4)),
+    as_text=st.booleans(),
+)
+def test_any_wide_grid_reads_back_the_marks_it_holds(style, marks, titles, order, as_text):
+    headers = HEADER_STYLES[style]
+    head = ["考号", *(headers[i] for i in order)]
+    rows: list[tuple] = [(f"第{n}行标题",) for n in range(titles)] + [("评委：甲",), tuple(head)]
+    for k, halves in enumerate(marks):
+        values = [Decimal(h) / 2 for h in halves]
+        cells = [str(values[i]) if as_text else float(values[i]) for i in order]
+        rows.append((f"A{k:03d}", *cells))
+    layout, problems = detect_layout(Grid("g.xlsx", "Sheet1", tuple(rows)), FORMS)
+    assert problems == [] and layout is not None
+    sheets, problems = read_layout(layout, FORMS["A"], mark_step=Decimal("0.5"))
+    assert problems == []
+    got = {(m.contestant_id, m.question_label, m.value) for m in sheets[0].marks}
+    assert got == {
+        (f"A{k:03d}", LABELS[i], Decimal(h) / 2) for k, halves in enumerate(marks) for i, h in enumerate(halves)
+    }
+    assert sheets[0].judge == "甲"
 
 
 # --- end to end -------------------------------------------------------------------------
