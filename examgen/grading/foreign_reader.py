@@ -409,16 +409,16 @@ def _explain_grid(
             if any(grid.text(r, c) for c in range(grid.width)):
                 break
         return out
-    if layout.shape == "long" and layout.judge_col is not None:
+    if layout.judge_col is not None:
         judges = sorted({grid.text(r, layout.judge_col) for r in range(layout.header_row + 1, len(grid.rows))} - {""})
-        out.append(f"# judges from column {column_letter(layout.judge_col)}: {', '.join(judges)}")
+        out.append(f"judge_column: {column_letter(layout.judge_col)}   # judges: {', '.join(judges)}")
     else:
         out.append(f"judge: {_quote(layout.judge) if layout.judge else '?'}   # from {layout.judge_source or 'nowhere: say who'}")
     out.append(f"form: {layout.form or '?'}")
     out.append(f"header_row: {layout.header_row + 1}   # {layout.shape} table; contestants below")
     out.append(f"id_column: {column_letter(layout.id_col)}   # {layout.id_header}")
     if layout.shape == "long":
-        for key, col in (("judge_column", layout.judge_col), ("question_column", layout.question_col), ("score_column", layout.score_col)):
+        for key, col in (("question_column", layout.question_col), ("score_column", layout.score_col)):
             if col is not None:
                 out.append(f"{key}: {column_letter(col)}   # '{grid.text(layout.header_row, col)}'")
         assert layout.question_col is not None

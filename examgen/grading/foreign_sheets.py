@@ -532,6 +532,8 @@ def detect_layout(
     for col, _text, what in ambiguous:
         problems.append(Problem(grid.where(last_header, col), what, "map the column to a question; " + MAP_HINT))
     judge, source, judge_problem = _choose_judge(grid, mapping, cells + _footer_judges(grid, last_header))
+    if judge_col is not None and not mapping.judge:
+        judge, source, judge_problem = "", "the 评委 column", ""
     if judge_problem:
         problems.append(Problem(where, judge_problem, "type 评委：<name> above the table, or give judge: in the mapping; " + MAP_HINT))
     layout = ForeignLayout(
@@ -539,6 +541,7 @@ def detect_layout(
         anonymized=header_key(id_header) in ("密号", "密码号"), form=form, judge=judge,
         judge_source=source, name_col=name_col, unit_col=unit_col, total_col=total_col,
         columns=tuple(reads), maxima_row=maxima_row, first_data_row=meta,
+        judge_col=judge_col if not mapping.judge else None,
     )
     if not ambiguous:  # a column still to be mapped would be reported twice
         problems.extend(_column_problems(layout, forms[form]))
@@ -737,11 +740,7 @@ def read_layout(
     first_question = {q.label: q for q in questions}
     section_first = {s: qs[0] for s, qs in sections_of(questions).items()}
     targets = [(r.col, r.target) for r in layout.columns if r.target is not None]
-    rows: list[SheetRow] = []
-    row_cells: list[str] = []
-    marks: list[Mark] = []
-    missing: list[tuple[str, str, str]] = []
-    seen: dict[str, str] = {}
+    by_judge: dict[str, _JudgeRows] = {}
     key_label = "密号" if layout.anonymized else "准考证号"
     if layout.maxima_row is not None:
         problems.extend(_maxima_problems(layout))
@@ -755,18 +754,27 @@ def read_layout(
                     f"fill in the {layout.id_header} or clear the row",
                 ))
             continue
-        where = grid.where(r, layout.id_col)
-        if key in seen:
-            problems.append(Problem(where, f"{key_label} {key} appears twice on this sheet (first at {seen[key]})",
-                                    "keep one row per contestant"))
+        # A summary with a 评委 column holds every judge's rows: one sheet per judge.
+        judge = grid.text(r, layout.judge_col) if layout.judge_col is not None else layout.judge
+        if not judge:
+            problems.append(Problem(grid.where(r, layout.judge_col or 0), f"row {r + 1} names no judge", "fill in the 评委"))
             continue
-        seen[key] = where
+        bucket = by_judge.setdefault(judge, _JudgeRows())
+        where = grid.where(r, layout.id_col)
+        if key in bucket.seen:
+            problems.append(Problem(
+                where, f"{key_label} {key} appears twice on this sheet"
+                + (f" for judge {judge}" if layout.judge_col is not None else "")
+                + f" (first at {bucket.seen[key]})", "keep one row per contestant",
+            ))
+            continue
+        bucket.seen[key] = where
         name = cell_text(grid.value(r, layout.name_col)) if layout.name_col is not None else ""
         unit = cell_text(grid.value(r, layout.unit_col)) if layout.unit_col is not None else ""
         if roster_names is not None and key in roster_names:
             problems.extend(_roster_check(grid, r, layout, key, name, unit, roster_names[key]))
-        rows.append(SheetRow(key, name, unit))
-        row_cells.append(where)
+        bucket.rows.append(SheetRow(key, name, unit))
+        bucket.row_cells.append(where)
         row_sum = Decimal(0)
         complete = True
         for col, target in targets:
@@ -778,10 +786,10 @@ def read_layout(
                 problems.append(Problem(cell, *problem))
                 complete = False
             elif value is None:
-                missing.append((key, target.label, cell))
+                bucket.missing.append((key, target.label, cell))
                 complete = False
             else:
-                marks.append(Mark(key, target.label, layout.judge, value, "regular", cell))
+                bucket.marks.append(Mark(key, target.label, judge, value, "regular", cell))
                 row_sum += value
         if layout.total_col is not None and complete:
             total = cell_number(grid.value(r, layout.total_col))
@@ -791,15 +799,29 @@ def read_layout(
                     f"总分 is {format_points(total)} but the marks of {key_label} {key} add up to {format_points(row_sum)}",
                     "correct the mark or the total (or delete the 总分 column)",
                 ))
-    if not rows and not problems:
+    if not by_judge and not problems:
         problems.append(Problem(grid.where(), f"no rows with a {layout.id_header} below the header",
                                 "put one row per contestant below the header"))
-    sheet = FilledSheet(
-        path=grid.path, sheet=grid.sheet, paper_id="", form=layout.form, judge=layout.judge,
-        kind="regular", anonymized=layout.anonymized, rows=tuple(rows), row_cells=tuple(row_cells),
-        marks=tuple(marks), missing=tuple(missing),
-    )
-    return [sheet], problems
+    sheets = [
+        FilledSheet(
+            path=grid.path, sheet=grid.sheet if layout.judge_col is None else f"{grid.sheet}[{judge}]",
+            paper_id="", form=layout.form, judge=judge, kind="regular", anonymized=layout.anonymized,
+            rows=tuple(b.rows), row_cells=tuple(b.row_cells), marks=tuple(b.marks), missing=tuple(b.missing),
+        )
+        for judge, b in by_judge.items()
+    ]
+    return sheets, problems
+
+
+@dataclass
+class _JudgeRows:
+    """What one judge's rows of a table say, while it is read."""
+
+    rows: list[SheetRow] = field(default_factory=list)
+    row_cells: list[str] = field(default_factory=list)
+    marks: list[Mark] = field(default_factory=list)
+    missing: list[tuple[str, str, str]] = field(default_factory=list)
+    seen: dict[str, str] = field(default_factory=dict)
 
 
 def _cell_mark(

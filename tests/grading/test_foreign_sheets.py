@@ -244,6 +244,19 @@ def test_one_workbook_with_a_sheet_per_judge_and_a_notes_sheet(setup, tmp_path):
     assert sorted(s.judge for s in imported.sheets) == sorted([JUDGE, "评委2"])
 
 
+def test_a_summary_with_a_judge_column_gives_one_sheet_per_judge(setup, tmp_path):
+    manifest, roster = setup
+    rows = [["参赛号", "评委", "姓名", "一.1", "一.2", "二.1", "二.2", "合计"]]
+    for judge in (JUDGE, "评委2"):
+        for ident, name, _ in PEOPLE:
+            rows.append([ident, judge, name, *map(number, MARKS[ident]), sum(Decimal(m) for m in MARKS[ident])])
+    path = write_csv(tmp_path / "汇总.csv", rows)
+    imported = read(manifest, roster, [path])
+    assert marks_of(imported, JUDGE) == expected()
+    assert marks_of(imported, "评委2") == expected("评委2")
+    assert "judge_column: B   # judges: 评委2, 陈评" in explain_reading([manifest, path])
+
+
 def long_rows(judges: list[str], order=("准考证号", "评委", "题号", "得分")) -> list[list]:
     rows = [list(order)]
     for judge in judges:
