@@ -37,6 +37,7 @@ from examgen.grading.foreign_sheets import (
     read_layout,
 )
 from examgen.grading.roster import Roster
+from examgen.grading.score_sheets import SHEET_MARKER
 from examgen.grading.sheet_reader import FilledSheet, read_score_sheet, sheet_paper_id
 from examgen.models import ScoredQuestion, format_points
 from examgen.xlsxio import file_kind, load_workbook_bytes, not_xlsx_problem, read_file_bytes
@@ -235,12 +236,13 @@ def read_sheet_file(
     Raise SheetError with every problem of the file, each at file!sheet!cell.
     """
     data = read_file_bytes(path)
-    if file_kind(data) == "xlsx":
+    grids = _table_grids(path, data)
+    if file_kind(data) == "xlsx" and written_by_examgen(grids):
         try:
             return [read_score_sheet(path, forms, paper_id=paper_id, mark_step=mark_step)]
         except NoScoreSheetError:
             pass
-    layouts, problems = file_layouts(path, forms, mapping, data)
+    layouts, problems = file_layouts(path, forms, mapping, grids=grids)
     sheets: list[FilledSheet] = []
     names = _roster_names(roster)
     for layout in layouts:
@@ -284,10 +286,10 @@ def sheet_paper(
 
 def file_layouts(
     path: Path, forms: dict[str, tuple[ScoredQuestion, ...]], mapping: Mapping | None,
-    data: bytes | None = None,
+    data: bytes | None = None, *, grids: list[Grid] | None = None,
 ) -> tuple[list[ForeignLayout], list[Problem]]:
     """Return the layouts of the score tables in a file and the problems finding them."""
-    grids = _table_grids(path, data)
+    grids = _table_grids(path, data) if grids is None else grids
     layouts: list[ForeignLayout] = []
     problems: list[Problem] = []
     for grid in grids:
@@ -318,6 +320,24 @@ def _unknown_contestants(sheets: list[FilledSheet], roster: Roster) -> list[Prob
                     "check the number, or add the contestant to the roster",
                 ))
     return problems
+
+
+def written_by_examgen(grids: list[Grid]) -> bool:
+    """Return whether a workbook looks like an examgen score sheet (its marker, or its header).
+
+    Checked on the grids calamine read, so a judge's own workbook is not parsed by openpyxl
+    twice just to learn that it is not one.
+    """
+    for grid in grids:
+        for r in range(min(len(grid.rows), 40)):
+            if grid.text(r, 0) == SHEET_MARKER:
+                return True
+            for c in range(min(grid.width, 60)):
+                if grid.text(r, c) in ("准考证号", "密号") and any(
+                    grid.text(r + 2, k) == "满分" for k in range(min(grid.width, 60))
+                ):
+                    return True
+    return False
 
 
 def _table_grids(path: Path, data: bytes | None) -> list[Grid]:
