@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
+from xml.etree import ElementTree
 
 import python_calamine
 import yaml
@@ -161,7 +162,8 @@ def _workbook_grids(path: Path, data: bytes, kind: str) -> list[Grid]:
             f"cannot be read as a .{kind} workbook ({type(exc).__name__}: {exc})", where=str(path),
             hint="open it in Excel, WPS or LibreOffice and save it again",
         ) from None
-    formulas = _outside_formulas(path, data) if kind == "xlsx" else {}
+    # .xls formulas are not read: calamine gives their saved values only.
+    formulas = _outside_formulas(path, data) if kind == "xlsx" else _ods_outside_formulas(data) if kind == "ods" else {}
     return [
         Grid(str(path), name, tuple(tuple(None if v == "" else v for v in row) for row in rows),
              sheets_in_book=len(sheets), outside_formulas=tuple(formulas.get(name, ())))
@@ -183,6 +185,39 @@ def _outside_formulas(path: Path, data: bytes) -> dict[str, list[tuple[int, int,
                 text = str(getattr(cell.value, "text", cell.value) or "")
                 if "!" in text or "[" in text:
                     found.setdefault(ws.title, []).append((cell.row - 1, cell.column - 1, text))
+    return found
+
+
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+#: An OpenFormula reference to another sheet or file: [Sheet2.B2], [$Sheet2.B2], ['file:…'#$S.A1].
+_ODS_OUTSIDE = re.compile(r"\[(?!\.)")
+
+
+def _ods_outside_formulas(data: bytes) -> dict[str, list[tuple[int, int, str]]]:
+    """Return, per sheet of an .ods, the cells whose formula refers to another sheet or file."""
+    found: dict[str, list[tuple[int, int, str]]] = {}
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            content = archive.read("content.xml")
+        if b"table:formula" not in content:
+            return found
+        sheet, row, col = "", -1, 0
+        for event, element in ElementTree.iterparse(io.BytesIO(content), events=("start", "end")):
+            tag = element.tag
+            if event == "start" and tag == _ODS_TABLE + "table":
+                sheet, row = element.get(_ODS_TABLE + "name", ""), -1
+            elif event == "start" and tag == _ODS_TABLE + "table-row":
+                row, col = row + 1, 0
+            elif event == "end" and tag == _ODS_TABLE + "table-row":
+                row += int(element.get(_ODS_TABLE + "number-rows-repeated", "1")) - 1
+                element.clear()
+            elif event == "start" and tag in (_ODS_TABLE + "table-cell", _ODS_TABLE + "covered-table-cell"):
+                formula = element.get(_ODS_TABLE + "formula", "")
+                if formula and _ODS_OUTSIDE.search(formula.removeprefix("of:")):
+                    found.setdefault(sheet, []).append((row, col, formula.removeprefix("of:")))
+                col += int(element.get(_ODS_TABLE + "number-columns-repeated", "1"))
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, ValueError):
+        return found  # calamine has read the values; a damaged part hides no formula it kept
     return found
 
 

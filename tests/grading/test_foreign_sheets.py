@@ -102,16 +102,16 @@ def write_csv(path: Path, rows: list[list], encoding: str = "utf-8-sig") -> Path
     return path
 
 
-def convert(path: Path, suffix: str) -> Path:
-    """Return ``path`` converted by LibreOffice to .xls or .ods (the test skips without it)."""
+def convert(suffix: str, *paths: Path) -> list[Path]:
+    """Return ``paths`` converted by LibreOffice to .xls or .ods (the test skips without it)."""
     if SOFFICE is None:
         pytest.skip("LibreOffice (soffice) is not installed")
-    out = path.parent / "converted"
+    out = paths[0].parent / "converted"
     subprocess.run(
-        [SOFFICE, "--headless", "--convert-to", suffix, "--outdir", str(out), str(path)],
+        [SOFFICE, "--headless", "--convert-to", suffix, "--outdir", str(out), *map(str, paths)],
         check=True, capture_output=True, timeout=120,
     )
-    return out / f"{path.stem}.{suffix}"
+    return [out / f"{path.stem}.{suffix}" for path in paths]
 
 
 def wide_rows(headers: list[str], *, names: bool = True, total: bool = False) -> list[list]:
@@ -220,15 +220,22 @@ def test_two_header_rows_converted_to_xls_by_libreoffice(setup, tmp_path):
     manifest, roster = setup
     merges = ["A1:I1", "A3:A4", "B3:B4", "C3:C4", "D3:E3", "F3:G3", "H3:H4", "I3:I4"]
     source = xlsx(tmp_path / "committee.xlsx", {"评分": two_header_rows()}, {"评分": merges})
-    assert marks_of(read(manifest, roster, [convert(source, "xls")])) == expected()
+    assert marks_of(read(manifest, roster, convert("xls", source))) == expected()
 
 
-def test_plain_wide_sheet_converted_to_ods_judge_from_the_file_name(setup, tmp_path):
+def test_ods_files_converted_by_libreoffice_judge_from_the_file_name_formulas_refused(setup, tmp_path):
     manifest, roster = setup
-    source = xlsx(tmp_path / f"{JUDGE}.xlsx", {"Sheet1": wide_rows(["1", "2", "3", "4"])})
-    ods = convert(source, "ods")
-    assert ods.suffix == ".ods"
+    plain = xlsx(tmp_path / f"{JUDGE}.xlsx", {"Sheet1": wide_rows(["1", "2", "3", "4"])})
+    rows = wide_rows(["1", "2", "3", "4"])
+    rows[2][5] = "=Sheet2!A1"
+    linked = xlsx(tmp_path / "评委2.xlsx", {"Sheet1": rows, "Sheet2": [[7]]})
+    ods, ods_linked = convert("ods", plain, linked)
+    assert ods.read_bytes()[:2] == b"PK" and ods.suffix == ".ods"
     assert marks_of(read(manifest, roster, [ods])) == expected()
+    assert refusals(manifest, roster, [ods_linked]) == [
+        f"{ods_linked}!Sheet1!F3: has the formula =[$Sheet2.A1], which refers outside this sheet "
+        "(type the mark as a number (copy, paste as values))",
+    ]
 
 
 def test_one_workbook_with_a_sheet_per_judge_and_a_notes_sheet(setup, tmp_path):
