@@ -453,14 +453,15 @@ def _explain_grid(
         return ["skip: true   # no id column (准考证号, 考号, …): not a table of marks"]
     out: list[str] = [f"# problem: {p.what}" for p in problems]
     if layout is None:
-        out.append("judge: ?")
-        out.append("form: ?")
-        out.append("id_column: ?")
+        out.append('judge: "?"')
+        out.append('form: "?"')
+        out.append('header_row: 1   # the row of the last header, if not 1')
+        out.append('id_column: "?"')
         out.append("columns:   # headers found; map each to a question label, id or section numeral, or -")
         for r in range(min(len(grid.rows), 12)):
             for c in range(grid.width):
                 if grid.text(r, c):
-                    out.append(f"  {column_letter(c)}: ?   # row {r + 1}: '{grid.text(r, c)}'")
+                    out.append(f"  {column_letter(c)}: \"?\"   # row {r + 1}: '{grid.text(r, c)}'")
             if any(grid.text(r, c) for c in range(grid.width)):
                 break
         return out
@@ -468,8 +469,8 @@ def _explain_grid(
         judges = sorted({grid.text(r, layout.judge_col) for r in range(layout.header_row + 1, len(grid.rows))} - {""})
         out.append(f"judge_column: {column_letter(layout.judge_col)}   # judges: {', '.join(judges)}")
     else:
-        out.append(f"judge: {_quote(layout.judge) if layout.judge else '?'}   # from {layout.judge_source or 'nowhere: say who'}")
-    out.append(f"form: {layout.form or '?'}")
+        out.append(f"judge: {_quote(layout.judge or '?')}   # from {layout.judge_source or 'nowhere: say who'}")
+    out.append(f"form: {_quote(layout.form or '?')}")
     out.append(f"header_row: {layout.header_row + 1}   # {layout.shape} table; contestants below")
     out.append(f"id_column: {column_letter(layout.id_col)}   # {layout.id_header}")
     if layout.shape == "long":

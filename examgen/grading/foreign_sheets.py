@@ -218,13 +218,6 @@ def _strip_points(text: str) -> tuple[str, Decimal | None]:
     return text, None
 
 
-def _numeral_value(numeral: str) -> int:
-    for n in range(1, 100):
-        if chinese_numeral(n) == numeral:
-            return n
-    return 0
-
-
 def _section_of(question: ScoredQuestion) -> str:
     return question.label.partition(".")[0] or chinese_numeral(question.section_number)
 
@@ -482,9 +475,9 @@ def detect_layout(
     id_col = id_cols[0]
     id_header = grid.text(row, id_col)
     taken = {id_col}
-    judge_col = _col_from(mapping.judge_column) if mapping.judge_column else _find_col(grid, row, _JUDGE_HEADERS, taken)
-    question_col = _col_from(mapping.question_column) if mapping.question_column else _find_col(grid, row, _QUESTION_HEADERS, taken)
-    score_col = _col_from(mapping.score_column) if mapping.score_column else _find_col(grid, row, _SCORE_HEADERS, taken)
+    judge_col = column_index(mapping.judge_column) if mapping.judge_column else _find_col(grid, row, _JUDGE_HEADERS, taken)
+    question_col = column_index(mapping.question_column) if mapping.question_column else _find_col(grid, row, _QUESTION_HEADERS, taken)
+    score_col = column_index(mapping.score_column) if mapping.score_column else _find_col(grid, row, _SCORE_HEADERS, taken)
     cells = _judge_in_cells(grid, range(0, row))
     if question_col is not None and score_col is not None and not mapping.columns:
         return _long_layout(grid, forms, mapping, row, id_col, id_header, judge_col, question_col, score_col, cells)
@@ -553,10 +546,6 @@ def _is_meta_row(grid: Grid, row: int, id_col: int) -> bool:
     if row >= len(grid.rows) or _is_contestant_id(grid.text(row, id_col)):
         return False
     return any(grid.text(row, c) in _META_ROWS for c in range(grid.width))
-
-
-def _col_from(letter: str) -> int | None:
-    return column_index(letter)
 
 
 def _covers(labels: set[str], questions: tuple[ScoredQuestion, ...]) -> bool:

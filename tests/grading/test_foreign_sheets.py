@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from examgen.cli import main
 from examgen.errors import SheetError
+from examgen.grading.foreign_reader import load_mapping
 from examgen.grading.foreign_sheets import MAP_HINT, Grid, detect_layout, file_judge, read_layout
 from examgen.grading.roster import read_roster
 from examgen.grading.workflow import (
@@ -398,18 +399,100 @@ def test_explain_gives_a_mapping_file_that_settles_the_ambiguity(setup, tmp_path
     manifest, roster = setup
     path = xlsx(tmp_path / "scores.xlsx", {"Sheet1": wide_rows(["1", "2", "1", "2"])})
     text = explain_reading([manifest, path])
-    assert "judge: ?" in text
+    assert 'judge: "?"' in text
     assert "  D: \"?\"   # '1': header '1' fits 一.1, 二.1" in text
     completed = (
-        text.replace("judge: ?", f"judge: {JUDGE}")
+        text.replace('judge: "?"', f"judge: {JUDGE}")
         .replace('D: "?"', 'D: "一.1"').replace('E: "?"', 'E: "一.2"')
         .replace('F: "?"', 'F: "二.1"').replace('G: "?"', 'G: "二.2"')
     )
     mapping = tmp_path / "map.yaml"
     mapping.write_text(completed, encoding="utf-8")
-    imported = read(manifest, roster, [path], mapping=__import__(
-        "examgen.grading.foreign_reader", fromlist=["load_mapping"]).load_mapping(mapping))
+    imported = read(manifest, roster, [path], mapping=load_mapping(mapping))
     assert marks_of(imported) == expected()
+
+
+def test_the_explanation_of_readable_files_is_a_mapping_that_reads_the_same(setup, tmp_path):
+    manifest, roster = setup
+    merges = ["A1:I1", "A3:A4", "B3:B4", "C3:C4", "D3:E3", "F3:G3", "H3:H4", "I3:I4"]
+    committee = xlsx(tmp_path / "committee.xlsx", {"评分": two_header_rows(), "说明": [["x"]]}, {"评分": merges})
+    long = write_csv(tmp_path / "long.csv", long_rows(["评委2"]), "gbk")
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text(explain_reading([manifest, committee, long]), encoding="utf-8")
+    imported = read(manifest, roster, [committee, long], mapping=load_mapping(mapping))
+    assert marks_of(imported) == expected() | expected("评委2")
+
+
+def test_a_mapping_sends_columns_to_questions_and_ignores_the_rest(setup, tmp_path):
+    manifest, roster = setup
+    rows = [["", "选手代码", "甲", "乙", "丙", "丁", "x"]] + [
+        [None, i, *map(number, m), 99] for i, m in MARKS.items()
+    ]
+    path = xlsx(tmp_path / "odd.xlsx", {"Sheet1": rows})
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text(
+        "files:\n  odd.xlsx:\n    judge: 陈评\n    header_row: 1\n    id_column: B\n    columns:\n"
+        "      C: 一.1\n      D: SA-002\n      E: 二.1\n      F: PR-002\n      G: '-'\n",
+        encoding="utf-8",
+    )
+    assert marks_of(read(manifest, roster, [path], mapping=load_mapping(mapping))) == expected()
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("files: [\n", "is not a readable mapping file (ParserError)"),
+    ("judges: {}\n", "has no files: mapping"),
+    ("files:\n  a.xlsx:\n    judge: ?\n", "is not a readable mapping file (ScannerError)"),
+    ("files:\n  a.xlsx:\n    judge: '?'\n", "a.xlsx: judge is still ?"),
+    ("files:\n  a.xlsx:\n    judges: 甲\n", "a.xlsx: unknown key 'judges'"),
+    ("files:\n  a.xlsx:\n    header_row: two\n", "a.xlsx: header_row 'two' is not a row number"),
+])
+def test_a_wrong_mapping_file_is_refused_with_its_line(tmp_path, text, message):
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text(text, encoding="utf-8")
+    with pytest.raises(SheetError) as caught:
+        load_mapping(mapping)
+    assert caught.value.problems[0].what == message
+    assert caught.value.problems[0].where.startswith(str(mapping))
+
+
+def test_a_mapping_to_no_question_is_refused(setup, tmp_path):
+    manifest, roster = setup
+    path = xlsx(tmp_path / f"{JUDGE}.xlsx", {"Sheet1": wide_rows(["1", "2", "3", "4"], names=False)})
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text(f"files:\n  {path.name}:\n    columns:\n      B: 三.1\n      C: '?'\n", encoding="utf-8")
+    problems = refusals(manifest, roster, [path], mapping=load_mapping(mapping))
+    assert problems[:2] == [
+        f"{path}!Sheet1!B1: the mapping sends column B to '三.1', which is no question or section of the paper "
+        f"(map the column to a question; {MAP_HINT})",
+        f"{path}!Sheet1!C1: column C ('2') is still marked ? in the mapping (map the column to a question; {MAP_HINT})",
+    ]
+
+
+def two_forms(manifest: Path) -> Path:
+    record = json.loads(manifest.read_text(encoding="utf-8"))
+    form_b = json.loads(json.dumps(record["forms"][0]))
+    form_b["form"] = "B"
+    for section in form_b["sections"]:
+        for question in section["questions"]:
+            question["id"] = question["id"] + "B"
+    record["forms"].append(form_b)
+    manifest.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    return manifest
+
+
+def test_two_forms_need_the_sheet_to_say_which(setup, tmp_path):
+    manifest, roster = setup
+    two_forms(manifest)
+    plain = xlsx(tmp_path / f"{JUDGE}.xlsx", {"Sheet1": wide_rows(["1", "2", "3", "4"])})
+    assert refusals(manifest, roster, [plain]) == [
+        f"{plain}!Sheet1: the columns fit forms A, B of the manifest (A, B) "
+        f"(say which with 卷别 on the sheet or form: in the mapping; {MAP_HINT})",
+    ]
+    said = xlsx(tmp_path / "评委2.xlsx", {"Sheet1": [["卷别：B卷"], *wide_rows(["1", "2", "3", "4"])]})
+    by_ids = xlsx(tmp_path / "评委3.xlsx", {"Sheet1": wide_rows([f"{i}B" for i in IDS])})
+    imported = read(manifest, roster, [said, by_ids])
+    assert {s.form for s in imported.sheets} == {"B"}
+    assert marks_of(imported, "评委2") == expected("评委2")
 
 
 def test_every_problem_of_a_foreign_sheet_is_reported_at_once(setup, tmp_path):
@@ -568,7 +651,7 @@ def test_cli_explain_prints_the_reading_and_grade_refuses_ambiguity(setup, tmp_p
     assert refused.exit_code == 1
     assert "says who the judge is" in refused.output
     mapping = tmp_path / "map.yaml"
-    mapping.write_text(explained.output.replace("judge: ?", "judge: 甲"), encoding="utf-8")
+    mapping.write_text(explained.output.replace('judge: "?"', "judge: 甲"), encoding="utf-8")
     graded = runner.invoke(main, ["grade", str(manifest), str(path), "--roster", str(roster), "--map", str(mapping),
                                   "--date", "2026-05-01", "--out", str(tmp_path / "res")])
     assert graded.exit_code == 0, graded.output
