@@ -55,7 +55,7 @@ _GENERIC_NAME = re.compile(
 #: Words around a judge's name in a sheet or file name: 张三评分表, 评分表-李四.
 _NAME_NOISE = re.compile(r"(评分表|评分|成绩表|成绩|打分表|得分表|登分表|的|[-_ ()（）\[\]【】.])")
 #: A cell naming the judge: 评委：张三, 评分人 李四.
-_JUDGE_CELL = re.compile(r"^(?:评委签名|评委|评分人|阅卷人|评分教师|裁判)(?:姓名)?[:：\s]*(.*)$")
+_JUDGE_CELL = re.compile(r"^(?:评委签名|评委|评分人|阅卷人|评分教师|裁判)(?:姓名)?(?:[:：\s]+(.*))?$")
 _FORM_CELL = re.compile(r"^(?:卷别|卷型)[:：\s]*([A-Za-z]?)\s*卷?$|^([A-Za-z])卷$")
 #: "(5分)", "（满分10分）", "5分" after a header.
 _POINTS = re.compile(r"[(\[【]?\s*(?:满分)?\s*(\d+(?:\.\d+)?)\s*分\s*[)\]】]?$")
@@ -385,10 +385,11 @@ def _judge_in_cells(grid: Grid, rows: range) -> list[tuple[str, str]]:
             match = _JUDGE_CELL.match(grid.text(r, c))
             if not match:
                 continue
-            name = match.group(1).strip(" _")
+            # "评委：张三  日期：5月1日" in one cell: the name ends at the next space or label.
+            name = re.split(r"\s+|日期|时间|签名", (match.group(1) or "").strip(" _"))[0]
             if not name:
                 name = next((grid.text(r, k) for k in range(c + 1, min(c + 4, grid.width)) if grid.text(r, k)), "")
-            if name and not _JUDGE_CELL.match(name) and "日期" not in name:
+            if name and not _JUDGE_CELL.match(name) and not re.match(r"日期|时间", name):
                 found.append((name, grid.where(r, c)))
     return found
 
@@ -524,7 +525,7 @@ def detect_layout(
                    key=lambda r: r.col)
     for col, _text, what in ambiguous:
         problems.append(Problem(grid.where(last_header, col), what, "map the column to a question; " + MAP_HINT))
-    judge, source, judge_problem = _choose_judge(grid, mapping, cells + _footer_judges(grid, last_header))
+    judge, source, judge_problem = _choose_judge(grid, mapping, cells + _footer_judges(grid, last_header, id_col))
     if judge_col is not None and not mapping.judge:
         judge, source, judge_problem = "", "the 评委 column", ""
     if judge_problem:
@@ -555,9 +556,10 @@ def _covers(labels: set[str], questions: tuple[ScoredQuestion, ...]) -> bool:
     return True
 
 
-def _footer_judges(grid: Grid, last_header: int) -> list[tuple[str, str]]:
-    """Return judges named below the table (评委签名：张三), where the data has ended."""
-    return _judge_in_cells(grid, range(last_header + 1, len(grid.rows)))
+def _footer_judges(grid: Grid, last_header: int, id_col: int) -> list[tuple[str, str]]:
+    """Return judges named below the table (评委签名：张三), in rows that hold no contestant."""
+    rows = [r for r in range(last_header + 1, len(grid.rows)) if not _is_contestant_id(grid.text(r, id_col))]
+    return [found for r in rows for found in _judge_in_cells(grid, range(r, r + 1))]
 
 
 def _wide_columns(

@@ -565,6 +565,18 @@ def test_judge_from_file_names():
     assert file_judge("评分表.xlsx") == ""
 
 
+@pytest.mark.parametrize(("cells", "judge"), [
+    ([["评委：张三  日期：2026年5月1日"]], "张三"),
+    ([["评分人", None, "李四"]], "李四"),
+    ([["阅卷人: 王五"]], "王五"),
+])
+def test_judge_named_in_a_cell_above_the_table(setup, cells, judge):
+    manifest, _ = setup
+    rows = [*cells, ("考号", "1", "2", "3", "4"), ("2026001", 1, 2, 3, 4, "评委一致")]
+    layout, problems = detect_layout(Grid("x.csv", "", tuple(map(tuple, rows))), load_grading_paper(manifest).forms)
+    assert problems == [] and layout is not None and layout.judge == judge
+
+
 def test_a_grid_without_an_id_column_is_no_score_table(setup):
     manifest, _ = setup
     paper = load_grading_paper(manifest)
