@@ -305,13 +305,17 @@ def sheet_paper(
             return sheet_paper_id(path)
         except NoScoreSheetError:
             pass
-    fits = []
+    # A file fits a paper when every table reads without a problem; of several, the one
+    # whose questions take up the most columns (a written paper's columns include the
+    # practical round's two), and a tie is refused.
+    fits: dict[str, int] = {}
     for paper, forms in papers.items():
         layouts, problems = file_layouts(path, forms, mapping, data)
         if layouts and not problems:
-            fits.append(paper)
-    if len(fits) == 1:
-        return fits[0]
+            fits[paper] = sum(1 for layout in layouts for read in layout.columns if read.target)
+    best = sorted(fits, key=lambda paper: -fits[paper])
+    if len(best) == 1 or (len(best) > 1 and fits[best[0]] > fits[best[1]]):
+        return best[0]
     raise SheetError(
         f"its columns fit {'papers ' + ', '.join(fits) if fits else 'none of the papers'} "
         f"({', '.join(papers)})",

@@ -554,6 +554,33 @@ def test_a_question_without_a_column_lists_the_headers_found(setup, tmp_path):
     ]
 
 
+def test_two_papers_each_get_the_foreign_files_their_columns_fit(setup, tmp_path):
+    manifest, roster = setup
+    second = tmp_path / "output" / "shicao" / "manifest.json"
+    second.parent.mkdir(parents=True)
+    record = json.loads(manifest.read_text(encoding="utf-8"))
+    record["paper_id"] = "shicao"
+    record["forms"][0]["sections"] = record["forms"][0]["sections"][1:]  # only 实训操作题
+    record["forms"][0]["sections"][0]["numeral"] = "一"
+    for question in record["forms"][0]["sections"][0]["questions"]:
+        question["label"] = question["label"].replace("二", "一")
+    second.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    written = xlsx(tmp_path / "笔试.xlsx", {JUDGE: wide_rows(list(IDS))})
+    practical = xlsx(tmp_path / "实操.xlsx", {JUDGE: [["准考证号", "PR-001", "PR-002"], *[
+        [i, *map(number, m[2:])] for i, m in MARKS.items()
+    ]]})
+    results = run_grading([manifest, second, written, practical], roster_path=roster, date=DATE, out_dir=tmp_path / "r")
+    totals = {r.contestant.id: r.total for r in results.results.rows}
+    assert totals == {i: sum(Decimal(v) for v in m) + sum(Decimal(v) for v in m[2:]) for i, m in MARKS.items()}
+    vague = xlsx(tmp_path / "评委2.xlsx", {"Sheet1": [["准考证号", "甲", "乙"], ["2026001", 1, 2]]})
+    with pytest.raises(SheetError) as caught:
+        run_grading([manifest, second, vague], roster_path=roster, date=DATE, out_dir=tmp_path / "r2")
+    assert str(caught.value.problems[0]) == (
+        f"{vague}: its columns fit none of the papers (mini, shicao) "
+        "(grade a judge's own spreadsheets with their paper's manifest alone)"
+    )
+
+
 # --- pure pieces ------------------------------------------------------------------------
 
 
