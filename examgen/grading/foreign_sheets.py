@@ -62,7 +62,7 @@ _POINTS = re.compile(r"[(\[【]?\s*(?:满分)?\s*(\d+(?:\.\d+)?)\s*分\s*[)\]】
 _NUMERALS = "一二三四五六七八九十"
 _SECTION_NUMBER = re.compile(rf"^\(?([{_NUMERALS}]+)[)、.\-\s]?\(?(\d+)\)?$")
 _PLAIN_NUMBER = re.compile(r"^(?:第|题|q|no\.?|#)?(\d+)(?:题|小题)?$", re.IGNORECASE)
-_SECTION_ONLY = re.compile(rf"^(?:第)?\(?([{_NUMERALS}]+)\)?(?:大题)?[、.\s]?(.*)$")
+_SECTION_ONLY = re.compile(rf"^(?:第|项目|模块)?\(?([{_NUMERALS}]+)\)?(?:大题|部分|项目|模块)?[、.:：\s]?(.*)$")
 _TYPE_NAMES = {
     "short_answer": ("简答题", "简答"),
     "case_analysis": ("案例分析题", "案例分析", "案例题"),
