@@ -502,10 +502,11 @@ def _explain_grid(
         target = read.target
         about = f"section {target.label}, one mark for the whole section" if target.section else questions[target.label].id
         out.append(f"  {letter}: {_quote(target.label)}   # '{read.header}' -> {about}, max {format_points(target.points)}")
-    ids = [grid.text(r, layout.id_col) for r in range(layout.header_row + 1, len(grid.rows))]
-    ids = [i for i in ids if i and any(ch.isalnum() and ch.isascii() for ch in i)]
-    if ids:
-        out.append(f"# {len(ids)} contestant rows: {', '.join(ids[:5])}{' …' if len(ids) > 5 else ''}")
+    rows = [(r + 1, grid.text(r, layout.id_col)) for r in range(layout.first_data_row, len(grid.rows))]
+    rows = [(n, i) for n, i in rows if i and any(ch.isalnum() and ch.isascii() for ch in i)]
+    if rows:
+        shown = ", ".join(f"row {n}: {i}" for n, i in rows[:6]) + (" …" if len(rows) > 6 else "")
+        out.append(f"# {len(rows)} contestant rows ({layout.id_header}), rows {rows[0][0]}-{rows[-1][0]}: {shown}")
     return out
 
 
