@@ -150,8 +150,8 @@ def expected(judge: str = JUDGE) -> set[tuple[str, str, str, Decimal]]:
     }
 
 
-def own_sheet(manifest: Path, roster: Path, out: Path, judge: str = JUDGE) -> Path:
-    """Return an examgen score sheet filled with MARKS, for ``judge``."""
+def own_sheet(manifest: Path, roster: Path, out: Path, judge: str = JUDGE, marks: dict = MARKS) -> Path:
+    """Return an examgen score sheet filled with ``marks``, for ``judge``."""
     outcome = write_score_sheets(manifest, roster, names=[judge], date=DATE, out_dir=out)
     path = outcome.sheets[0]
     wb = openpyxl.load_workbook(path)
@@ -159,7 +159,7 @@ def own_sheet(manifest: Path, roster: Path, out: Path, judge: str = JUDGE) -> Pa
     for r in range(8, ws.max_row + 1):
         ident = ws.cell(r, 2).value
         for c in range(5, 9):
-            ws.cell(r, c).value = number(MARKS[ident][c - 5])
+            ws.cell(r, c).value = number(marks[ident][c - 5])
     wb.save(path)
     return path
 
@@ -662,14 +662,7 @@ def test_three_judges_in_three_layouts_give_the_independent_totals(setup, tmp_pa
     second = write_csv(tmp_path / "yi.csv", [["考号", "阅卷人", "试题编号", "分数"]] + [
         [i, "乙", qid, v] for i, vals in marks["乙"].items() for qid, v in zip(IDS, vals, strict=True)
     ], "gbk")
-    outcome = write_score_sheets(manifest, roster, names=["丙"], date=DATE, out_dir=tmp_path / "own")
-    third = outcome.sheets[0]
-    wb = openpyxl.load_workbook(third)
-    for r in range(8, wb.active.max_row + 1):
-        ident = wb.active.cell(r, 2).value
-        for c in range(5, 9):
-            wb.active.cell(r, c).value = number(marks["丙"][ident][c - 5])
-    wb.save(third)
+    third = own_sheet(manifest, roster, tmp_path / "own", "丙", marks["丙"])
 
     result = run_grading([manifest, first, second, third], roster_path=roster, date=DATE, out_dir=tmp_path / "res")
     totals = {r.contestant.id: r.total for r in result.results.rows}
