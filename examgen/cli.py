@@ -13,7 +13,7 @@ from examgen import __version__
 from examgen.bank.export import export_bank_xlsx
 from examgen.bank.importer import ImportOptions, format_report, import_to_bank, resolve_type
 from examgen.bank.load import crosstab, load_bank
-from examgen.errors import ExamgenError
+from examgen.errors import ExamgenError, MappingNeededError
 from examgen.grading.workflow import (
     explain_reading,
     ranking_rows,
@@ -262,10 +262,15 @@ def grade(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, allow
         click.echo(explain_reading(list(inputs), map_path=map_path), nl=False)
         return
     day = (date_ or datetime.datetime.now()).date()
-    outcome = run_grading(
-        list(inputs), roster_path=roster, out_dir=out, allow_missing=allow_missing, force=force, date=day,
-        map_path=map_path,
-    )
+    try:
+        outcome = run_grading(
+            list(inputs), roster_path=roster, out_dir=out, allow_missing=allow_missing, force=force, date=day,
+            map_path=map_path,
+        )
+    except MappingNeededError as error:
+        click.echo(error.draft + "# save the lines above as map.yaml, replace every ?, grade with --map map.yaml\n",
+                   err=True, nl=False)
+        raise
     header, rows = ranking_rows(outcome.results, top)
     if rows:
         click.echo(format_table(header, rows))

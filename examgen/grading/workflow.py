@@ -26,7 +26,15 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
-from examgen.errors import ExamgenError, GradingError, ManifestError, Problem, SheetError, raise_if
+from examgen.errors import (
+    ExamgenError,
+    GradingError,
+    ManifestError,
+    MappingNeededError,
+    Problem,
+    SheetError,
+    raise_if,
+)
 from examgen.grading.aggregate import aggregate_marks
 from examgen.grading.contest import load_contest
 from examgen.grading.foreign_reader import (
@@ -36,7 +44,7 @@ from examgen.grading.foreign_reader import (
     read_sheet_file,
     sheet_paper,
 )
-from examgen.grading.foreign_sheets import fold_section_marks
+from examgen.grading.foreign_sheets import MAP_HINT, fold_section_marks
 from examgen.grading.rank import combine_rounds, rank_contestants, team_standings
 from examgen.grading.results_xlsx import results_xlsx_bytes
 from examgen.grading.roster import Roster, read_roster
@@ -304,6 +312,11 @@ def import_sheets(
             ))
         except SheetError as error:
             problems.extend(error.problems)
+    if any(p.hint.endswith(MAP_HINT) for p in problems):
+        # What examgen cannot tell is settled by a mapping file: give the user its draft.
+        draft = explain_files(sheet_paths, paper.forms, paper_id=paper.paper_id,
+                              mark_step=paper.rules.mark_step, mapping=mapping)
+        raise MappingNeededError(problems=problems, draft=draft)
     # A section marked as a whole on some sheet is graded as one question on every sheet.
     forms, filled, folded = fold_section_marks(paper.forms, filled, paper.rules)
     problems.extend(folded)
@@ -650,6 +663,7 @@ def run_grading(
     mapping = load_mapping(map_path) if map_path else None
     routed = _route_sheets(papers, sheet_paths, mapping)
     problems: list[Problem] = []
+    drafts: list[str] = []  # mapping files to complete, for judges' ambiguous spreadsheets
     imported: list[ImportedPaper] = []
     for paper in papers:
         try:
@@ -658,6 +672,9 @@ def run_grading(
             ))
         except SheetError as error:
             problems.extend(error.problems)
+            drafts.append(getattr(error, "draft", ""))
+    if any(drafts):
+        raise MappingNeededError(problems=problems, draft="".join(drafts))
     raise_if(problems, SheetError)
 
     warnings: list[str] = []

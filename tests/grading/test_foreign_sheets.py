@@ -682,6 +682,8 @@ def test_cli_explain_prints_the_reading_and_grade_refuses_ambiguity(setup, tmp_p
     refused = runner.invoke(main, ["grade", str(manifest), str(path), "--roster", str(roster), "--date", "2026-05-01"])
     assert refused.exit_code == 1
     assert "says who the judge is" in refused.output
+    assert 'judge: "?"   # from nowhere: say who' in refused.output  # the draft mapping file
+    assert refused.output.index('judge: "?"') < refused.output.index("error: ")
     mapping = tmp_path / "map.yaml"
     mapping.write_text(explained.output.replace('judge: "?"', "judge: 甲"), encoding="utf-8")
     graded = runner.invoke(main, ["grade", str(manifest), str(path), "--roster", str(roster), "--map", str(mapping),
