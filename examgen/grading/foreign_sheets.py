@@ -492,9 +492,15 @@ def detect_layout(
     # Two header rows: numbers under section names (merged cells hold the section once).
     second = row + 1
     second_texts = [grid.text(second, c) for c in range(grid.width) if c not in taken]
+    # Two header rows only when the first names sections, or a row of marks whose 准考证号
+    # is missing would be taken for headers.
+    names_sections = any(
+        _section_target(header_key(grid.text(row, c)), sections_of(qs))
+        for c in range(grid.width) if c not in taken for qs in forms.values()
+    )
     two_rows = (
         not mapping.header_row and not grid.text(second, id_col) and any(second_texts)
-        and not any(t in _META_ROWS for t in second_texts)
+        and not any(t in _META_ROWS for t in second_texts) and names_sections
     )
     last_header = mapping.header_row - 1 if mapping.header_row else (second if two_rows else row)
     top_row = row if two_rows else row - 1

@@ -604,6 +604,62 @@ def test_judge_named_in_a_cell_above_the_table(setup, cells, judge):
     assert problems == [] and layout is not None and layout.judge == judge
 
 
+def grid_problems(rows: list[list], **mapping) -> list[str]:
+    """Return the problems of reading a csv grid (layout, then marks), as printed."""
+    from examgen.grading.foreign_sheets import SheetMap
+
+    grid = Grid("g.csv", "", tuple(tuple(r) for r in rows))
+    layout, problems = detect_layout(grid, FORMS, SheetMap(**mapping))
+    if layout is not None and not problems:
+        problems = read_layout(layout, FORMS["A"], mark_step=Decimal("0.5"))[1]
+    return [str(p).replace(f" ({MAP_HINT})", "").replace(f"; {MAP_HINT})", ")") for p in problems]
+
+
+HEAD = ["考号", "一.1", "一.2", "二.1", "二.2"]
+ROW = ["2026001", 1, 2, 3, 4]
+
+
+@pytest.mark.parametrize(("rows", "message"), [
+    ([["评委：甲", "评委：乙"], HEAD, ROW], "g.csv: several cells name a judge: 甲 (A1), 乙 (B1) "
+     "(type 评委：<name> above the table, or give judge: in the mapping)"),
+    ([["评委：甲"], ["考号", "三.1", "一.1", "一.2", "二.1", "二.2"], ["2026001", 1, 1, 2, 3, 4]],
+     "g.csv!B2: header '三.1' names 三.1, which is not on the paper (map the column to a question)"),
+    ([["评委：甲"], ["考号", "一.1", "一.1", "一.2", "二.1", "二.2"], ["2026001", 1, 1, 2, 3, 4]],
+     "g.csv!C2: 一.1 has two columns (B and C) (keep one column per question)"),
+    ([["评委：甲"], ["考号", "一", "一.1", "二"], ["2026001", 1, 1, 2]],
+     "g.csv: section 一 has a column of its own and columns for 一.1 (keep either the section's total or its questions)"),
+    ([["评委：甲"], ["考号", "一.1(6分)", "一.2", "二.1", "二.2"], ROW],
+     "g.csv!B2: header '一.1(6分)' says 6 points but 一.1 is worth 5 in the manifest (map the column to a question)"),
+    ([["评委：甲"], HEAD, [None, 1, 2, 3, 4]], "g.csv!A3: row 3 has marks but no 考号 (fill in the 考号 or clear the row)"),
+    ([["评委：甲"], HEAD], "g.csv: no rows with a 考号 below the header (put one row per contestant below the header)"),
+    ([["考号", "评委", "题号", "得分"], ["2026001", None, "一.1", 3]], "g.csv!B2: row 2 names no judge (fill in the 评委)"),
+    ([["考号", "评委", "题号", "得分"], ["2026001", "甲", None, 3], ["2026001", "甲", "一.2", 3]],
+     "g.csv!C2: row 2 names no question (fill in the 题号)"),
+    ([["考号", "评委", "题号", "得分"], ["2026001", "甲", "一.1", 3], ["2026001", "甲", "一.1", 4]],
+     "g.csv!D3: judge 甲 gives 准考证号 2026001 a second mark for 一.1 (first at g.csv!D2) "
+     "(keep one mark per judge, contestant and question)"),
+    ([["考号", "评委", "题号", "得分"], ["2026001", "甲", "1", 3], ["2026001", "甲", "3", 4]],
+     "g.csv: header '1' fits 一.1, 二.1 (write the question's label (一.1) or id in the 题号 column)"),
+])
+def test_each_kind_of_problem_in_a_grid_names_where_and_the_fix(rows, message):
+    assert message in grid_problems(rows)
+
+
+def test_a_mapping_to_a_form_the_manifest_has_not_is_refused():
+    assert grid_problems([HEAD, ROW], form="C", judge="甲") == [
+        "g.csv: the mapping names form C, not in the manifest (say which with 卷别 on the sheet or form: in the mapping)",
+    ]
+
+
+def test_a_file_that_is_no_text_is_refused(setup, tmp_path):
+    manifest, roster = setup
+    path = tmp_path / "marks.csv"
+    path.write_bytes(b"\x81\xff\xfe\x00\x80" * 10)
+    assert refusals(manifest, roster, [path]) == [
+        f"{path}: is neither a spreadsheet nor UTF-8/GBK/UTF-16 text (save it as .xlsx or as CSV UTF-8)",
+    ]
+
+
 def test_a_grid_without_an_id_column_is_no_score_table(setup):
     manifest, _ = setup
     paper = load_grading_paper(manifest)
