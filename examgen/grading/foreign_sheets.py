@@ -772,6 +772,20 @@ def read_layout(
             problems.extend(_roster_check(grid, r, layout, key, name, unit, roster_names[key]))
         bucket.rows.append(SheetRow(key, name, unit))
         bucket.row_cells.append(where)
+        absent = [c for c, _ in targets if grid.text(r, c) in ABSENT_WORDS]
+        if absent:
+            marked = [c for c, _ in targets if grid.text(r, c) and c not in absent]
+            if marked:
+                problems.append(Problem(
+                    grid.where(r, absent[0]),
+                    f"{key_label} {key} is {grid.text(r, absent[0])} here but has marks in the same row "
+                    f"({', '.join(f'{column_letter(c)}{r + 1}' for c in marked)})",
+                    "clear the marks if the contestant was absent, or replace 缺考 by a mark",
+                ))
+            else:
+                bucket.absent.append((key, grid.where(r, absent[0])))
+                bucket.missing.extend((key, t.label, grid.where(r, c)) for c, t in targets)
+            continue
         row_sum = Decimal(0)
         complete = True
         for col, target in targets:
@@ -800,14 +814,27 @@ def read_layout(
         problems.append(Problem(grid.where(), f"no rows with a {layout.id_header} below the header",
                                 "put one row per contestant below the header"))
     sheets = [
-        FilledSheet(
+        _with_absent(FilledSheet(
             path=grid.path, sheet=grid.sheet if layout.judge_col is None else f"{grid.sheet}[{judge}]",
             paper_id="", form=layout.form, judge=judge, kind="regular", anonymized=layout.anonymized,
             rows=tuple(b.rows), row_cells=tuple(b.row_cells), marks=tuple(b.marks), missing=tuple(b.missing),
-        )
+        ), b.absent)
         for judge, b in by_judge.items()
     ]
     return sheets, problems
+
+
+def _with_absent(sheet: FilledSheet, absent: list[tuple[str, str]]) -> FilledSheet:
+    """Return ``sheet`` with its 缺考 rows recorded as absent, where FilledSheet knows absence.
+
+    Until it does (issue 9 adds ``absent``), an absent contestant's cells stay missing
+    marks, as on examgen's own sheets; once it does, they are absent and not missing.
+    """
+    if not absent or "absent" not in FilledSheet.__dataclass_fields__:
+        return sheet
+    keys = {key for key, _ in absent}
+    missing = tuple(m for m in sheet.missing if m[0] not in keys)
+    return replace(sheet, missing=missing, absent=tuple(absent))  # type: ignore[call-arg]
 
 
 @dataclass
@@ -819,6 +846,7 @@ class _JudgeRows:
     marks: list[Mark] = field(default_factory=list)
     missing: list[tuple[str, str, str]] = field(default_factory=list)
     seen: dict[str, str] = field(default_factory=dict)
+    absent: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _cell_mark(
