@@ -68,7 +68,8 @@ def setup(tmp_path: Path):
     shutil.copy(DATA / "manifest.json", folder / "manifest.json")
     roster = tmp_path / "roster.csv"
     roster.write_text("准考证号,姓名,单位\n" + "\n".join(",".join(p) for p in PEOPLE) + "\n", encoding="utf-8")
-    return folder / "manifest.json", roster
+    # One judge's sheet is a complete grading here; the end-to-end test asks for three.
+    return manifest_with(folder / "manifest.json", judges=1), roster
 
 
 def manifest_with(manifest: Path, **grading) -> Path:
@@ -712,6 +713,7 @@ def test_any_wide_grid_reads_back_the_marks_it_holds(style, marks, titles, order
 
 def test_three_judges_in_three_layouts_give_the_independent_totals(setup, tmp_path):
     manifest, roster = setup
+    manifest_with(manifest, judges=3)
     # 乙 mirrors 甲 (maximum - mark) and 丙 makes each question's three marks sum to a
     # multiple of 1.5, so every question's mean is exact at two decimals: the total is then
     # the same whether the library rounds per question or once (issue 9 changes that).
