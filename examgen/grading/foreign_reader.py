@@ -156,7 +156,7 @@ def read_grids(path: Path, data: bytes | None = None) -> list[Grid]:
 def _workbook_grids(path: Path, data: bytes, kind: str) -> list[Grid]:
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = [(name, book.get_sheet_by_name(name).to_python(skip_empty_area=False)) for name in book.sheet_names]
+        sheets = [(name, _sheet_rows(book.get_sheet_by_name(name))) for name in book.sheet_names]
     except Exception as exc:  # calamine raises its own errors and others on a damaged file
         raise SheetError(
             f"cannot be read as a .{kind} workbook ({type(exc).__name__}: {exc})", where=str(path),
@@ -165,10 +165,34 @@ def _workbook_grids(path: Path, data: bytes, kind: str) -> list[Grid]:
     # .xls formulas are not read: calamine gives their saved values only.
     formulas = _outside_formulas(path, data) if kind == "xlsx" else _ods_outside_formulas(data) if kind == "ods" else {}
     return [
-        Grid(str(path), name, tuple(tuple(None if v == "" else v for v in row) for row in rows),
-             sheets_in_book=len(sheets), outside_formulas=tuple(formulas.get(name, ())))
+        Grid(str(path), name, rows, sheets_in_book=len(sheets), outside_formulas=tuple(formulas.get(name, ())))
         for name, rows in sheets
     ]
+
+
+def _sheet_rows(sheet: python_calamine.CalamineSheet) -> tuple[tuple[object, ...], ...]:
+    """Return a sheet's rows from A1, without trailing empty cells and rows.
+
+    Streamed, so that a stray cell at row 1,048,576 costs one pointer per empty row, not
+    a row of empty cells.
+    """
+    start_col = sheet.start[1] if sheet.start else 0
+    rows: list[tuple[object, ...]] = []
+    pending = 0
+    for row in sheet.iter_rows():  # rows count from row 1; columns from the first used one
+        if row.count("") == len(row):
+            pending += 1
+            continue
+        cells = [None if value == "" else value for value in row]
+        while cells and cells[-1] is None:
+            cells.pop()
+        if not cells:
+            pending += 1
+            continue
+        rows.extend([()] * pending)
+        pending = 0
+        rows.append((None,) * start_col + tuple(cells))
+    return tuple(rows)
 
 
 def _outside_formulas(path: Path, data: bytes) -> dict[str, list[tuple[int, int, str]]]:

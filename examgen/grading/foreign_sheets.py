@@ -23,6 +23,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import cached_property
 
 from examgen.errors import Problem
 from examgen.grading.roster import HEADER_ALIASES
@@ -105,9 +106,10 @@ class Grid:
             return base
         return f"{base}!{column_letter(col)}{row + 1}"
 
-    @property
+    @cached_property
     def width(self) -> int:
-        return max((len(r) for r in self.rows), default=0)
+        """Return the number of columns of the widest row."""
+        return max(map(len, self.rows), default=0)
 
 
 @dataclass(frozen=True)
@@ -564,7 +566,10 @@ def _covers(labels: set[str], questions: tuple[ScoredQuestion, ...]) -> bool:
 
 def _footer_judges(grid: Grid, last_header: int, id_col: int) -> list[tuple[str, str]]:
     """Return judges named below the table (评委签名：张三), in rows that hold no contestant."""
-    rows = [r for r in range(last_header + 1, len(grid.rows)) if not _is_contestant_id(grid.text(r, id_col))]
+    rows = [
+        r for r in range(last_header + 1, len(grid.rows))
+        if grid.rows[r] and not _is_contestant_id(grid.text(r, id_col))
+    ]
     return [found for r in rows for found in _judge_in_cells(grid, range(r, r + 1))]
 
 
@@ -742,6 +747,8 @@ def read_layout(
     if layout.maxima_row is not None:
         problems.extend(_maxima_problems(layout))
     for r in range(max(layout.first_data_row, layout.header_row + 1), len(grid.rows)):
+        if not grid.rows[r]:
+            continue  # an empty row (the reader drops empty cells at the end of a row)
         key = grid.text(r, layout.id_col)
         filled = [(c, grid.value(r, c)) for c, _ in targets if cell_text(grid.value(r, c))]
         if not key or not _is_contestant_id(key):

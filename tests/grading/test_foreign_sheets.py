@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from examgen.cli import main
 from examgen.errors import SheetError
-from examgen.grading.foreign_reader import load_mapping
+from examgen.grading.foreign_reader import load_mapping, read_grids
 from examgen.grading.foreign_sheets import MAP_HINT, Grid, detect_layout, file_judge, read_layout
 from examgen.grading.roster import read_roster
 from examgen.grading.workflow import (
@@ -375,6 +375,17 @@ def test_secret_codes_need_the_code_table(setup, tmp_path):
     rows = [["密号", "一.1", "一.2", "二.1", "二.2"]] + [[800 + k, *map(number, MARKS[i])] for k, (i, _, _) in enumerate(PEOPLE)]
     path = xlsx(tmp_path / f"{JUDGE}.xlsx", {"Sheet1": rows})
     assert marks_of(read(manifest, table, [path])) == expected()
+
+
+def test_a_stray_cell_far_below_costs_no_grid_of_empty_cells(setup, tmp_path):
+    manifest, roster = setup
+    path = xlsx(tmp_path / f"{JUDGE}.xlsx", {"Sheet1": wide_rows(["1", "2", "3", "4"])})
+    wb = openpyxl.load_workbook(path)
+    wb.active["Z200000"] = "x"
+    wb.save(path)
+    grid = read_grids(path)[0]
+    assert len(grid.rows) == 200000 and grid.rows[100] == ()
+    assert marks_of(read(manifest, roster, [path])) == expected()
 
 
 # --- refused, naming the ambiguity and the fix -------------------------------------------
