@@ -329,12 +329,13 @@ def _resolve(
         if header.kind == "number":
             number = int(header.value)
             candidates = set()
-            if number <= len(questions):
+            if 1 <= number <= len(questions):
                 candidates.add(questions[number - 1].label)
             if not global_numbering:
                 candidates.update(f"{s}.{number}" for s in sections if f"{s}.{number}" in by_label)
             if len(candidates) != 1:
-                shown = ", ".join(sorted(candidates)) or "no question"
+                order = [q.label for q in questions]
+                shown = ", ".join(sorted(candidates, key=order.index)) or "no question"
                 ambiguous.append((col, text, f"header '{text}' fits {shown}"))
                 continue
             label = candidates.pop()
