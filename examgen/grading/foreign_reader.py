@@ -91,9 +91,16 @@ def load_mapping(path: Path) -> Mapping:
             continue
         file_map = _sheet_map(path, str(key), entry, problems)
         sheets: dict[str, SheetMap] = {}
-        for name, sheet_entry in (entry.get("sheets") or {}).items():
+        sheet_entries = entry.get("sheets") or {}
+        if not isinstance(sheet_entries, dict):
+            problems.append(Problem(f"{path}:{_line(entry, 'sheets')}", f"{key}: sheets is not a mapping of sheet names", MAP_HINT))
+            sheet_entries = {}
+        for name, sheet_entry in sheet_entries.items():
             if isinstance(sheet_entry, dict):
-                sheets[str(name)] = _sheet_map(path, f"{key}: {name}", {**_plain(entry), **sheet_entry}, problems)
+                # A sheet's lines override its file's; errors point at the sheet's lines.
+                merged = LineMapping({**_plain(entry), **sheet_entry})
+                merged.line, merged.key_lines = _line(sheet_entries, name), getattr(sheet_entry, "key_lines", {})
+                sheets[str(name)] = _sheet_map(path, f"{key}: {name}", merged, problems)
         candidate = (path.parent / str(key)).resolve()
         target = candidate if candidate.exists() else (Path(str(key)).resolve() if Path(str(key)).exists() else None)
         result.append((str(key), target, file_map, sheets))
