@@ -332,6 +332,7 @@ def test_absent_contestant_typed_as_queka_has_no_marks(setup, tmp_path):
 
 def test_section_marks_sum_to_the_questions_marks_and_mix_with_own_sheets(setup, tmp_path):
     manifest, roster = setup
+    manifest_with(manifest, judges=2)
     rows = [["编号", "简答题", "实训操作题"]]
     for ident, values in MARKS.items():
         rows.append([ident, sum(Decimal(v) for v in values[:2]), sum(Decimal(v) for v in values[2:])])
@@ -344,6 +345,10 @@ def test_section_marks_sum_to_the_questions_marks_and_mix_with_own_sheets(setup,
     }
     assert marks_of(imported) == sums
     assert [q.label for q in imported.marks[0].questions] == ["一", "二"]
+    graded = run_grading([manifest, own, section_sheet], roster_path=roster, date=DATE, out_dir=tmp_path / "r")
+    assert {r.contestant.id: r.total for r in graded.results.rows} == {
+        i: sum(Decimal(v) for v in m) for i, m in MARKS.items()  # both judges gave the same marks
+    }
 
 
 def test_an_examgen_sheet_saved_as_csv_by_a_judge_reads_the_same_marks(setup, tmp_path):
