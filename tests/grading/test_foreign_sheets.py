@@ -159,6 +159,8 @@ def own_sheet(manifest: Path, roster: Path, out: Path, judge: str = JUDGE, marks
     ws = wb.active
     for r in range(8, ws.max_row + 1):
         ident = ws.cell(r, 2).value
+        if ident not in marks:
+            continue  # a row below the contestants (a signature line)
         for c in range(5, 9):
             ws.cell(r, c).value = number(marks[ident][c - 5])
     wb.save(path)
@@ -563,11 +565,11 @@ def test_a_total_that_disagrees_with_the_marks_is_refused(setup, tmp_path):
 
 def test_section_marks_are_refused_where_the_policy_needs_questions(setup, tmp_path):
     manifest, roster = setup
-    manifest_with(manifest, policy="median")
+    manifest_with(manifest, policy="double_marking", judges=2)
     rows = [["编号", "一", "二"], *[[i, 9, 15] for i in MARKS]]
     path = write_csv(tmp_path / "评委2.csv", rows)
     assert refusals(manifest, roster, [path]) == [
-        f"{path}: gives one mark per section (一, 二), but the policy median needs a mark per question "
+        f"{path}: gives one mark per section (一, 二), but the policy double_marking needs a mark per question "
         "(mark each question, or use a blueprint whose grading allows section marks)",
     ]
 
