@@ -13,8 +13,9 @@ from examgen import __version__
 from examgen.bank.export import export_bank_xlsx
 from examgen.bank.importer import ImportOptions, format_report, import_to_bank, resolve_type
 from examgen.bank.load import crosstab, load_bank
-from examgen.errors import ExamgenError
+from examgen.errors import ExamgenError, MappingNeededError
 from examgen.grading.workflow import (
+    explain_reading,
     ranking_rows,
     run_grading,
     write_entry_sheets,
@@ -263,7 +264,9 @@ def sheets(
 @click.option("--top", type=click.IntRange(0), default=10, show_default=True, help="How many of the ranking to print.")
 @click.option("--force", is_flag=True, help="Overwrite existing results.")
 @click.option("--single-entry", is_flag=True, help="Accept one answer-entry workbook per form instead of the two of double entry (双人录入).")
-def grade(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, allow_missing: bool, date_, top: int, force: bool, single_entry: bool) -> None:
+@click.option("--map", "map_path", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Mapping file saying how to read judges' own spreadsheets (start from --explain).")
+@click.option("--explain", is_flag=True, help="Print how each file of marks is read (a mapping file to complete); grade nothing.")
+def grade(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, allow_missing: bool, date_, top: int, force: bool, single_entry: bool, map_path: Path | None, explain: bool) -> None:
     """Read filled score sheets, check them, rank, and write results.xlsx and results.docx.
 
     INPUTS: a manifest.json (or several, or a contest.yaml), then the filled sheets.
@@ -272,14 +275,24 @@ def grade(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, allow
     Example:
         examgen grade output/default/manifest.json output/default/sheets/*.xlsx
         examgen grade contest.yaml output/*/sheets/*.xlsx --roster roster.xlsx
+        examgen grade output/default/manifest.json marks/*.xls --explain > map.yaml
+        examgen grade output/default/manifest.json marks/*.xls --map map.yaml
     """
 
 
+    if explain:
+        click.echo(explain_reading(list(inputs), map_path=map_path), nl=False)
+        return
     day = (date_ or datetime.datetime.now()).date()
-    outcome = run_grading(
-        list(inputs), roster_path=roster, out_dir=out, allow_missing=allow_missing, force=force, date=day,
-        single_entry=single_entry,
-    )
+    try:
+        outcome = run_grading(
+            list(inputs), roster_path=roster, out_dir=out, allow_missing=allow_missing, force=force, date=day,
+            single_entry=single_entry, map_path=map_path,
+        )
+    except MappingNeededError as error:
+        click.echo(error.draft + "# save the lines above as map.yaml, replace every ?, grade with --map map.yaml\n",
+                   err=True, nl=False)
+        raise
     header, rows = ranking_rows(outcome.results, top)
     if rows:
         click.echo(format_table(header, rows))

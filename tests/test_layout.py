@@ -30,7 +30,8 @@ FORMAT_OWNERS = {
         "grading/entry_sheets.py",
         "grading/results_xlsx.py",
     },
-    "yaml": {"yamlio.py", "bank/load.py", "paper/blueprint.py", "grading/contest.py"},
+    "yaml": {"yamlio.py", "bank/load.py", "paper/blueprint.py", "grading/contest.py", "grading/foreign_reader.py"},
+    "python_calamine": {"grading/foreign_reader.py"},
 }
 
 

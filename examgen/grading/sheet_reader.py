@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from examgen.errors import Problem, SheetError, raise_if
+from examgen.errors import NoScoreSheetError, Problem, SheetError, raise_if
 from examgen.grading.score_sheets import CLOSED_CELL, SHEET_MARKER, SheetRow, key_header
 from examgen.models import (
     MARK_KINDS,
@@ -212,6 +212,10 @@ def _parse_mark(
     return _plain(number), None
 
 
+#: Check one mark cell against its question; judges' own sheets are checked the same way.
+parse_mark = _parse_mark
+
+
 def sheet_paper_id(path: Path) -> str:
     """Return the paper id a score sheet names ("" when it names none)."""
     layout = _find_layout(path, load_workbook_bytes(path, read_file_bytes(path), data_only=True))
@@ -233,7 +237,7 @@ def _find_layout(path: Path, workbook: Workbook) -> _Layout:
         if layout is not None:
             found.append(layout)
     if not found:
-        raise SheetError(
+        raise NoScoreSheetError(
             "no score sheet found (no sheet has the examgen header with 准考证号 or 密号 and "
             "question numbers)",
             where=str(path),

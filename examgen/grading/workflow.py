@@ -26,7 +26,15 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
-from examgen.errors import ExamgenError, GradingError, ManifestError, Problem, SheetError, raise_if
+from examgen.errors import (
+    ExamgenError,
+    GradingError,
+    ManifestError,
+    MappingNeededError,
+    Problem,
+    SheetError,
+    raise_if,
+)
 from examgen.grading.aggregate import aggregate_marks
 from examgen.grading.contest import load_contest
 from examgen.grading.entry_sheets import (
@@ -38,12 +46,20 @@ from examgen.grading.entry_sheets import (
     is_entry_workbook,
     read_entry_workbook,
 )
+from examgen.grading.foreign_reader import (
+    Mapping,
+    explain_files,
+    load_mapping,
+    read_sheet_file,
+    sheet_paper,
+)
+from examgen.grading.foreign_sheets import MAP_HINT, fold_section_marks
 from examgen.grading.objective import FilledEntry, entry_answers, join_objective
 from examgen.grading.rank import combine_rounds, rank_contestants, team_standings
 from examgen.grading.results_xlsx import results_xlsx_bytes
 from examgen.grading.roster import Roster, read_roster
 from examgen.grading.score_sheets import ScoreSheet, SheetRow, code_table_bytes, score_sheet_bytes
-from examgen.grading.sheet_reader import FilledSheet, read_score_sheet, sheet_paper_id
+from examgen.grading.sheet_reader import FilledSheet
 from examgen.models import (
     FLAG_LABELS,
     OPTION_LETTERS,
@@ -376,6 +392,7 @@ def import_sheets(
     roster: Roster | None,
     allow_missing: bool,
     need_identities: bool = True,
+    mapping: Mapping | None = None,
 ) -> ImportedPaper:
     """Return the marks of ``paper`` read from ``sheet_paths``; raise SheetError with every problem.
 
@@ -392,11 +409,22 @@ def import_sheets(
             continue
         seen_paths[resolved] = path
         try:
-            filled.append(read_score_sheet(
+            # An examgen score sheet, or a judge's own spreadsheet (one or more tables).
+            filled.extend(read_sheet_file(
                 path, paper.forms, paper_id=paper.paper_id, mark_step=paper.rules.mark_step,
+                mapping=mapping, roster=roster,
             ))
         except SheetError as error:
             problems.extend(error.problems)
+    if any(p.hint.endswith(MAP_HINT) for p in problems):
+        # What examgen cannot tell is settled by a mapping file: give the user its draft.
+        draft = explain_files(sheet_paths, paper.forms, paper_id=paper.paper_id,
+                              mark_step=paper.rules.mark_step, mapping=mapping)
+        raise MappingNeededError(problems=problems, draft=draft)
+    # A section marked as a whole on some sheet is graded as one question on every sheet.
+    forms, filled, folded = fold_section_marks(paper.forms, filled, paper.rules)
+    problems.extend(folded)
+    paper = replace(paper, forms=forms)
 
     judges_seen: dict[tuple[str, str, str], str] = {}
     for sheet in filled:
@@ -493,7 +521,7 @@ def _identities(
                 if known is None:
                     by_key[row.key] = Contestant(row.key, row.name, row.unit, row.key if anonymized else "")
                     order.append(row.key)
-                elif (row.name, row.unit) != (known.name, known.unit):
+                elif not _same_person(row, known):
                     problems.append(Problem(
                         where,
                         f"{key_name} {row.key} is '{_who(row.name, row.unit)}' here but "
@@ -526,6 +554,11 @@ def _identities(
                     "add a 卷别 column to the roster, or give that form's sheets",
                 ))
     return _Identities(by_key, expected)
+
+
+def _same_person(row: SheetRow, known: Contestant) -> bool:
+    """Return whether a row agrees with what another sheet said (a sheet may omit 姓名, 单位)."""
+    return all(not a or not b or a == b for a, b in ((row.name, known.name), (row.unit, known.unit)))
 
 
 def _who(name: str, unit: str) -> str:
@@ -703,6 +736,7 @@ def run_grading(
     force: bool = False,
     date: datetime.date,
     single_entry: bool = False,
+    map_path: Path | None = None,
 ) -> GradingOutcome:
     """Grade filled sheets and write results.xlsx and results.docx; return the results.
 
@@ -734,17 +768,24 @@ def run_grading(
     entry_paths = [p for p in sheet_paths if p.suffix.lower() == ".xlsx" and is_entry_workbook(p)]
     sheet_paths = [p for p in sheet_paths if p not in entry_paths]
     objective_answers = _objective_answers(papers, entry_paths, single_entry=single_entry)
-    routed = _route_sheets(papers, sheet_paths)
+    mapping = load_mapping(map_path) if map_path else None
+    routed = _route_sheets(papers, sheet_paths, mapping)
     problems: list[Problem] = []
+    drafts: list[str] = []  # mapping files to complete, for judges' ambiguous spreadsheets
     imported: list[ImportedPaper] = []
     for paper in papers:
         try:
             if has_judged_questions(paper):
-                imported.append(import_sheets(paper, routed[paper.paper_id], roster=roster, allow_missing=allow_missing))
+                imported.append(import_sheets(
+                    paper, routed[paper.paper_id], roster=roster, allow_missing=allow_missing, mapping=mapping,
+                ))
             else:
                 imported.append(_objective_only(paper, roster, objective_answers.get(paper.paper_id, {})))
         except SheetError as error:
             problems.extend(error.problems)
+            drafts.append(getattr(error, "draft", ""))
+    if any(drafts):
+        raise MappingNeededError(problems=problems, draft="".join(drafts))
     raise_if(problems, SheetError)
 
     warnings: list[str] = []
@@ -807,6 +848,24 @@ def run_grading(
     return GradingOutcome(results, all_teams, tuple(p for p, _ in outputs), tuple(warnings))
 
 
+def explain_reading(inputs: Sequence[Path], *, map_path: Path | None = None) -> str:
+    """Return how ``examgen grade`` would read each file of marks (a mapping file to complete)."""
+    manifests, contests, sheet_paths = split_inputs(inputs)
+    sheet_paths = [p for p in sheet_paths if not (p.suffix.lower() == ".xlsx" and is_entry_workbook(p))]
+    if contests:
+        manifests = [Path(r.manifest) for r in load_contest(contests[0]).rounds]
+    if not manifests:
+        raise ExamgenError("no manifest.json given", hint="start with output/<paper-id>/manifest.json")
+    mapping = load_mapping(map_path) if map_path else None
+    parts = []
+    for manifest in manifests:
+        paper = load_grading_paper(manifest)
+        text = explain_files(sheet_paths, paper.forms, paper_id=paper.paper_id,
+                             mark_step=paper.rules.mark_step, mapping=mapping)
+        parts.append((f"# paper {paper.paper_id} ({manifest})\n" if len(manifests) > 1 else "") + text)
+    return "\n".join(parts)
+
+
 def _objective_only(
     paper: GradingPaper, roster: Roster | None, answers: dict[str, dict[str, dict[str, str]]]
 ) -> ImportedPaper:
@@ -853,7 +912,9 @@ def _objective_answers(
     return result
 
 
-def _route_sheets(papers: list[GradingPaper], sheet_paths: Sequence[Path]) -> dict[str, list[Path]]:
+def _route_sheets(
+    papers: list[GradingPaper], sheet_paths: Sequence[Path], mapping: Mapping | None = None,
+) -> dict[str, list[Path]]:
     """Return each paper's sheets: all of them for one paper, else by the paper a sheet names."""
     routed: dict[str, list[Path]] = {p.paper_id: [] for p in papers}
     if len(papers) == 1:
@@ -862,7 +923,7 @@ def _route_sheets(papers: list[GradingPaper], sheet_paths: Sequence[Path]) -> di
     problems: list[Problem] = []
     for path in sheet_paths:
         try:
-            paper_id = sheet_paper_id(path)
+            paper_id = sheet_paper(path, {p.paper_id: p.forms for p in papers}, mapping)
         except SheetError as error:
             problems.extend(error.problems)
             continue

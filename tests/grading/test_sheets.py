@@ -529,9 +529,10 @@ def test_an_old_xls_file_is_refused_with_advice(tmp_path):
     old = sheets[0].with_suffix(".xls")
     old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
     assert file_kind(old.read_bytes()) == "xls"
+    # .xls is read since judges' own spreadsheets are (issue 17); a damaged one is refused.
     assert _refusals(manifest, [old, *sheets[1:]]) == [
-        f"{old}: is an old Excel 97-2003 workbook (.xls), which examgen cannot read "
-        "(open it in Excel, WPS or LibreOffice and save it as Excel Workbook (.xlsx))",
+        f"{old}: cannot be read as a .xls workbook (CalamineError: Cannot detect file format) "
+        "(open it in Excel, WPS or LibreOffice and save it again)",
     ]
 
 
@@ -547,7 +548,7 @@ def test_a_workbook_without_a_score_sheet_is_refused(tmp_path):
     manifest, sheets = filled_sheets(tmp_path)
     other = tmp_path / "other.xlsx"
     openpyxl.Workbook().save(other)
-    assert _refusals(manifest, [other, *sheets[1:]])[0].startswith(f"{other}: no score sheet found")
+    assert _refusals(manifest, [other, *sheets[1:]])[0].startswith(f"{other}: no table of marks found")
 
 
 def test_a_formula_without_a_cached_value_is_refused(tmp_path):
