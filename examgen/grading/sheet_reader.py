@@ -18,6 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from examgen.errors import Problem, SheetError, raise_if
 from examgen.grading.score_sheets import CLOSED_CELL, SHEET_MARKER, SheetRow, key_header
 from examgen.models import (
+    ABSENT_TEXT,
     MARK_KINDS,
     Mark,
     ScoredQuestion,
@@ -58,6 +59,8 @@ class FilledSheet:
     marks: tuple[Mark, ...]
     #: Empty mark cells: (row key, question label, where).
     missing: tuple[tuple[str, str, str], ...]
+    #: Rows the judge marked 缺考 (absent): (row key, where the first 缺考 is).
+    absent: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,7 @@ def read_score_sheet(
     row_cells: list[str] = []
     marks: list[Mark] = []
     missing: list[tuple[str, str, str]] = []
+    absent: list[tuple[str, str]] = []
     seen: dict[str, str] = {}
     key_label = key_header(layout.anonymized)
     name_col = None if layout.anonymized else layout.key_col + 1
@@ -158,6 +162,22 @@ def read_score_sheet(
         unit = cell_text(ws.cell(r, unit_col).value) if unit_col else ""
         rows.append(SheetRow(key, name, unit))
         row_cells.append(where(r, layout.key_col))
+        absent_cols = [col for col, value in cells.values() if normalize_text(cell_text(value)) == ABSENT_TEXT]
+        if absent_cols:
+            marked = [
+                col for col, value in cells.values()
+                if cell_text(value) not in ("", CLOSED_CELL) and col not in absent_cols
+            ]
+            if marked:
+                problems.append(Problem(
+                    where(r, absent_cols[0]),
+                    f"{key_label} {key} is {ABSENT_TEXT} here but has marks in the same row "
+                    f"({', '.join(f'{get_column_letter(c)}{r}' for c in marked)})",
+                    f"clear the marks if the contestant was absent, or replace {ABSENT_TEXT} by a mark",
+                ))
+            else:
+                absent.append((key, where(r, absent_cols[0])))
+            continue
         for label, (col, value) in cells.items():
             formula = formulas.cell(r, col)
             if value is None and (formula.data_type == "f" or str(formula.value or "").startswith("=")):
@@ -188,7 +208,7 @@ def read_score_sheet(
     return FilledSheet(
         path=str(path), sheet=ws.title, paper_id=sheet_paper, form=form, judge=judge,
         kind=kind, anonymized=layout.anonymized, rows=tuple(rows), row_cells=tuple(row_cells),
-        marks=tuple(marks), missing=tuple(missing),
+        marks=tuple(marks), missing=tuple(missing), absent=tuple(absent),
     )
 
 

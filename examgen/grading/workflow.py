@@ -29,14 +29,17 @@ from pathlib import Path
 from examgen.errors import ExamgenError, GradingError, ManifestError, Problem, SheetError, raise_if
 from examgen.grading.aggregate import aggregate_marks
 from examgen.grading.contest import load_contest
+from examgen.grading.publication import DRAFT_MARK, method_text, notes_rows, rounding_text, tie_text
 from examgen.grading.rank import combine_rounds, rank_contestants, team_standings
 from examgen.grading.results_xlsx import results_xlsx_bytes
 from examgen.grading.roster import Roster, read_roster
 from examgen.grading.score_sheets import ScoreSheet, SheetRow, code_table_bytes, score_sheet_bytes
 from examgen.grading.sheet_reader import FilledSheet, read_score_sheet, sheet_paper_id
 from examgen.models import (
+    ABSENT_TEXT,
     FLAG_LABELS,
     Contestant,
+    ContestInfo,
     ContestRound,
     GradingRules,
     Mark,
@@ -45,16 +48,26 @@ from examgen.models import (
     ScoredQuestion,
     Scores,
     TeamResult,
+    format_points,
 )
 from examgen.numbers import to_decimal
 from examgen.outputs import refuse_existing, write_atomic
-from examgen.paper.manifest import load_manifest
-from examgen.paper.rules import apply_overrides, parse_grading_rules
+from examgen.paper.manifest import load_manifest, sha256_hex
+from examgen.paper.rules import (
+    apply_overrides,
+    check_contest_info,
+    contest_info,
+    parse_grading_rules,
+)
 from examgen.render.results import results_docx_bytes
 from examgen.xlsxio import timestamp_of
 
 RESULTS_XLSX = "results.xlsx"
 RESULTS_DOCX = "results.docx"
+#: Provisional results: a draft workbook only, never a 成绩公示.
+DRAFT_XLSX = f"results-{DRAFT_MARK}.xlsx"
+#: Exit code of `examgen grade` when it wrote a draft (something is pending).
+EXIT_PROVISIONAL = 3
 SHEETS_FOLDER = "sheets"
 _KEY_NAMES = {True: "密号", False: "准考证号"}
 
@@ -72,6 +85,10 @@ class GradingPaper:
     #: Form letter -> questions in paper order, forms in manifest order.
     forms: dict[str, tuple[ScoredQuestion, ...]] = field(compare=False)
     rules: GradingRules = field(compare=False)
+    #: The blueprint's contest block (name, organizer, 公示期, contact), when it has one.
+    info: ContestInfo = ContestInfo()
+    #: sha256 of the manifest file, stated in results.xlsx.
+    digest: str = ""
 
 
 def load_grading_paper(path: Path) -> GradingPaper:
@@ -102,7 +119,16 @@ def load_grading_paper(path: Path) -> GradingPaper:
     if not forms:
         raise ManifestError("the manifest lists no forms", where=str(path))
     rules = parse_grading_rules(record.get("grading") or {}, where=f"{path}: grading")
-    return GradingPaper(path=path, paper_id=paper_id, title=title, forms=forms, rules=rules)
+    info_values, info_problems = check_contest_info(record.get("contest"), "contest")
+    if info_problems:
+        raise ManifestError(
+            f"malformed contest block: {info_problems[0][0]}: {info_problems[0][1]}", where=str(path),
+            hint="rebuild it with `examgen build --force`",
+        )
+    return GradingPaper(
+        path=path, paper_id=paper_id, title=title, forms=forms, rules=rules,
+        info=contest_info(info_values), digest=sha256_hex(path.read_bytes()),
+    )
 
 
 # --- examgen sheets ---------------------------------------------------------------------
@@ -261,7 +287,7 @@ class ImportedPaper:
     marks: tuple[Marks, ...]
     sheets: tuple[FilledSheet, ...]
     anonymized: bool
-    #: Missing marks reported (with allow_missing), one line each.
+    #: Missing marks and missing judges' sheets reported (with allow_missing), one line each.
     missing: tuple[str, ...] = ()
 
 
@@ -276,7 +302,10 @@ def import_sheets(
     """Return the marks of ``paper`` read from ``sheet_paths``; raise SheetError with every problem.
 
     With ``need_identities`` anonymised sheets need a code table as roster; without, a
-    contestant is known by code alone (enough to find pending answers).
+    contestant is known by code alone (enough to find pending answers). The grading
+    rules say how many judges mark each form; fewer sheets (or blank marks) are
+    problems unless ``allow_missing``, which reports them in ``missing`` instead (a
+    provisional grading).
     """
     problems: list[Problem] = []
     filled: list[FilledSheet] = []
@@ -333,10 +362,49 @@ def import_sheets(
         raise SheetError("no score sheets given", hint="list the filled .xlsx sheets after the manifest")
 
     # Go on with the sheets that could be read, so that one run reports every problem.
+    # A sheet that could not be read is reported as such, not as a missing judge.
+    judge_lines = _missing_judges(paper, filled) if len(filled) == len(seen_paths) else []
     identities = _identities(paper, filled, roster, anonymized, need_identities, problems)
     marks, missing = _form_marks(paper, filled, identities, anonymized, allow_missing, problems)
+    if not allow_missing:
+        problems.extend(judge_lines)
     raise_if(problems, SheetError)
-    return ImportedPaper(paper, tuple(marks), tuple(filled), anonymized, tuple(missing))
+    lines = [str(p) for p in judge_lines] + missing if allow_missing else missing
+    return ImportedPaper(paper, tuple(marks), tuple(filled), anonymized, tuple(lines))
+
+
+def _missing_judges(paper: GradingPaper, filled: list[FilledSheet]) -> list[Problem]:
+    """Return a problem for each form with fewer (or more) judges' sheets than the rules say."""
+    expected = paper.rules.judges
+    by_form: dict[str, set[str]] = defaultdict(set)
+    for sheet in filled:
+        if sheet.kind == "regular":
+            by_form[sheet.form].add(sheet.judge)
+    problems = []
+    for letter in paper.forms:
+        judges = by_form.get(letter, set())
+        if not judges or len(judges) == expected:
+            continue
+        names = sorted(judges, key=_natural_key)
+        given = f"form {letter} has the sheets of {len(names)} judge(s) ({', '.join(names)})"
+        rule = f"the grading rules ({paper.rules.policy}) need {expected}"
+        if len(names) < expected:
+            numbered = {int(n[2:]) for n in names if re.fullmatch(r"评委\d+", n)}
+            if len(numbered) == len(names):
+                absent = [f"评委{i}" for i in range(1, expected + len(names) + 1) if i not in numbered]
+                what = f"; missing: {', '.join(absent[: expected - len(names)])}"
+            else:
+                what = f"; {expected - len(names)} missing"
+            problems.append(Problem(
+                str(paper.path), f"{given}; {rule}{what}",
+                "give every judge's sheet, or pass --provisional for a draft (草稿) ranking",
+            ))
+        else:
+            problems.append(Problem(
+                str(paper.path), f"{given}; {rule}",
+                "give only this paper's judges' sheets, or change grading.judges in the blueprint and rebuild",
+            ))
+    return problems
 
 
 @dataclass
@@ -346,6 +414,8 @@ class _Identities:
     by_key: dict[str, Contestant]
     #: Form letter -> contestants expected on its sheets, in roster (or first-seen) order.
     expected: dict[str, list[Contestant]]
+    #: Ids the roster marks 缺考.
+    absent: frozenset[str] = frozenset()
 
 
 def _identities(
@@ -421,7 +491,7 @@ def _identities(
                     roster.path, f"{key_name} {key} ({contestant.name}) is on no score sheet",
                     "add a 卷别 column to the roster, or give that form's sheets",
                 ))
-    return _Identities(by_key, expected)
+    return _Identities(by_key, expected, frozenset(roster.absent) if roster is not None else frozenset())
 
 
 def _who(name: str, unit: str) -> str:
@@ -439,6 +509,9 @@ def _form_marks(
         sheets = [s for s in filled if s.form == letter]
         key_of = {c.id: (c.code if anonymized else c.id) for c in contestants}
         expected_keys = set(key_of.values())
+        absent = _absent_keys(
+            sheets, {key_of[c.id] for c in contestants if c.id in identities.absent}, key_name, problems,
+        )
         marks: list[Mark] = []
         for sheet in sheets:
             rows = {row.key for row in sheet.rows}
@@ -451,15 +524,15 @@ def _form_marks(
             if sheet.kind == "regular":
                 for contestant in contestants:
                     key = key_of[contestant.id]
-                    if key not in rows:
+                    if key not in rows and key not in absent:
                         missing_lines.append(Problem(
                             f"{sheet.path}!{sheet.sheet}",
                             f"{key_name} {key} {contestant.name}".rstrip() + " has no row on this sheet",
-                            "add the row and the marks, or pass --allow-missing",
+                            f"add the row and the marks (or {ABSENT_TEXT} if absent), or pass --provisional",
                         ))
             blank_by_key: dict[str, list[tuple[str, str]]] = defaultdict(list)
             for key, label, where in sheet.missing:
-                if key in expected_keys:
+                if key in expected_keys and key not in absent:
                     blank_by_key[key].append((label, where))
             questions = len(paper.forms[letter])
             for key, blanks in blank_by_key.items():
@@ -467,13 +540,13 @@ def _form_marks(
                     row = blanks[0][1].rsplit("!", 1)[1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
                     missing_lines.append(Problem(
                         blanks[0][1], f"no marks at all for {key_name} {key} (row {row})",
-                        "fill in the marks, or pass --allow-missing (e.g. for an absent contestant)",
+                        f"fill in the marks, type {ABSENT_TEXT} if the contestant was absent, or pass --provisional",
                     ))
                 else:
                     for label, where in blanks:
                         missing_lines.append(Problem(
                             where, f"no mark for {label} ({key_name} {key})",
-                            "fill in the mark, or pass --allow-missing",
+                            "fill in the mark, or pass --provisional",
                         ))
             for mark in sheet.marks:
                 contestant = identities.by_key.get(mark.contestant_id)
@@ -486,10 +559,44 @@ def _form_marks(
         result.append(Marks(
             form=letter, questions=paper.forms[letter], contestants=tuple(contestants),
             marks=tuple(marks), judges=judges,
+            absent=tuple(c.id for c in contestants if key_of[c.id] in absent),
         ))
     if not allow_missing:
         problems.extend(missing_lines)
     return result, [str(p) for p in missing_lines]
+
+
+def _absent_keys(
+    sheets: list[FilledSheet], roster_absent: set[str], key_name: str, problems: list[Problem],
+) -> set[str]:
+    """Return the row keys that are 缺考 (on a sheet or in the roster) and have no marks anywhere.
+
+    A contestant 缺考 in one place and marked in another is a problem naming both cells.
+    """
+    said: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(roster_absent):
+        said[key].append("the roster")
+    marked: dict[str, list[str]] = defaultdict(list)
+    for sheet in sheets:
+        for key, where in sheet.absent:
+            said[key].append(where)
+        seen: set[str] = set()
+        for mark in sheet.marks:
+            if mark.contestant_id not in seen:
+                seen.add(mark.contestant_id)
+                marked[mark.contestant_id].append(mark.where)
+    absent = set()
+    for key, places in said.items():
+        if key in marked:
+            problems.append(Problem(
+                places[0] if places[0] != "the roster" else marked[key][0],
+                f"{key_name} {key} is 缺考 at {', '.join(places)} but has marks at {', '.join(marked[key])}",
+                "a contestant is either absent on every sheet or marked on every sheet: "
+                "clear the marks or the 缺考",
+            ))
+        else:
+            absent.add(key)
+    return absent
 
 
 def _natural_key(text: str) -> list[object]:
@@ -574,6 +681,13 @@ class GradingOutcome:
     teams: tuple[TeamResult, ...]
     written: tuple[Path, ...]
     warnings: tuple[str, ...]
+    #: What keeps the results a draft (草稿): missing sheets or marks, 三评/仲裁 pending.
+    pending: tuple[str, ...] = ()
+
+    @property
+    def provisional(self) -> bool:
+        """Return whether only a draft was written (no 成绩公示)."""
+        return bool(self.pending)
 
 
 def split_inputs(inputs: Sequence[Path]) -> tuple[list[Path], list[Path], list[Path]]:
@@ -596,15 +710,21 @@ def run_grading(
     roster_path: Path | None = None,
     out_dir: Path | None = None,
     allow_missing: bool = False,
+    provisional: bool = False,
     force: bool = False,
     date: datetime.date,
 ) -> GradingOutcome:
-    """Grade filled sheets and write results.xlsx and results.docx; return the results.
+    """Grade filled sheets and write results.xlsx and results.docx (成绩公示); return the results.
 
     ``inputs`` are one manifest, several manifests (rounds of equal weight) or a
     contest.yaml, followed by the filled sheets of every paper. Nothing is written
-    unless every sheet is read without a problem.
+    unless every sheet is read without a problem. Missing judges' sheets and blank marks
+    are problems unless ``provisional`` (``allow_missing`` is its old name). Final
+    results are written only when every contestant is complete or 缺考; otherwise
+    (provisional, or 三评/仲裁 pending) only a draft workbook marked 草稿（未经复核）is
+    written, and ``outcome.pending`` says what is missing.
     """
+    provisional = provisional or allow_missing
     manifests, contests, sheet_paths = split_inputs(inputs)
     if len(contests) > 1 or (contests and manifests):
         raise ExamgenError(
@@ -631,17 +751,18 @@ def run_grading(
     imported: list[ImportedPaper] = []
     for paper in papers:
         try:
-            imported.append(import_sheets(paper, routed[paper.paper_id], roster=roster, allow_missing=allow_missing))
+            imported.append(import_sheets(paper, routed[paper.paper_id], roster=roster, allow_missing=provisional))
         except SheetError as error:
             problems.extend(error.problems)
     raise_if(problems, SheetError)
 
     warnings: list[str] = []
+    pending: list[str] = []
     round_results: list[tuple[ContestRound, Results]] = []
     details: list[tuple[str, Scores]] = []
     all_teams: tuple[TeamResult, ...] = ()
     for contest_round, paper, one in zip(rounds, papers, imported, strict=True):
-        warnings.extend(one.missing)
+        pending.extend(one.missing)
         per_form = []
         for marks in one.marks:
             try:
@@ -657,6 +778,7 @@ def run_grading(
             label = " ".join(p for p in (prefix, form_scores.form if len(per_form) > 1 else "") if p)
             details.append((label, form_scores))
             warnings.extend(_score_warnings(form_scores, label))
+            pending.extend(_pending_lines(form_scores, label))
         name = contest_round.name or paper.title
         round_results.append((ContestRound(name, contest_round.manifest, contest_round.weight), results))
     raise_if(problems, GradingError)
@@ -676,19 +798,71 @@ def run_grading(
         )
     all_teams = team_standings(results, rules)
     warnings.extend(_result_warnings(results))
+    if not pending:
+        # Complete sheets can still leave a contestant without a score (a combined
+        # contest whose rounds disagree on who sat): never publish around them.
+        pending.extend(
+            f"{r.contestant.id} {r.contestant.name}: {_flags_text(r.flags)}"
+            for r in results.rows if r.excluded and not r.absent
+        )
 
     folder = out_dir or base
     date_text = date.isoformat()
-    outputs = [
-        (folder / RESULTS_XLSX, results_xlsx_bytes(
-            results, all_teams, details, title=title, date=date_text, timestamp=timestamp_of(date),
-        )),
-        (folder / RESULTS_DOCX, results_docx_bytes(results, title=title, date=date)),
+    info = contest.info if contest is not None else papers[0].info
+    judges = papers[0].rules.judges
+    manifests = [
+        (r.name or (p.paper_id if len(papers) > 1 else ""), p.digest)
+        for r, p in zip(rounds, papers, strict=True)
     ]
+    notes = notes_rows(
+        rules if contest is None and len(papers) == 1 else papers[0].rules, results,
+        judges=judges, manifests=manifests, date=date_text, draft=bool(pending),
+    )
+    workbook = results_xlsx_bytes(
+        results, all_teams, details, title=title, date=date_text, timestamp=timestamp_of(date),
+        notes=notes, draft=bool(pending), pending=pending,
+    )
+    if pending:
+        outputs = [(folder / DRAFT_XLSX, workbook)]
+    else:
+        method = method_text(papers[0].rules, judges) if len(papers) == 1 else _rounds_text(round_results)
+        outputs = [
+            (folder / RESULTS_XLSX, workbook),
+            (folder / RESULTS_DOCX, results_docx_bytes(
+                results, all_teams if _has_units(results) else (),
+                title=title, info=info, date=date,
+                method=f"{method}；{rounding_text(results.precision)}；{tie_text(results.tie_breakers)}",
+            )),
+        ]
     refuse_existing([p for p, _ in outputs], force=force)
     for path, data in outputs:
         write_atomic(path, data)
-    return GradingOutcome(results, all_teams, tuple(p for p, _ in outputs), tuple(warnings))
+    return GradingOutcome(
+        results, all_teams, tuple(p for p, _ in outputs), tuple(warnings), tuple(pending),
+    )
+
+
+def _has_units(results: Results) -> bool:
+    return any(row.contestant.unit.strip() for row in results.rows)
+
+
+def _rounds_text(rounds: Sequence[tuple[ContestRound, Results]]) -> str:
+    parts = "＋".join(f"{r.name}×{format_points(r.weight * 100)}%" for r, _ in rounds)
+    return f"总成绩＝{parts}（各轮成绩为该轮公布成绩）"
+
+
+def _flags_text(flags) -> str:
+    return "；".join(dict.fromkeys(FLAG_LABELS.get(f.code, f.code) for f in flags))
+
+
+def _pending_lines(scores: Scores, label: str) -> list[str]:
+    """Return one line per answer waiting for 三评 or 仲裁."""
+    where = f"{label}: " if label else ""
+    texts = {"third": "待三评", "arbitration": "待仲裁"}
+    return [
+        f"{where}{p.contestant.id} {p.contestant.name} {p.question.label}：{texts[p.needed]}（{p.reason}）"
+        for p in scores.pending if p.needed in texts
+    ]
 
 
 def _route_sheets(papers: list[GradingPaper], sheet_paths: Sequence[Path]) -> dict[str, list[Path]]:
