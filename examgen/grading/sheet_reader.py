@@ -16,7 +16,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from examgen.errors import Problem, SheetError, raise_if
-from examgen.grading.score_sheets import CLOSED_CELL, SHEET_MARKER, SheetRow, key_header
+from examgen.grading.score_sheets import (
+    CLOSED_CELL,
+    SHEET_MARKER,
+    SIGNATURE_LABEL,
+    SheetRow,
+    key_header,
+)
 from examgen.models import (
     ABSENT_TEXT,
     MARK_KINDS,
@@ -97,7 +103,8 @@ def read_score_sheet(
 
     problems: list[Problem] = []
     marker = layout.marker
-    sheet_paper = marker.get("paper", "") or layout.info.get("试卷", "")
+    # Only the hidden marker row names the paper's id; a visible 试卷 cell is a title.
+    sheet_paper = marker.get("paper", "")
     if sheet_paper and paper_id and sheet_paper != paper_id:
         problems.append(Problem(
             f"{path}!{ws.title}", f"the sheet is for paper '{sheet_paper}', the manifest for '{paper_id}'",
@@ -140,6 +147,8 @@ def read_score_sheet(
     unit_col = None if layout.anonymized else layout.key_col + 2
 
     for r in range(layout.header_row + 3, ws.max_row + 1):
+        if normalize_text(cell_text(ws.cell(r, 1).value)).startswith(normalize_text(SIGNATURE_LABEL)):
+            break  # the judge's signature line ends the marks
         key = normalize_text(cell_text(ws.cell(r, layout.key_col).value))
         cells = {label: (col, ws.cell(r, col).value) for col, label in columns}
         filled = {label: v for label, (_, v) in cells.items() if cell_text(v) not in ("", CLOSED_CELL)}

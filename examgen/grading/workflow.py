@@ -193,9 +193,11 @@ def write_score_sheets(
             contestants = [
                 Contestant(c.id, c.name, c.unit, code) for c, code in zip(contestants, codes, strict=True)
             ]
-        rows = tuple(SheetRow(c.code) for c in sorted(contestants, key=lambda c: c.code))
+        absent = set(roster.absent)
+        rows = tuple(SheetRow(c.code, absent=c.id in absent) for c in sorted(contestants, key=lambda c: c.code))
     else:
-        rows = tuple(SheetRow(c.id, c.name, c.unit) for c in contestants)
+        absent = set(roster.absent)
+        rows = tuple(SheetRow(c.id, c.name, c.unit, c.id in absent) for c in contestants)
 
     outputs: list[tuple[Path, bytes]] = []
     for judge, stem in judge_files:
@@ -878,6 +880,8 @@ def _route_sheets(papers: list[GradingPaper], sheet_paths: Sequence[Path]) -> di
         except SheetError as error:
             problems.extend(error.problems)
             continue
+        # A sheet without its marker row names the paper by its title.
+        paper_id = next((p.paper_id for p in papers if paper_id in (p.paper_id, p.title)), paper_id)
         if paper_id not in routed:
             problems.append(Problem(
                 str(path), f"the sheet is for paper '{paper_id or '?'}', which is not one of "

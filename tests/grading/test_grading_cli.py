@@ -53,6 +53,8 @@ def set_marks(path: Path, marks: dict[tuple[str, str], object], default=None) ->
     ws = wb.active
     for r in range(8, ws.max_row + 1):
         key = ws.cell(r, 2).value
+        if key is None:
+            continue  # the judge's signature line
         for c in range(3, ws.max_column + 1):
             label = ws.cell(5, c).value
             if label not in LABELS or ws.cell(r, c).value == "—":
@@ -241,7 +243,7 @@ def test_double_marking_with_third_marks_and_arbitration(runner, tmp_path):
     assert result.stdout.splitlines() == [f"wrote {third}", "2 answer(s) to mark; grade them with the other sheets"]
     ws = openpyxl.load_workbook(third).active
     assert ws["A1"].value == "测试竞赛理论试卷 三评评分表" and ws["F2"].value == "三评"
-    assert [ws.cell(r, 2).value for r in (8, 9)] == ["2026002", "2026003"] and ws.max_row == 9
+    assert [ws.cell(r, 2).value for r in (8, 9)] == ["2026002", "2026003"] and ws.max_row == 10
     assert [ws.cell(8, c).value for c in range(5, 9)] == ["—", "—", None, "—"]
     assert ws["G8"].protection.locked is False and ws["E8"].protection.locked
     set_marks(third, {("2026002", "二.1"): 7, ("2026003", "二.1"): 5})
@@ -402,7 +404,7 @@ def test_pending_sheet_of_anonymized_double_marking_keeps_the_codes(runner, tmp_
     ws = openpyxl.load_workbook(manifest.parent / "sheets" / "A-third.xlsx").active
     assert [ws.cell(5, c).value for c in range(1, 4)] == ["序号", "密号", "一.1"]
     assert [ws.cell(8, c).value for c in range(2, 7)] == [code, "—", None, "—", "—"]
-    assert ws.max_row == 8
+    assert ws.max_row == 9  # one row, then the signature line
 
 
 def test_a_contestant_on_the_wrong_form_is_refused(runner, tmp_path):

@@ -75,6 +75,8 @@ def fill_sheets(sheets: list[Path], questions: list[dict], seed: int) -> dict[tu
         columns = {ws.cell(5, c).value: c for c in range(1, ws.max_column + 1)}
         for r in range(8, ws.max_row + 1):
             key = ws.cell(r, 2).value
+            if key is None:
+                continue  # the judge's signature line
             # Contestants differ in strength, so ranks are spread but ties still happen.
             strength = Decimal(int(key[-2:]) % 7 + 4) / 10
             for q in questions:

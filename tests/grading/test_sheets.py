@@ -188,7 +188,9 @@ def test_score_sheet_layout(tmp_path):
     assert ws.title == "评分"
     assert ws["A1"].value == "测试竞赛理论试卷 评分表"
     assert {"A1:I1", "A4:I4"} <= {str(r) for r in ws.merged_cells.ranges}
-    assert [ws.cell(2, c).value for c in range(1, 9)] == ["试卷", "mini", "卷别", "A", "评委", "评委2", "日期", "2026-05-01"]
+    # The paper is named by its title (A1), never by its internal id.
+    assert [ws.cell(2, c).value for c in range(1, 9)] == [None, None, "卷别", "A", "评委", "评委2", "日期", "2026-05-01"]
+    assert not any(c.value == "mini" for row in ws.iter_rows() for c in row if ws.row_dimensions[c.row].hidden is False)
     assert ws["A3"].value == SHEET_MARKER and ws.row_dimensions[3].hidden
     assert [ws.cell(5, c).value for c in range(1, 10)] == ["序号", "准考证号", "姓名", "单位", *LABELS, "总分"]
     assert [ws.cell(6, c).value for c in range(4, 9)] == ["试题编号", "SA-001", "SA-002", "PR-001", "PR-002"]
@@ -201,15 +203,17 @@ def test_score_sheet_layout(tmp_path):
     assert ws["E8"].protection.locked is False and ws["H12"].protection.locked is False
     assert ws["E5"].protection.locked and ws["B8"].protection.locked and ws["I8"].protection.locked
     assert ws.column_dimensions["B"].width == 16 and ws.column_dimensions["E"].width == 9
-    rules = {
-        str(v.sqref): (v.type, v.operator, v.formula1, v.formula2) for v in ws.data_validations.dataValidation
-    }
+    rules = {str(v.sqref): (v.type, v.formula1, v.allow_blank) for v in ws.data_validations.dataValidation}
     assert rules == {
-        "E8:E12": ("decimal", "between", "0", "5"),
-        "F8:F12": ("decimal", "between", "0", "5"),
-        "G8:G12": ("decimal", "between", "0", "10"),
-        "H8:H12": ("decimal", "between", "0", "10"),
+        "E8:E12": ("custom", 'OR(E8="缺考",AND(ISNUMBER(E8),E8>=0,E8<=5,MOD(E8*2,1)=0))', True),
+        "F8:F12": ("custom", 'OR(F8="缺考",AND(ISNUMBER(F8),F8>=0,F8<=5,MOD(F8*2,1)=0))', True),
+        "G8:G12": ("custom", 'OR(G8="缺考",AND(ISNUMBER(G8),G8>=0,G8<=10,MOD(G8*2,1)=0))', True),
+        "H8:H12": ("custom", 'OR(H8="缺考",AND(ISNUMBER(H8),H8>=0,H8<=10,MOD(H8*2,1)=0))', True),
     }
+    # Locked cells are visibly grey, mark cells white; the judge signs at the foot.
+    assert ws["B8"].fill.fgColor.rgb.endswith("EDEDED") and ws["I8"].fill.fgColor.rgb.endswith("EDEDED")
+    assert ws["E8"].fill.fgColor.rgb.endswith("FFFFFF")
+    assert ws["A13"].value.startswith("评委签名：") and "日期：" in ws["A13"].value
 
 
 def test_score_sheet_never_writes_a_name_as_formula(tmp_path):
