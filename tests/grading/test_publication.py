@@ -289,3 +289,22 @@ def test_publish_rounds_half_up_on_the_exact_fraction():
     assert publish(Fraction(8501, 100) - Fraction(1, 200), 2) == D("85.01")  # 85.005 exactly: up
     assert publish(Fraction(85005, 1000) - Fraction(1, 10**9), 2) == D("85.00")
     assert publish(Fraction(1, 3), 2) == D("0.33") and publish(Fraction(-5, 2), 0) == D(-3)
+
+
+def test_the_readme_worked_example_of_5_judges():
+    questions = (
+        ScoredQuestion("一.1", "SA-001", D(20), 1, "简答题", "short_answer"),
+        ScoredQuestion("二.1", "CA-001", D(30), 2, "案例分析题", "case_analysis"),
+        ScoredQuestion("三.1", "PR-001", D(50), 3, "实训操作题", "practical"),
+    )
+    table = {"一.1": (16, 18, 17, 15, 17.5), "二.1": (25, 27, 26.5, 22, 27), "三.1": (45, 46, 45, 42, 45.5)}
+    judges = tuple(f"评委{i}" for i in range(1, 6))
+    marks = Marks("A", questions, (ALICE,), tuple(
+        Mark(ALICE.id, label, judge, D(str(v))) for label, row in table.items()
+        for judge, v in zip(judges, row, strict=True)
+    ), judges)
+    trimmed = GradingRules(policy="trimmed_mean", judges=5)
+    row = rank_contestants(aggregate_marks(marks, trimmed), trimmed).rows[0]
+    assert (row.total, row.part_scores) == (D("88.17"), (D("16.83"), D("26.17"), D("45.17")))
+    mean = GradingRules(judges=5)
+    assert rank_contestants(aggregate_marks(marks, mean), mean).rows[0].total == D("86.90")
