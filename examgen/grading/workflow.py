@@ -935,7 +935,10 @@ def _score_warnings(scores: Scores, label: str) -> list[str]:
 
 def _result_warnings(results: Results) -> list[str]:
     lines = []
-    excluded = [r for r in results.rows if r.excluded]
+    excluded = [r for r in results.rows if r.excluded and not r.absent]
+    absent = [r for r in results.rows if r.absent]
+    if absent:
+        lines.append(f"{len(absent)} contestant(s) 缺考 (absent): listed, not ranked")
     if excluded:
         ids = ", ".join(r.contestant.id for r in excluded[:10]) + (" …" if len(excluded) > 10 else "")
         lines.append(f"{len(excluded)} contestant(s) not ranked (incomplete marks): {ids}")

@@ -43,7 +43,7 @@ NOTICE_TITLE = "成绩公示"
 _CHAR = Pt(10.5)
 _PADDING = Pt(12)
 #: Columns that must never wrap: their width is their longest text.
-_NO_WRAP = ("名次", "准考证号", "姓名", "总分", "奖项")
+_NO_WRAP = ("名次", "准考证号", "姓名", "总分", "奖项", "团体成绩")
 
 
 def results_docx_bytes(
@@ -81,8 +81,8 @@ def results_docx_bytes(
     counts = f"本次共有{sat}名选手参加" + (f"，缺考{absent}人" if absent else "")
     body = paragraph(
         document,
-        f"{heading}{'' if heading == title else title}已评阅完毕。{counts}，满分"
-        f"{format_points(results.maximum)}分。{method}。现将成绩公示如下：".replace("。。", "。"),
+        f"{title}评阅工作已经完成。{counts}，满分{format_points(results.maximum)}分。"
+        f"{method}。现将成绩公示如下：".replace("。。", "。"),
         style="评分说明",
     )
     body.paragraph_format.first_line_indent = Pt(21)
@@ -197,11 +197,12 @@ def _table(document, headers: list[str], rows: list[list[str]], flexible: list[i
         for i, header in enumerate(headers)
     ]
     widths = list(natural)
-    for i, header in enumerate(headers):
-        if header not in _NO_WRAP and i not in flexible:
-            # Score columns: the figures never wrap; a long heading may take two lines.
-            figures = max((_text_width(r[i]) for r in rows), default=0)
-            widths[i] = max(figures, _text_width(header) // 2 + _CHAR) + _PADDING
+    if sum(widths) > available:
+        for i, header in enumerate(headers):
+            if header not in _NO_WRAP and i not in flexible:
+                # Score columns: the figures never wrap; a long heading may take two lines.
+                figures = max((_text_width(r[i]) for r in rows), default=0)
+                widths[i] = max(figures, _text_width(header) // 2 + _CHAR) + _PADDING
     fixed = sum(w for i, w in enumerate(widths) if i not in flexible)
     rest = max(available - fixed, 0)
     wanted = sum(widths[i] for i in flexible) or 1
