@@ -79,13 +79,16 @@ def award_text(rules: GradingRules) -> str:
 
 def notes_rows(
     rules: GradingRules, results: Results, *, judges: int, manifests: Sequence[tuple[str, str]],
-    date: str, draft: bool,
+    date: str, draft: bool, method: str = "",
 ) -> list[tuple[str, str]]:
-    """Return the 说明 sheet's rows (项目, 内容): every rule a reader needs to check the ranking."""
+    """Return the 说明 sheet's rows (项目, 内容): every rule a reader needs to check the ranking.
+
+    ``method`` replaces the policy's sentence (a combined ranking of weighted rounds).
+    """
     absent = sum(1 for row in results.rows if row.absent)
     rows = [
         ("状态", f"{DRAFT_MARK}：尚有待评或缺评，不得公布" if draft else "正式成绩"),
-        ("评分方式", method_text(rules, judges)),
+        ("评分方式", method or method_text(rules, judges)),
         ("评委人数", str(judges)),
         ("计分方式", "按题（双评）" if rules.policy == "double_marking" else _LEVEL_SHORT[rules.aggregate_on]),
         ("舍入", rounding_text(results.precision)),

@@ -816,9 +816,10 @@ def run_grading(
         (r.name or (p.paper_id if len(papers) > 1 else ""), p.digest)
         for r, p in zip(rounds, papers, strict=True)
     ]
+    method = method_text(papers[0].rules, judges) if len(papers) == 1 else _rounds_text(round_results)
     notes = notes_rows(
-        rules if contest is None and len(papers) == 1 else papers[0].rules, results,
-        judges=judges, manifests=manifests, date=date_text, draft=bool(pending),
+        rules, results, judges=judges, manifests=manifests, date=date_text, draft=bool(pending),
+        method=method,
     )
     workbook = results_xlsx_bytes(
         results, all_teams, details, title=title, date=date_text, timestamp=timestamp_of(date),
@@ -827,7 +828,6 @@ def run_grading(
     if pending:
         outputs = [(folder / DRAFT_XLSX, workbook)]
     else:
-        method = method_text(papers[0].rules, judges) if len(papers) == 1 else _rounds_text(round_results)
         outputs = [
             (folder / RESULTS_XLSX, workbook),
             (folder / RESULTS_DOCX, results_docx_bytes(
