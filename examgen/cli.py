@@ -18,6 +18,7 @@ from examgen.grading.workflow import (
     EXIT_PROVISIONAL,
     ranking_rows,
     run_grading,
+    write_entry_sheets,
     write_pending_sheets,
     write_score_sheets,
 )
@@ -187,9 +188,11 @@ def bank_stats(workspace: Path) -> None:
 @click.option("--date", "date_", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD", help="Date printed on the sheets, YYYY-MM-DD (default: today).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for the sheets (default: sheets/ beside the manifest).")
 @click.option("--force", is_flag=True, help="Overwrite existing sheets.")
+@click.option("--entry", is_flag=True, help="Write the two answer-entry workbooks (录入1, 录入2) of the objective questions instead.")
 def sheets(
     manifest: Path, filled: tuple[Path, ...], roster: Path | None, form: str | None, judges: int | None,
     anonymize: bool, code_seed: int | None, pending: bool, judge_names: tuple[str, ...], date_, out: Path | None, force: bool,
+    entry: bool,
 ) -> None:
     """Write one score sheet per judge, or (--pending) the sheet of answers awaiting 三评/仲裁.
 
@@ -199,6 +202,7 @@ def sheets(
         examgen sheets output/default/manifest.json --roster roster.csv --anonymize
         examgen sheets output/default/manifest.json --roster output/default/codes-A.xlsx --anonymize --judge 评委4
         examgen sheets --pending output/default/manifest.json output/default/sheets/A-judge-*.xlsx
+        examgen sheets output/default/manifest.json --roster roster.xlsx --entry
     """
 
 
@@ -223,6 +227,15 @@ def sheets(
         raise click.UsageError("filled sheets are only read with --pending")
     if roster is None:
         raise click.UsageError("--roster is required (a .xlsx or .csv with 准考证号, 姓名, 单位)")
+    if entry:
+        outcome = write_entry_sheets(manifest, roster, form=form, date=day, out_dir=out, force=force)
+        for path in outcome.sheets:
+            click.echo(f"wrote {path}")
+        click.echo(
+            f"2 answer-entry workbooks (录入1, 录入2) for form {outcome.form}, {outcome.contestants} "
+            "contestants: two operators fill one each"
+        )
+        return
     outcome = write_score_sheets(
         manifest, roster, form=form, judges=judges, names=judge_names, anonymize=anonymize, date=day,
         code_seed=code_seed, out_dir=out, force=force,
@@ -243,7 +256,8 @@ def sheets(
 @click.option("--date", "date_", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD", help="Date of the results, YYYY-MM-DD (default: today).")
 @click.option("--top", type=click.IntRange(0), default=10, show_default=True, help="How many of the ranking to print.")
 @click.option("--force", is_flag=True, help="Overwrite existing results.")
-def grade(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, provisional: bool, allow_missing: bool, date_, top: int, force: bool) -> None:
+@click.option("--single-entry", is_flag=True, help="Accept one answer-entry workbook per form instead of the two of double entry (双人录入).")
+def grade(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, provisional: bool, allow_missing: bool, date_, top: int, force: bool, single_entry: bool) -> None:
     """Read filled score sheets, check them, rank, and write results.xlsx and results.docx.
 
     INPUTS: a manifest.json (or several, or a contest.yaml), then the filled sheets.
@@ -263,7 +277,7 @@ def grade(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, provi
     day = (date_ or datetime.datetime.now()).date()
     outcome = run_grading(
         list(inputs), roster_path=roster, out_dir=out, provisional=provisional or allow_missing,
-        force=force, date=day,
+        force=force, date=day, single_entry=single_entry,
     )
     header, rows = ranking_rows(outcome.results, top)
     if rows:

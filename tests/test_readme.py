@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import json
 import os
 import random
 import re
@@ -14,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from examgen.cli import main
+from tests.grading.test_objective_e2e import fill_entries
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -27,9 +29,15 @@ def grading_commands() -> list[str]:
 
 
 def fill_every_sheet(folder: Path) -> None:
-    """Type marks as judges do: every open white cell gets a valid mark."""
+    """Type marks as judges do (every open white cell a valid mark), and answers twice as operators do."""
     rng = random.Random(9)
+    for manifest in sorted(folder.glob("output/*/manifest.json")):
+        entries = sorted(manifest.parent.glob("sheets/entry-*.xlsx"))
+        if entries:
+            fill_entries(entries, json.loads(manifest.read_text(encoding="utf-8")), seed=9)
     for path in sorted(folder.glob("output/*/sheets/*.xlsx")):
+        if path.name.startswith("entry-"):
+            continue
         wb = openpyxl.load_workbook(path)
         ws = wb.active
         maxima = {c: ws.cell(7, c).value for c in range(1, ws.max_column + 1)}

@@ -226,7 +226,7 @@ def aggregate_marks(marks: Marks, rules: GradingRules) -> Scores:
 def _units(questions: Sequence[ScoredQuestion], level: str) -> list[list[ScoredQuestion]]:
     """Return the questions grouped by what the policy applies to: all, by section, or each."""
     if level == "total":
-        return [list(questions)]
+        return [list(questions)] if questions else []
     if level == "section":
         sections: dict[int, list[ScoredQuestion]] = {}
         for question in questions:
