@@ -7,6 +7,7 @@ file is reported at once with file!sheet!cell.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -85,11 +86,13 @@ def read_score_sheet(
     *,
     paper_id: str,
     mark_step: Decimal,
+    report_blanks: bool = False,
 ) -> FilledSheet:
     """Return the marks of one filled score sheet; raise SheetError listing every problem.
 
     ``forms`` maps each form letter of the manifest to its questions. The file is read
-    once into memory and never written.
+    once into memory and never written. With ``report_blanks``, a sheet refused for
+    other problems also lists its blank mark cells, so that one run names them all.
     """
     data = read_file_bytes(path)
     values_book = load_workbook_bytes(path, data, data_only=True)
@@ -213,12 +216,49 @@ def read_score_sheet(
             f"{path}!{ws.title}", f"the sheet has no rows with a {key_label}",
             "use the score sheet made by `examgen sheets`",
         ))
+    if problems and report_blanks and kind == "regular":
+        problems.extend(blank_cell_problems(missing, key_label, len(questions)))
+        problems.sort(key=lambda p: _cell_order(p.where))
     raise_if(problems, SheetError)
     return FilledSheet(
         path=str(path), sheet=ws.title, paper_id=sheet_paper, form=form, judge=judge,
         kind=kind, anonymized=layout.anonymized, rows=tuple(rows), row_cells=tuple(row_cells),
         marks=tuple(marks), missing=tuple(missing), absent=tuple(absent),
     )
+
+
+def blank_cell_problems(
+    blanks: Sequence[tuple[str, str, str]], key_label: str, questions: int,
+) -> list[Problem]:
+    """Return a problem per blank mark cell (key, label, where); one per row left wholly blank."""
+    by_key: dict[str, list[tuple[str, str]]] = {}
+    for key, label, where in blanks:
+        by_key.setdefault(key, []).append((label, where))
+    problems = []
+    for key, cells in by_key.items():
+        if len(cells) == questions and questions > 1:
+            row = cells[0][1].rsplit("!", 1)[1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+            problems.append(Problem(
+                cells[0][1], f"no marks at all for {key_label} {key} (row {row})",
+                f"fill in the marks, type {ABSENT_TEXT} if the contestant was absent, or pass --provisional",
+            ))
+        else:
+            problems.extend(
+                Problem(where, f"no mark for {label} ({key_label} {key})", "fill in the mark, or pass --provisional")
+                for label, where in cells
+            )
+    return problems
+
+
+def _cell_order(where: str) -> tuple[int, int]:
+    """Return (row, column) of ``file!sheet!B7`` for reading problems top to bottom."""
+    cell = where.rsplit("!", 1)[-1]
+    letters = cell.rstrip("0123456789")
+    digits = cell[len(letters):]
+    column = 0
+    for letter in letters:
+        column = column * 26 + ord(letter) - 64 if "A" <= letter <= "Z" else column
+    return (int(digits) if digits.isdigit() else 0, column)
 
 
 def _parse_mark(

@@ -44,7 +44,12 @@ from examgen.grading.rank import combine_rounds, rank_contestants, team_standing
 from examgen.grading.results_xlsx import results_xlsx_bytes
 from examgen.grading.roster import Roster, read_roster
 from examgen.grading.score_sheets import ScoreSheet, SheetRow, code_table_bytes, score_sheet_bytes
-from examgen.grading.sheet_reader import FilledSheet, read_score_sheet, sheet_paper_id
+from examgen.grading.sheet_reader import (
+    FilledSheet,
+    blank_cell_problems,
+    read_score_sheet,
+    sheet_paper_id,
+)
 from examgen.models import (
     ABSENT_TEXT,
     FLAG_LABELS,
@@ -418,6 +423,7 @@ def import_sheets(
         try:
             filled.append(read_score_sheet(
                 path, paper.forms, paper_id=paper.paper_id, mark_step=paper.rules.mark_step,
+                report_blanks=not allow_missing,
             ))
         except SheetError as error:
             problems.extend(error.problems)
@@ -629,24 +635,10 @@ def _form_marks(
                             f"{key_name} {key} {contestant.name}".rstrip() + " has no row on this sheet",
                             f"add the row and the marks (or {ABSENT_TEXT} if absent), or pass --provisional",
                         ))
-            blank_by_key: dict[str, list[tuple[str, str]]] = defaultdict(list)
-            for key, label, where in sheet.missing:
-                if key in expected_keys and key not in absent:
-                    blank_by_key[key].append((label, where))
-            questions = len(paper.forms[letter])
-            for key, blanks in blank_by_key.items():
-                if len(blanks) == questions and questions > 1:
-                    row = blanks[0][1].rsplit("!", 1)[1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-                    missing_lines.append(Problem(
-                        blanks[0][1], f"no marks at all for {key_name} {key} (row {row})",
-                        f"fill in the marks, type {ABSENT_TEXT} if the contestant was absent, or pass --provisional",
-                    ))
-                else:
-                    for label, where in blanks:
-                        missing_lines.append(Problem(
-                            where, f"no mark for {label} ({key_name} {key})",
-                            "fill in the mark, or pass --provisional",
-                        ))
+            missing_lines.extend(blank_cell_problems(
+                [b for b in sheet.missing if b[0] in expected_keys and b[0] not in absent],
+                key_name, len(paper.forms[letter]),
+            ))
             for mark in sheet.marks:
                 contestant = identities.by_key.get(mark.contestant_id)
                 if contestant is None or mark.contestant_id not in expected_keys:

@@ -308,3 +308,23 @@ def test_the_readme_worked_example_of_5_judges():
     assert (row.total, row.part_scores) == (D("88.17"), (D("16.83"), D("26.17"), D("45.17")))
     mean = GradingRules(judges=5)
     assert rank_contestants(aggregate_marks(marks, mean), mean).rows[0].total == D("86.90")
+
+
+def test_every_problem_of_every_sheet_in_one_pass_blank_cells_too(runner, tmp_path):
+    manifest = paper(tmp_path)
+    invoke(runner, "sheets", manifest, "--roster", ROSTER, *DATE)
+    sheets = sheets_of(manifest)
+    for path in sheets:
+        set_marks(path, {}, full)
+    # One sheet: a bad mark AND a blank cell; another: a blank cell only.
+    set_marks(sheets[0], {("2026001", "一.1"): 6, ("2026002", "二.2"): None})
+    set_marks(sheets[2], {("2026004", "一.2"): None})
+    result = invoke(runner, "grade", manifest, *sheets, *DATE)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"error: {sheets[0]}!评分!E8: mark 6 is above the maximum 5 of 一.1 (准考证号 2026001) "
+        "(type a mark from 0 to 5 in steps of 0.5)",
+        f"error: {sheets[0]}!评分!H9: no mark for 二.2 (准考证号 2026002) (fill in the mark, or pass --provisional)",
+        f"error: {sheets[2]}!评分!F11: no mark for 一.2 (准考证号 2026004) (fill in the mark, or pass --provisional)",
+        "3 problems found; nothing was written.",
+    ]
