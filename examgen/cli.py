@@ -22,6 +22,7 @@ from examgen.grading.workflow import (
     write_pending_sheets,
     write_score_sheets,
 )
+from examgen.models import REVIEW_TAG
 from examgen.numbers import is_multiple, to_decimal
 from examgen.paper.assemble import parse_forms
 from examgen.paper.build import draw_paper, write_paper
@@ -86,7 +87,8 @@ def bank() -> None:
 @click.option("--forms", default="A", show_default=True, help="Forms to build, e.g. A,B.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Output folder (default: output/).")
 @click.option("--force", is_flag=True, help="Overwrite an existing output folder.")
-def build(workspace: Path, seed: int | None, blueprint_path: Path | None, forms: str, out: Path | None, force: bool) -> None:
+@click.option("--allow-unreviewed", is_flag=True, help="Draw questions still tagged 导入待审 (imported, not reviewed).")
+def build(workspace: Path, seed: int | None, blueprint_path: Path | None, forms: str, out: Path | None, force: bool, allow_unreviewed: bool) -> None:
     """Draw a paper and write the papers, answer keys and manifest.
 
     \b
@@ -95,7 +97,9 @@ def build(workspace: Path, seed: int | None, blueprint_path: Path | None, forms:
         examgen build --blueprint templates/interview.yaml --forms A,B --force
     """
     letters = parse_forms(forms)
-    paper = draw_paper(workspace, blueprint_path=blueprint_path, seed=seed, forms=letters)
+    paper = draw_paper(
+        workspace, blueprint_path=blueprint_path, seed=seed, forms=letters, allow_unreviewed=allow_unreviewed
+    )
     with click.progressbar(length=2 * len(letters), label="writing documents", file=sys.stderr) as bar:
         result = write_paper(paper, workspace, out=out, force=force, on_document=lambda _: bar.update(1))
     drawn = " (drawn; rebuild with --seed to get the same paper)" if seed is None else ""
@@ -173,6 +177,9 @@ def bank_stats(workspace: Path) -> None:
         click.echo(f"{len(loaded.questions)} questions {title}:")
         click.echo(format_table(header, rows))
         click.echo()
+    waiting = sum(1 for q in loaded.questions if REVIEW_TAG in q.tags)
+    refused = " — examgen build refuses them in the sections it draws (--allow-unreviewed to accept)"
+    click.echo(f"unreviewed ({REVIEW_TAG}): {waiting} question(s)" + (refused if waiting else ""))
 
 
 @main.command()
@@ -357,7 +364,9 @@ def bank_import(workspace: Path, files: tuple[Path, ...], qtype: str | None, top
 
     options = ImportOptions(type=qtype, topic=topic, id_prefix=id_prefix, points=points, simplified=simplified)
     target = out if out is not None else workspace / "banks" / f"{files[0].stem}.yaml"
-    result = import_to_bank(list(files), options, target, force=force, dry_run=dry_run, report_path=report_path)
+    result = import_to_bank(
+        list(files), options, target, force=force, dry_run=dry_run, report_path=report_path, workspace=workspace
+    )
     click.echo(format_report(result.report, written=not dry_run), nl=False)
     if report_path is not None:
         click.echo(f"report saved to {report_path}")

@@ -33,6 +33,10 @@ MIN_OPTIONS = 2
 #: The answer of a true/false question as stored ("true"/"false") and as printed in a key.
 TRUE_FALSE_MARKS: dict[str, str] = {"true": "√", "false": "×"}
 
+#: The tag `bank import` puts on a question a person still has to review; `build` refuses
+#: such questions in the sections it draws (unless told otherwise).
+REVIEW_TAG = "导入待审"
+
 #: Topics of the sample bank; a workspace may use others.
 TOPICS: tuple[str, ...] = (
     "投诉处理",

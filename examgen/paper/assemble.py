@@ -19,6 +19,7 @@ from examgen.errors import BlueprintError, Problem, raise_if
 from examgen.models import (
     OPTION_LETTERS,
     QUESTION_TYPES,
+    REVIEW_TAG,
     Bank,
     Blueprint,
     Form,
@@ -110,6 +111,23 @@ def check_answer_letters(bank: Bank, blueprint: Blueprint) -> None:
                     )
                 )
     raise_if(problems, BlueprintError)
+
+
+def unreviewed(bank: Bank, blueprint: Blueprint) -> list[Problem]:
+    """Return a problem for each question tagged 导入待审 that a section of ``blueprint`` may draw."""
+    problems: list[Problem] = []
+    ordered = sorted(bank.questions, key=lambda q: q.id)
+    for index, section in enumerate(blueprint.sections, start=1):
+        heading = f"{chinese_numeral(index)}、{section.name}"
+        for q in eligible(ordered, section):
+            if REVIEW_TAG in q.tags:
+                where = f"{q.origin.path}:{q.origin.line}" if q.origin.line else q.origin.path
+                problems.append(Problem(
+                    where,
+                    f"{q.id} is tagged {REVIEW_TAG} (imported, not reviewed) and section {heading} may draw it",
+                    f"check the question and remove the tag {REVIEW_TAG}, or build with --allow-unreviewed",
+                ))
+    return problems
 
 
 def eligible(questions: Sequence[Question], section: Section) -> list[Question]:

@@ -67,7 +67,7 @@ def test_import_saves_the_full_report(runner, tmp_path):
     report = tmp_path / "report.txt"
     result = runner.invoke(
         main,
-        ["bank", "import", str(DATA / "webpage.txt"), "--out", str(out), "--report", str(report)],
+        ["bank", "import", str(DATA / "webpage.txt"), "-w", str(tmp_path), "--out", str(out), "--report", str(report)],
     )
     assert result.exit_code == 0, result.output
     assert result.output.endswith(f"report saved to {report}\n")
@@ -100,7 +100,8 @@ def test_import_accepts_chinese_type_names(runner, tmp_path):
     out = tmp_path / "b.yaml"
     result = runner.invoke(
         main,
-        ["bank", "import", str(DATA / "near_a.txt"), "--type", "实训操作", "--points", "5", "--out", str(out)],
+        ["bank", "import", str(DATA / "near_a.txt"), "-w", str(tmp_path), "--type", "实训操作", "--points", "5",
+         "--out", str(out)],
     )
     assert result.exit_code == 0, result.output
     (question,) = load_bank(out).questions
@@ -138,7 +139,8 @@ def test_export_then_import_gives_the_same_bank(runner, workspace, tmp_path):
     sheet = tmp_path / "review.xlsx"
     runner.invoke(main, ["bank", "export", "-w", str(workspace), "--xlsx", str(sheet)])
     out = tmp_path / "back" / "all.yaml"
-    result = runner.invoke(main, ["bank", "import", str(sheet), "--out", str(out)])
+    # Into another, empty workspace: ids are unique in the workspace imported into.
+    result = runner.invoke(main, ["bank", "import", str(sheet), "-w", str(tmp_path), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "校验：通过" in result.output
     assert load_bank(out).questions == load_bank(workspace / "banks").questions
