@@ -38,6 +38,15 @@ def sheets_of(manifest: Path) -> list[Path]:
     return sorted((manifest.parent / "sheets").glob("*.xlsx"))
 
 
+def filled_paper(runner, tmp_path: Path) -> tuple[Path, list[Path]]:
+    """Return the fixture paper and its three judges' sheets, every mark filled in."""
+    manifest = paper(tmp_path)
+    invoke(runner, "sheets", manifest, "--roster", ROSTER, *DATE)
+    for path in sheets_of(manifest):
+        set_marks(path, {}, full)
+    return manifest, sheets_of(manifest)
+
+
 # --- 1. rounding at the wrong level -------------------------------------------------------
 
 
@@ -179,11 +188,7 @@ def test_defect_absence_is_listed_as_absent_not_ranked_not_in_quotas(runner, tmp
 
 
 def test_defect_absence_on_some_sheets_and_marks_on_others_names_the_cells(runner, tmp_path):
-    manifest = paper(tmp_path)
-    invoke(runner, "sheets", manifest, "--roster", ROSTER, *DATE)
-    sheets = sheets_of(manifest)
-    for path in sheets:
-        set_marks(path, {}, full)
+    manifest, sheets = filled_paper(runner, tmp_path)
     set_marks(sheets[1], {("2026003", label): None for label in ("一.2", "二.1", "二.2")} | {("2026003", "一.1"): "缺考"})
     result = invoke(runner, "grade", manifest, *sheets, *DATE)
     assert result.exit_code == 1
@@ -311,11 +316,7 @@ def test_the_readme_worked_example_of_5_judges():
 
 
 def test_every_problem_of_every_sheet_in_one_pass_blank_cells_too(runner, tmp_path):
-    manifest = paper(tmp_path)
-    invoke(runner, "sheets", manifest, "--roster", ROSTER, *DATE)
-    sheets = sheets_of(manifest)
-    for path in sheets:
-        set_marks(path, {}, full)
+    manifest, sheets = filled_paper(runner, tmp_path)
     # One sheet: a bad mark AND a blank cell; another: a blank cell only.
     set_marks(sheets[0], {("2026001", "一.1"): 6, ("2026002", "二.2"): None})
     set_marks(sheets[2], {("2026004", "一.2"): None})
