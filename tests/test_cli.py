@@ -166,6 +166,8 @@ def test_the_package_samples_are_the_repository_samples():
         shipped = {p.name: p.read_bytes() for p in (REPO / "examgen" / "samples" / folder).iterdir()}
         repo = {p.name: p.read_bytes() for p in (REPO / folder).iterdir()}
         assert shipped == repo, folder
+    for name in ("contest.yaml", "roster.csv"):  # cp contest.yaml roster.csv examgen/samples/
+        assert (REPO / "examgen" / "samples" / name).read_bytes() == (REPO / name).read_bytes(), name
 
 
 def test_build_force_never_deletes_judges_sheets(runner, workspace):

@@ -296,16 +296,18 @@ def read_sheet_file(
     mark_step: Decimal,
     mapping: Mapping | None = None,
     roster: Roster | None = None,
+    report_blanks: bool = False,
 ) -> list[FilledSheet]:
     """Return the filled sheets in one file: an examgen score sheet, or a judge's own layout.
 
-    Raise SheetError with every problem of the file, each at file!sheet!cell.
+    Raise SheetError with every problem of the file, each at file!sheet!cell; with
+    ``report_blanks`` an examgen sheet refused for other problems also names its blank cells.
     """
     data = read_file_bytes(path)
     grids = _table_grids(path, data)
     if file_kind(data) == "xlsx" and written_by_examgen(grids):
         try:
-            return [read_score_sheet(path, forms, paper_id=paper_id, mark_step=mark_step)]
+            return [read_score_sheet(path, forms, paper_id=paper_id, mark_step=mark_step, report_blanks=report_blanks)]
         except NoScoreSheetError:
             pass
     layouts, problems = file_layouts(path, forms, mapping, grids=grids)

@@ -20,13 +20,13 @@ from examgen.models import (
     format_points,
 )
 from examgen.numbers import is_multiple, to_decimal
-from examgen.paper.rules import percent_or_fraction, validate_grading_rules
+from examgen.paper.rules import check_contest_info, percent_or_fraction, validate_grading_rules
 from examgen.yamlio import LineMapping, load_yaml, yaml_error_line
 
 DEFAULT_BLUEPRINT = Path("templates") / "default.yaml"
 KNOWN_KEYS = (
     "name", "paper_id", "title", "subtitle", "duration", "total", "instructions",
-    "layout", "sections", "grading",
+    "layout", "sections", "grading", "contest",
 )  # fmt: skip
 SECTION_KEYS = (
     "name", "type", "count", "points", "topics", "difficulty", "exclude",
@@ -116,6 +116,8 @@ def parse_blueprint(raw: object, path: str, *, default_name: str = "paper") -> B
         grading = validate_grading_rules(raw.get("grading"), at(raw, "grading"), tuple(sections))
     except ExamgenError as error:
         problems.extend(error.problems)
+    contest, contest_problems = check_contest_info(raw.get("contest"), "contest")
+    problems.extend(Problem(at(raw, "contest"), f"{key}: {what}", hint) for key, what, hint in contest_problems)
     raise_if(problems, BlueprintError)
     name = str(raw.get("name") or default_name)
     return Blueprint(
@@ -130,6 +132,7 @@ def parse_blueprint(raw: object, path: str, *, default_name: str = "paper") -> B
         layout=layout,
         grading=grading,
         path=path,
+        contest=contest,
     )
 
 

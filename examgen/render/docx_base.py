@@ -324,6 +324,11 @@ def remove_table_borders(table: Table) -> None:
     insert_in_order(table._tbl.tblPr, borders, _AFTER_TBL_BORDERS)
 
 
+def keep_row_together(row) -> None:
+    """Keep a table row on one page (``w:cantSplit``, first in the row's properties)."""
+    row._tr.get_or_add_trPr().insert(0, OxmlElement("w:cantSplit"))
+
+
 def repeat_header_row(row) -> None:
     """Mark a table row as a header row, repeated at the top of every page."""
     properties = row._tr.get_or_add_trPr()

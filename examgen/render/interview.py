@@ -14,13 +14,13 @@ from pathlib import Path
 from docx.document import Document as DocumentObject
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml import OxmlElement
 from docx.shared import Cm
 
 from examgen.models import Form, Paper, PaperQuestion, format_points
 from examgen.render.docx_base import (
     add_fixed_table,
     cell_text,
+    keep_row_together,
     paragraph,
     repeat_header_row,
     save_stable,
@@ -149,8 +149,8 @@ def _add_form_table(document: DocumentObject, form: Form) -> None:
         for cell in cells:
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         table.rows[index].height = Cm(0.9)
-        # A key point is never split across pages; w:cantSplit comes first in w:trPr.
-        table.rows[index]._tr.get_or_add_trPr().insert(0, OxmlElement("w:cantSplit"))
+        # A key point is never split across pages.
+        keep_row_together(table.rows[index])
     total = table.rows[-1].cells
     cell_text(total[0], "总分", bold=True)
     total[0].merge(total[1])
