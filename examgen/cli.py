@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from examgen import __version__
+from examgen.analysis.workflow import run_analysis, write_analysis
 from examgen.bank.export import export_bank_xlsx
 from examgen.bank.importer import ImportOptions, format_report, import_to_bank, resolve_type
 from examgen.bank.load import crosstab, load_bank
@@ -241,7 +242,8 @@ def sheets(
 @click.option("--date", "date_", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD", help="Date of the results, YYYY-MM-DD (default: today).")
 @click.option("--top", type=click.IntRange(0), default=10, show_default=True, help="How many of the ranking to print.")
 @click.option("--force", is_flag=True, help="Overwrite existing results.")
-def grade(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, allow_missing: bool, date_, top: int, force: bool) -> None:
+@click.option("--analyse", "analyse_", is_flag=True, help="Also write analysis.xlsx and 成绩分析报告.docx (as `examgen analyse`).")
+def grade(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, allow_missing: bool, date_, top: int, force: bool, analyse_: bool) -> None:
     """Read filled score sheets, check them, rank, and write results.xlsx and results.docx.
 
     INPUTS: a manifest.json (or several, or a contest.yaml), then the filled sheets.
@@ -250,10 +252,14 @@ def grade(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, allow
     Example:
         examgen grade output/default/manifest.json output/default/sheets/*.xlsx
         examgen grade contest.yaml output/*/sheets/*.xlsx --roster roster.xlsx
+        examgen grade output/default/manifest.json output/default/sheets/*.xlsx --analyse
     """
 
 
     day = (date_ or datetime.datetime.now()).date()
+    manifests = [p for p in inputs if p.suffix.lower() == ".json"]
+    if analyse_ and len(manifests) != 1:
+        raise click.UsageError("--analyse works on one paper: give one manifest.json (analyse contest rounds one by one)")
     outcome = run_grading(
         list(inputs), roster_path=roster, out_dir=out, allow_missing=allow_missing, force=force, date=day
     )
@@ -266,6 +272,51 @@ def grade(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, allow
         click.echo(f"warning: {line}", err=True)
     if outcome.warnings:
         click.echo(f"{len(outcome.warnings)} warning(s)", err=True)
+    for path in outcome.written:
+        click.echo(f"wrote {path}")
+    if analyse_:
+        _echo_analysis(write_analysis(outcome.results, manifests[0], outcome.written[0].parent, force=force, date=day))
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Roster, or the code table for anonymised sheets.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for analysis.xlsx and 成绩分析报告.docx (default: beside the manifest).")
+@click.option("--allow-missing", is_flag=True, help="Analyse the contestants whose marks are complete; report the others.")
+@click.option("--date", "date_", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD", help="Date of the report, YYYY-MM-DD (default: today).")
+@click.option("--force", is_flag=True, help="Overwrite an existing analysis.")
+def analyse(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, allow_missing: bool, date_, force: bool) -> None:
+    """Analyse a graded paper: score distribution, items, judges; write analysis.xlsx and 成绩分析报告.docx.
+
+    INPUTS: the manifest.json, then the filled sheets (the same as for `examgen grade`).
+    Also writes item-stats.json, which `examgen release` records in the workspace history.
+
+    \b
+    Example:
+        examgen analyse output/default/manifest.json output/default/sheets/*.xlsx
+        examgen analyse output/default/manifest.json sheets/*.xlsx --roster codes-A.xlsx --out report/
+    """
+
+    day = (date_ or datetime.datetime.now()).date()
+    _echo_analysis(run_analysis(
+        list(inputs), roster_path=roster, out_dir=out, allow_missing=allow_missing, force=force, date=day,
+    ))
+
+
+def _echo_analysis(outcome) -> None:
+    analysis = outcome.analysis
+    total = analysis.total
+    click.echo(
+        f"analysed {analysis.analysed} of {analysis.contestants} contestants: mean {total.mean:.2f}, "
+        f"SD {total.sd:.2f}, pass rate {total.pass_rate:.1%}"
+    )
+    for alpha in analysis.reliability:
+        click.echo(f"Cronbach's alpha (form {alpha.form}): {alpha.alpha:.3f}")
+    flagged = [i for i in analysis.items if i.flags]
+    click.echo(f"{len(flagged)} of {len(analysis.items)} question(s) and "
+               f"{sum(1 for line in analysis.attention if line.startswith('评委'))} judge note(s) need attention")
+    for line in outcome.warnings:
+        click.echo(f"warning: {line}", err=True)
     for path in outcome.written:
         click.echo(f"wrote {path}")
 

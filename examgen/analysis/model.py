@@ -18,6 +18,13 @@ ITEM_FLAGS: dict[str, str] = {
     "negative": "负区分（D < 0）",
     "miskey": "疑似答案有误（高分组选干扰项多于正确答案）",
 }
+#: Aggregation policies as a report names them.
+POLICY_NAMES: dict[str, str] = {
+    "mean": "多位评委平均分",
+    "median": "评委中位数",
+    "trimmed_mean": "去掉一个最高分和一个最低分后取平均",
+    "double_marking": "双评（分差超限三评、仲裁）",
+}
 EASY_P = 0.9
 HARD_P = 0.2
 WEAK_D = 0.2

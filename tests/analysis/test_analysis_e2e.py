@@ -1,0 +1,111 @@
+"""End to end: the 40 × 3 grading fixture, graded and analysed; the files read back."""
+
+from __future__ import annotations
+
+import json
+import math
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from docx import Document
+
+from examgen.analysis.measures import cronbach_alpha, icc
+from tests.grading.test_grading_e2e import DATE, built, fill_sheets, invoke, make_roster, questions_of
+
+__all__ = ["built"]  # the module-scoped build fixture, shared with the grading test
+
+
+@pytest.fixture(scope="module")
+def graded(built, tmp_path_factory):
+    """Return (folder, typed marks, questions) after grading 40 contestants × 3 judges with --analyse."""
+    manifest_path, manifest = built
+    folder = tmp_path_factory.mktemp("analysis")
+    make_roster(folder / "roster.csv")
+    out = folder / "sheets"
+    invoke("sheets", manifest_path, "--roster", folder / "roster.csv", "--judges", 3, "--out", out, *DATE)
+    sheets = sorted(out.glob("*.xlsx"))
+    questions = questions_of(manifest)
+    typed = fill_sheets(sheets, questions, seed=2026)
+    result = invoke("grade", manifest_path, *sheets, "--roster", folder / "roster.csv", "--out", folder,
+                    "--analyse", *DATE)
+    return folder, typed, questions, result, sheets
+
+
+def _final(typed, contestant, label) -> Decimal:
+    marks = [typed[(contestant, label, j)] for j in (1, 2, 3)]
+    return (sum(marks) / 3).quantize(Decimal("0.01"))
+
+
+def test_grade_analyse_writes_workbook_report_and_item_stats(graded):
+    folder, typed, questions, result, _ = graded
+    for name in ("analysis.xlsx", "成绩分析报告.docx", "item-stats.json"):
+        assert (folder / name).exists(), name
+    assert "analysed 40 of 40 contestants" in result.stdout
+    ids = sorted({key[0] for key in typed})
+    labels = [q["label"] for q in questions]
+    totals = {c: sum(_final(typed, c, label) for label in labels) for c in ids}
+
+    workbook = openpyxl.load_workbook(folder / "analysis.xlsx")
+    assert workbook.sheetnames == ["概况", "单位", "试题分析", "评委", "一致性", "关注"]
+    items = workbook["试题分析"]
+    header = [c.value for c in items[1]]
+    rows = {r[0]: dict(zip(header, r, strict=True)) for r in items.iter_rows(min_row=2, values_only=True) if r[0]}
+    # P of every question, recomputed from the typed marks.
+    for q in questions:
+        finals = [float(_final(typed, c, q["label"])) for c in ids]
+        assert rows[q["label"]]["难度P（得分率）"] == pytest.approx(sum(finals) / 40 / float(q["points"]))
+    # α of the paper, recomputed.
+    table = [[float(_final(typed, c, q["label"])) for c in ids] for q in questions]
+    overview = {r[0]: r[1] for r in workbook["概况"].iter_rows(values_only=True) if r[0]}
+    alpha_key = next(k for k in overview if str(k).startswith("信度"))
+    assert overview[alpha_key] == pytest.approx(cronbach_alpha(table))
+    assert overview["参加统计人数（成绩完整）"] == 40
+    # Native charts: a bar chart on 概况 and 评委, a scatter chart on 试题分析.
+    assert len(workbook["概况"]._charts) == 1 and len(items._charts) == 1 and len(workbook["评委"]._charts) == 1
+    # ICC of the totals, recomputed from each judge's totals.
+    agreement = {r[0]: r for r in workbook["一致性"].iter_rows(min_row=2, values_only=True) if r[0]}
+    judge_totals = [[float(sum(typed[(c, label, j)] for label in labels)) for j in (1, 2, 3)] for c in ids]
+    assert agreement["总分"][4] == pytest.approx(icc(judge_totals).icc2_1)
+
+    report = Document(str(folder / "成绩分析报告.docx"))
+    text = "\n".join(p.text for p in report.paragraphs)
+    assert report.paragraphs[1].text == "成绩分析报告"
+    mean = float(sum(totals.values())) / 40
+    assert f"平均分 {mean:.2f} 分" in text
+    assert "一、总体情况" in text and "五、评委评分一致性" in text
+    assert len(report.inline_shapes) == 4  # histogram, box plots, judges, items
+
+    stats = json.loads((folder / "item-stats.json").read_text(encoding="utf-8"))
+    assert [q["label"] for q in stats["questions"]] == labels
+    assert all(0 <= q["p"] <= 1 and not math.isnan(q["d"]) for q in stats["questions"])
+
+
+def test_analyse_command_reads_the_same_sheets_and_refuses_to_overwrite(graded, built, tmp_path, runner):
+    folder, _, _, _, sheets = graded
+    manifest_path, _ = built
+    out = tmp_path / "again"
+    result = invoke("analyse", manifest_path, *sheets, "--roster", folder / "roster.csv", "--out", out, *DATE)
+    assert "wrote" in result.stdout
+    first = openpyxl.load_workbook(folder / "analysis.xlsx")["试题分析"]
+    again = openpyxl.load_workbook(out / "analysis.xlsx")["试题分析"]
+    assert [[c.value for c in r] for r in again.iter_rows()] == [[c.value for c in r] for r in first.iter_rows()]
+    # Same inputs, same bytes.
+    assert (out / "成绩分析报告.docx").read_bytes() == (folder / "成绩分析报告.docx").read_bytes()
+    from examgen.cli import main
+
+    refused = runner.invoke(main, ["analyse", str(manifest_path), *map(str, sheets), "--roster",
+                                   str(folder / "roster.csv"), "--out", str(out), *DATE])
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith(f"error: {out / 'analysis.xlsx'}: already exists")
+
+
+def test_analyse_needs_one_manifest_and_sheets(runner, tmp_path):
+    from examgen.cli import main
+
+    result = runner.invoke(main, ["analyse", str(tmp_path / "a.xlsx")])
+    assert result.exit_code == 1
+    assert "error: the command line: the analysis takes one manifest.json and its filled sheets" in result.stderr
+    result = runner.invoke(main, ["analyse", str(tmp_path / "manifest.json")])
+    assert result.exit_code == 1 and "error: no score sheets given" in result.stderr
