@@ -149,6 +149,11 @@ class Blueprint:
     #: by :mod:`examgen.paper.rules` and passed to grading through the manifest.
     grading: dict = field(default_factory=dict, compare=False, hash=False)
     path: str = ""
+    #: Which difficulty section filters use: "author" (the bank's) or "observed" (from the
+    #: workspace history where a question has been analysed, else the bank's).
+    difficulty_by: str = "author"
+    #: Settings of the analysis after grading, normalised: {"pass_mark": 60 | "60%"}.
+    analysis: dict = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ FORMAT_OWNERS = {
         "render/paper.py",
         "render/results.py",
         "bank/importer/docx_reader.py",
+        "analysis/report.py",
     },
     "openpyxl": {
         "xlsxio.py",
@@ -27,7 +28,9 @@ FORMAT_OWNERS = {
         "grading/score_sheets.py",
         "grading/sheet_reader.py",
         "grading/results_xlsx.py",
+        "analysis/workbook.py",
     },
+    "matplotlib": {"analysis/charts.py"},
     "yaml": {"yamlio.py", "bank/load.py", "paper/blueprint.py", "grading/contest.py"},
 }
 
@@ -99,6 +102,6 @@ def test_architecture_page_lists_every_format_owner():
 
 
 def test_tests_mirror_the_package_stages():
-    for stage in ("bank", "paper", "render", "grading"):
+    for stage in ("bank", "paper", "render", "grading", "analysis"):
         assert (PACKAGE / stage / "__init__.py").exists()
         assert list((REPO / "tests" / stage).glob("test_*.py")), stage

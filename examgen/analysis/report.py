@@ -61,7 +61,7 @@ def report_docx_bytes(
     for s in (analysis.total, *analysis.sections):
         rows.append([s.name, _g(s.maximum), str(s.count), _f(s.mean), _f(s.sd), _f(s.median), _g(s.highest),
                      _g(s.lowest), _pct(s.pass_rate)])
-    _table(document, rows, width)
+    _table(document, rows, width, shares=(1.6, 1, 1, 1, 1, 1, 1, 1, 1))
     total = analysis.total
     bands = [["分数段", *[b.label for b in total.bands]], ["人数", *[str(b.count) for b in total.bands]],
              ["比例", *[_pct(b.count / total.count if total.count else math.nan) for b in total.bands]]]
@@ -89,6 +89,9 @@ def report_docx_bytes(
     if double:
         head[-1:-1] = ["三评率", "仲裁率"]
     rows = [head]
+    shares = [0.8, 1.3, 0.7, 0.9, 0.9, 0.9, 0.9, 0.9, 2.2]
+    if double:
+        shares[-1:-1] = [0.9, 0.9]
     for item in analysis.items:
         row = [item.label, item.section_name, _g(item.points), _f(item.mean), _f(item.p), _f(item.d),
                _f(item.item_total_r), _f(item.alpha_if_deleted),
@@ -96,7 +99,7 @@ def report_docx_bytes(
         if double:
             row[-1:-1] = [_pct(item.third_rate), _pct(item.arbitration_rate)]
         rows.append(row)
-    _table(document, rows, width)
+    _table(document, rows, width, shares=shares)
     if "items" in by_name:
         _picture(document, by_name["items"])
     if analysis.options:
@@ -158,7 +161,7 @@ class _Headings:
 def _overview(analysis: Analysis) -> str:
     total = analysis.total
     parts = [
-        f"本次{analysis.title}共有 {analysis.contestants} 名选手参加，"
+        f"本次考试（{analysis.title}）共有 {analysis.contestants} 名选手参加，"
         + (f"其中 {analysis.analysed} 名选手成绩完整，参加本分析。" if analysis.analysed != analysis.contestants
            else "全部参加本分析。"),
         f"试卷满分 {_g(total.maximum)} 分，平均分 {_f(total.mean)} 分（得分率 {_pct(total.score_rate)}），"

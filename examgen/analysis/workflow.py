@@ -81,6 +81,8 @@ def write_analysis(
             "an analysis needs the results of one paper, not a combined ranking",
             where=str(manifest_path), hint="analyse each paper with `examgen analyse`",
         )
+    paths = [folder / ANALYSIS_XLSX, folder / ANALYSIS_DOCX, folder / ITEM_STATS]
+    refuse_existing(paths, force=force)
     record = load_manifest(manifest_path)
     title = str((record.get("blueprint") or {}).get("title") or results.title)
     paper_id = str(record.get("paper_id", ""))
@@ -95,14 +97,13 @@ def write_analysis(
     charts = analysis_charts(analysis)
     timestamp = timestamp_of(date)
     outputs = [
-        (folder / ANALYSIS_XLSX, analysis_xlsx_bytes(analysis, date=date.isoformat(), timestamp=timestamp)),
-        (folder / ANALYSIS_DOCX, report_docx_bytes(analysis, charts, date=date, font_note=font_note)),
-        (folder / ITEM_STATS, item_stats_bytes(analysis, date)),
+        analysis_xlsx_bytes(analysis, date=date.isoformat(), timestamp=timestamp),
+        report_docx_bytes(analysis, charts, date=date, font_note=font_note),
+        item_stats_bytes(analysis, date),
     ]
-    refuse_existing([p for p, _ in outputs], force=force)
-    for path, data in outputs:
+    for path, data in zip(paths, outputs, strict=True):
         write_atomic(path, data)
-    return AnalysisOutcome(analysis, tuple(p for p, _ in outputs), tuple(warnings))
+    return AnalysisOutcome(analysis, tuple(paths), tuple(warnings))
 
 
 def pass_mark_of(record: dict, maximum: Decimal) -> Decimal | None:

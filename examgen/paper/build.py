@@ -13,6 +13,7 @@ from examgen.models import Paper
 from examgen.outputs import staged_folder
 from examgen.paper.assemble import assemble, new_seed
 from examgen.paper.blueprint import DEFAULT_BLUEPRINT, load_blueprint
+from examgen.paper.history import load_history, observed_difficulty
 from examgen.paper.manifest import MANIFEST_NAME, dump_manifest, manifest_record, sha256_hex
 from examgen.render.key import render_key
 from examgen.render.paper import reference_path, render_paper
@@ -40,7 +41,12 @@ def draw_paper(
     """
     bank = load_bank(workspace / "banks")
     blueprint = load_blueprint(blueprint_path or workspace / DEFAULT_BLUEPRINT)
-    return assemble(bank, blueprint, seed=new_seed() if seed is None else seed, forms=forms)
+    difficulty = None
+    if blueprint.difficulty_by == "observed":
+        difficulty = observed_difficulty(load_history(workspace))
+    return assemble(
+        bank, blueprint, seed=new_seed() if seed is None else seed, forms=forms, difficulty=difficulty
+    )
 
 
 def write_paper(

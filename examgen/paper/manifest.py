@@ -78,6 +78,8 @@ def manifest_record(paper: Paper, documents: dict[str, dict[str, tuple[str, str]
         "bank_fingerprint": paper.bank_fingerprint,
         "total": json_number(blueprint.total),
         "grading": blueprint.grading,
+        "analysis": blueprint.analysis,
+        "difficulty_by": blueprint.difficulty_by,
         "forms": [form_record(form, documents[form.letter]) for form in paper.forms],
     }
 
