@@ -24,6 +24,7 @@ from examgen.grading.workflow import (
 from examgen.numbers import is_multiple, to_decimal
 from examgen.paper.assemble import parse_forms
 from examgen.paper.build import draw_paper, write_paper
+from examgen.paper.history import history_rows, load_history, release_paper, usage_rows
 from examgen.paper.manifest import verify_documents
 from examgen.paper.workspace import init_workspace
 from examgen.textable import format_table
@@ -162,6 +163,9 @@ def bank_validate(workspace: Path, files: tuple[Path, ...]) -> None:
 def bank_stats(workspace: Path) -> None:
     """Show how many questions the bank has by type × topic and type × difficulty.
 
+    With a workspace history (`examgen release`), also each used question's number of
+    uses and its observed difficulty P and discrimination D.
+
     \b
     Example:
         examgen bank stats
@@ -170,6 +174,11 @@ def bank_stats(workspace: Path) -> None:
     for by, title in (("topic", "by type and topic"), ("difficulty", "by type and difficulty")):
         header, rows = crosstab(loaded, by)
         click.echo(f"{len(loaded.questions)} questions {title}:")
+        click.echo(format_table(header, rows))
+        click.echo()
+    header, rows = usage_rows(loaded, load_history(workspace))
+    if rows:
+        click.echo(f"{len(rows)} questions used in released papers (history.jsonl):")
         click.echo(format_table(header, rows))
         click.echo()
 
@@ -319,6 +328,52 @@ def _echo_analysis(outcome) -> None:
         click.echo(f"warning: {line}", err=True)
     for path in outcome.written:
         click.echo(f"wrote {path}")
+
+
+@main.command()
+@_workspace_option
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--stats", "stats_path", type=click.Path(dir_okay=False, path_type=Path), default=None, help="item-stats.json written by `examgen analyse` (default: the one in FOLDER, when there).")
+@click.option("--date", "date_", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD", help="Date of the event when there are no results (default: today).")
+@click.option("--force", is_flag=True, help="Replace the record of a paper released before.")
+def release(workspace: Path, folder: Path, stats_path: Path | None, date_, force: bool) -> None:
+    """Record a built paper in the workspace history: its questions and their observed P and D.
+
+    FOLDER is the build's folder (output/<paper-id>). With the item-stats.json of
+    `examgen analyse` there, each question's observed difficulty P and discrimination D
+    are recorded too; `bank stats` shows them and blueprints with `difficulty_by:
+    observed` select by them.
+
+    \b
+    Example:
+        examgen analyse output/default/manifest.json output/default/sheets/*.xlsx
+        examgen release output/default
+    """
+
+    day = (date_ or datetime.datetime.now()).date()
+    outcome = release_paper(workspace, folder, date=day, item_stats=stats_path, force=force)
+    event = outcome.event
+    count = len({q.id for q in event.questions})
+    results = "with observed P and D" if outcome.with_results else "without results (run `examgen analyse` first to add P and D)"
+    click.echo(f"{'replaced' if outcome.replaced else 'recorded'} {event.paper_id} ({event.date}): {count} questions, {results}")
+    click.echo(f"wrote {outcome.path}")
+
+
+@main.command()
+@_workspace_option
+def history(workspace: Path) -> None:
+    """List the papers released in this workspace (history.jsonl), oldest first.
+
+    \b
+    Example:
+        examgen history
+    """
+    loaded = load_history(workspace)
+    header, rows = history_rows(loaded)
+    if not rows:
+        click.echo(f"no history yet ({loaded.path}); record a paper with `examgen release output/<paper-id>`")
+        return
+    click.echo(format_table(header, rows))
 
 
 def _import_type(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

@@ -165,13 +165,18 @@ def event_record(event: HistoryEvent) -> dict:
         "kind": event.kind, "date": event.date, "paper_id": event.paper_id, "title": event.title,
         "seed": event.seed, "bank_fingerprint": event.bank_fingerprint, "contestants": event.contestants,
         "questions": [
-            {"id": q.id, "label": q.label, "form": q.form, "points": q.points, "count": q.count, "p": q.p, "d": q.d}
+            {"id": q.id, "label": q.label, "form": q.form, "points": _plain(q.points), "count": q.count,
+             "p": q.p, "d": q.d}
             for q in event.questions
         ],
     }
     for key, value in event.raw.items():
         record.setdefault(key, value)
     return record
+
+
+def _plain(value: float | None) -> float | int | None:
+    return int(value) if value is not None and value.is_integer() else value
 
 
 def dump_history(events: Sequence[HistoryEvent]) -> bytes:

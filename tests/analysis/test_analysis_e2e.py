@@ -5,14 +5,20 @@ from __future__ import annotations
 import json
 import math
 from decimal import Decimal
-from pathlib import Path
 
 import openpyxl
 import pytest
 from docx import Document
 
 from examgen.analysis.measures import cronbach_alpha, icc
-from tests.grading.test_grading_e2e import DATE, built, fill_sheets, invoke, make_roster, questions_of
+from tests.grading.test_grading_e2e import (
+    DATE,
+    built,
+    fill_sheets,
+    invoke,
+    make_roster,
+    questions_of,
+)
 
 __all__ = ["built"]  # the module-scoped build fixture, shared with the grading test
 
@@ -109,3 +115,26 @@ def test_analyse_needs_one_manifest_and_sheets(runner, tmp_path):
     assert "error: the command line: the analysis takes one manifest.json and its filled sheets" in result.stderr
     result = runner.invoke(main, ["analyse", str(tmp_path / "manifest.json")])
     assert result.exit_code == 1 and "error: no score sheets given" in result.stderr
+
+
+def test_release_history_and_bank_stats_show_the_observed_figures(graded, built):
+    folder, _, questions, _, _ = graded
+    manifest_path, _ = built
+    workspace = manifest_path.parent.parent.parent
+    result = invoke("release", "-w", workspace, manifest_path.parent, "--stats", folder / "item-stats.json")
+    assert result.stdout.startswith("recorded default (2026-05-01): 12 questions, with observed P and D")
+    history = invoke("history", "-w", workspace).stdout.splitlines()
+    assert history[2].split()[:3] == ["2026-05-01", "release", "default"] and history[2].split()[-2:] == ["40", "yes"]
+    stats = json.loads((folder / "item-stats.json").read_text(encoding="utf-8"))
+    lines = invoke("bank", "stats", "-w", workspace).stdout.splitlines()
+    start = lines.index("12 questions used in released papers (history.jsonl):")
+    rows = {line.split()[0]: line.split() for line in lines[start + 3 : start + 15]}
+    for q in stats["questions"]:
+        assert rows[q["id"]][3] == "1" and rows[q["id"]][5] == f"{q['p']:.2f}" and rows[q["id"]][6] == f"{q['d']:.2f}"
+
+
+def test_history_without_releases_says_how_to_start(runner, tmp_path):
+    from examgen.cli import main
+
+    result = runner.invoke(main, ["history", "-w", str(tmp_path)])
+    assert result.exit_code == 0 and "no history yet" in result.stdout
