@@ -11,7 +11,10 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+
+import numpy as np
 
 from examgen.analysis.measures import (
     alpha_if_deleted,
@@ -41,7 +44,7 @@ from examgen.analysis.model import (
     UnitSummary,
 )
 from examgen.analysis.options import Choices, option_tables
-from examgen.models import AnswerScore, ContestantScores, Results, ScoredQuestion
+from examgen.models import ContestantScores, Results, ScoredQuestion
 
 #: Default pass mark: 60 % of the maximum (及格线).
 DEFAULT_PASS_SHARE = Decimal("0.6")
@@ -82,8 +85,9 @@ def analyse_results(
     sections = _section_summaries(complete, pass_share)
     units = _unit_summaries(complete, totals)
     items, reliability = _items(complete, totals, scores.contestants, scores.policy, scores.form.split("/"))
-    judges, judge_questions = _judges(scores.contestants, scores.judges)
-    iccs = _iccs(scores.contestants, scores.judges)
+    cube = _mark_cube(scores.contestants, scores.judges)
+    judges, judge_questions = _judges(cube)
+    iccs = _iccs(cube)
     options = ()
     if choices and keys:
         options = option_tables(choices, keys, {c.contestant.id: t for c, t in zip(complete, totals, strict=True)})
@@ -279,95 +283,124 @@ def _double_marking_rates(everyone: Sequence[ContestantScores]) -> dict[str, tup
     return {qid: (third / n, arb / n) for qid, (n, third, arb) in counts.items() if n}
 
 
-def _regular(answer: AnswerScore) -> dict[str, float]:
-    return {m.judge: float(m.value) for m in answer.marks if m.kind == "regular"}
+@dataclass(frozen=True)
+class _MarkCube:
+    """Every regular mark as one array: contestants × questions (by id) × judges, NaN where none.
+
+    One array serves the judge statistics and the ICCs, so that 2,000 contestants × 5
+    judges × 12 questions take a fraction of a second.
+    """
+
+    marks: np.ndarray
+    #: Whether the answer carries a 分差 (disagreement) flag: contestants × questions.
+    disagreement: np.ndarray
+    question_ids: tuple[str, ...]
+    labels: tuple[str, ...]
+    judges: tuple[str, ...]
 
 
-def _judges(
-    everyone: Sequence[ContestantScores], judges: Sequence[str]
-) -> tuple[tuple[JudgeStats, ...], tuple[str, ...]]:
-    """Return each judge's severity, correlation with the others and share of 分差 flags."""
+def _mark_cube(everyone: Sequence[ContestantScores], judges: Sequence[str]) -> _MarkCube:
+    ids: dict[str, int] = {}
     labels: list[str] = []
-    deviations: dict[str, list[float]] = defaultdict(list)
-    by_label: dict[tuple[str, str], list[float]] = defaultdict(list)
-    own_totals: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    other_totals: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    marked: Counter[str] = Counter()
-    flagged: Counter[str] = Counter()
-    for contestant in everyone:
-        cid = contestant.contestant.id
-        for answer in contestant.answers:
-            label = answer.question.label
-            if label not in labels:
-                labels.append(label)
-            marks = _regular(answer)
-            disagreement = any(f.code == "disagreement" for f in answer.flags)
-            for judge in marks:
-                marked[judge] += 1
-                flagged[judge] += disagreement
-            if len(marks) < 2:
-                continue
-            total = math.fsum(marks.values())
-            for judge, value in marks.items():
-                others = (total - value) / (len(marks) - 1)
-                deviations[judge].append(value - others)
-                by_label[(judge, label)].append(value - others)
-                own_totals[judge][cid] += value
-                other_totals[judge][cid] += others
-    names = list(judges) + sorted(j for j in marked if j not in judges)
+    names = {j: i for i, j in enumerate(judges)}
+    # Flat indices into the cube and the values, in four plain lists (no per-mark tuples).
+    places: list[int] = []
+    values: list[float] = []
+    flagged: list[int] = []
+    as_float: dict[Decimal, float] = {}  # marks repeat (0, 0.5, … 10): convert each once
+    marks_seen = [(c, answer) for c, contestant in enumerate(everyone) for answer in contestant.answers]
+    for _, answer in marks_seen:
+        if ids.setdefault(answer.question.id, len(ids)) == len(labels):
+            labels.append(answer.question.label)
+        for mark in answer.marks:
+            names.setdefault(mark.judge, len(names))
+    q_count, j_count = len(ids), len(names)
+    for c, answer in marks_seen:
+        base = (c * q_count + ids[answer.question.id]) * j_count
+        for mark in answer.marks:
+            if mark.kind == "regular":
+                value = as_float.get(mark.value)
+                if value is None:
+                    value = as_float[mark.value] = float(mark.value)
+                places.append(base + names[mark.judge])
+                values.append(value)
+        if answer.flags and any(f.code == "disagreement" for f in answer.flags):
+            flagged.append(base // j_count)
+    cube = np.full(len(everyone) * q_count * j_count, np.nan)
+    cube[np.asarray(places, dtype=np.int64)] = values
+    disagreement = np.zeros(len(everyone) * q_count, dtype=bool)
+    disagreement[np.asarray(flagged, dtype=np.int64)] = True
+    cube = cube.reshape(len(everyone), q_count, j_count)
+    disagreement = disagreement.reshape(len(everyone), q_count)
+    return _MarkCube(cube, disagreement, tuple(ids), tuple(labels), tuple(names))
+
+
+def _judges(cube: _MarkCube) -> tuple[tuple[JudgeStats, ...], tuple[str, ...]]:
+    """Return each judge's severity, correlation with the others and share of 分差 flags."""
+    marks = cube.marks
+    present = ~np.isnan(marks)
+    count = present.sum(axis=2, keepdims=True)
+    total = np.nansum(marks, axis=2, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        others = np.where(present & (count >= 2), (total - np.nan_to_num(marks)) / (count - 1), np.nan)
+    deviation = marks - others  # NaN where the judge did not mark or nobody else did
+    compared = ~np.isnan(deviation)
     result = []
-    for judge in names:
-        if not marked[judge]:
+    for j, judge in enumerate(cube.judges):
+        marked = int(present[:, :, j].sum())
+        if not marked:
             continue
-        people = sorted(own_totals[judge])
+        values = deviation[:, :, j][compared[:, :, j]]
+        people = compared[:, :, j].any(axis=1)
+        own = np.where(compared[:, :, j], marks[:, :, j], 0).sum(axis=1)[people]
+        rest = np.where(compared[:, :, j], others[:, :, j], 0).sum(axis=1)[people]
+        by_question = tuple(
+            float(deviation[compared[:, q, j], q, j].mean()) if compared[:, q, j].any() else math.nan
+            for q in range(len(cube.question_ids))
+        )
         result.append(JudgeStats(
             judge=judge,
-            answers=marked[judge],
-            severity=mean(deviations[judge]),
-            severity_sd=sd(deviations[judge]),
-            correlation=pearson([own_totals[judge][c] for c in people], [other_totals[judge][c] for c in people]),
-            flagged_share=flagged[judge] / marked[judge],
-            by_question=tuple(mean(by_label.get((judge, label), [])) for label in labels),
+            answers=marked,
+            severity=float(values.mean()) if values.size else math.nan,
+            severity_sd=float(values.std(ddof=1)) if values.size > 1 else math.nan,
+            correlation=pearson(own.tolist(), rest.tolist()),
+            flagged_share=float((present[:, :, j] & cube.disagreement).sum()) / marked,
+            by_question=by_question,
         ))
-    return tuple(result), tuple(labels)
+    return tuple(result), cube.labels
 
 
-def _iccs(everyone: Sequence[ContestantScores], judges: Sequence[str]) -> tuple[IccRow, ...]:
+def _iccs(cube: _MarkCube) -> tuple[IccRow, ...]:
     """Return ICCs per question (by id, paper order) and of the judges' totals.
 
     A question's table holds the contestants marked by the judges who marked it most
-    often (the same set for every row, as the two-way model needs).
+    often (the same set for every row, as the two-way model needs). A judge's total
+    counts only when that judge marked every answer of the contestant.
     """
-    per_question: dict[str, list[dict[str, float]]] = defaultdict(list)
-    label_of: dict[str, str] = {}
-    judge_totals: list[dict[str, float]] = []
-    for contestant in everyone:
-        sums: dict[str, float] = defaultdict(float)
-        counts: Counter[str] = Counter()
-        for answer in contestant.answers:
-            label_of.setdefault(answer.question.id, answer.question.label)
-            marks = _regular(answer)
-            per_question[answer.question.id].append(marks)
-            for judge, value in marks.items():
-                sums[judge] += value
-                counts[judge] += 1
-        # A judge's total counts only when that judge marked every answer.
-        judge_totals.append({j: v for j, v in sums.items() if counts[j] == len(contestant.answers)})
-    rows = [_icc_row(label_of[qid], ratings, judges) for qid, ratings in per_question.items()]
-    rows.append(_icc_row(TOTAL_LABEL, judge_totals, judges))
+    present = ~np.isnan(cube.marks)
+    rows = [
+        _icc_row(label, cube.marks[:, q, :], present[:, q, :])
+        for q, label in enumerate(cube.labels)
+    ]
+    answered = present.any(axis=2)
+    complete = (present | ~answered[:, :, None]).all(axis=1) & answered.any(axis=1)[:, None]
+    totals = np.where(complete, np.nansum(cube.marks, axis=1), np.nan)
+    rows.append(_icc_row(TOTAL_LABEL, totals, complete))
     return tuple(rows)
 
 
-def _icc_row(label: str, ratings: Sequence[Mapping[str, float]], judges: Sequence[str]) -> IccRow:
-    sets = Counter(frozenset(r) for r in ratings if len(r) >= 2)
-    if not sets:
+def _icc_row(label: str, ratings: np.ndarray, present: np.ndarray) -> IccRow:
+    """Return the ICC row of a contestants × judges table over its most common set of judges."""
+    patterns = Counter(tuple(row) for row in present.tolist() if sum(row) >= 2)
+    if not patterns:
         return IccRow(label, None, icc_reading(math.nan))
-    common = max(sets.items(), key=lambda item: (item[1], len(item[0])))[0]
-    order = [j for j in judges if j in common] + sorted(j for j in common if j not in judges)
-    table = [[r[j] for j in order] for r in ratings if frozenset(r) == common]
-    if len(table) < 2:
+    common = max(patterns.items(), key=lambda item: (item[1], sum(item[0])))[0]
+    mask = np.array(common)
+    chosen = (present == mask).all(axis=1)
+    table = ratings[chosen][:, mask]
+    if table.shape[0] < 2:
         return IccRow(label, None, icc_reading(math.nan))
-    result = icc(table)
+    result = icc(table.tolist())
     return IccRow(label, result, icc_reading(result.icc2_1))
 
 

@@ -22,22 +22,22 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 #: Share of contestants in the upper and lower groups of the discrimination index.
 GROUP_SHARE = 0.27
 
 
 def mean(values: Sequence[float]) -> float:
     """Return the arithmetic mean; NaN for no values."""
-    return math.fsum(values) / len(values) if values else math.nan
+    return math.fsum(values) / len(values) if len(values) else math.nan
 
 
 def variance(values: Sequence[float]) -> float:
     """Return the sample variance (n − 1); NaN for fewer than two values."""
-    n = len(values)
-    if n < 2:
+    if len(values) < 2:
         return math.nan
-    m = mean(values)
-    return math.fsum((v - m) ** 2 for v in values) / (n - 1)
+    return float(np.var(np.asarray(values, dtype=float), ddof=1))
 
 
 def sd(values: Sequence[float]) -> float:
@@ -73,18 +73,18 @@ def quartiles(values: Sequence[float]) -> tuple[float, float]:
 
 def pearson(xs: Sequence[float], ys: Sequence[float]) -> float:
     """Return Pearson's correlation of two equally long sequences; NaN when one is constant."""
-    n = len(xs)
-    if n != len(ys):
+    if len(xs) != len(ys):
         raise ValueError("pearson needs sequences of equal length")
-    if n < 2:
+    if len(xs) < 2:
         return math.nan
-    mx, my = mean(xs), mean(ys)
-    sxy = math.fsum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
-    sxx = math.fsum((x - mx) ** 2 for x in xs)
-    syy = math.fsum((y - my) ** 2 for y in ys)
-    if sxx <= 0 or syy <= 0:
+    x = np.asarray(xs, dtype=float)
+    y = np.asarray(ys, dtype=float)
+    dx, dy = x - x.mean(), y - y.mean()
+    sxx, syy = float(dx @ dx), float(dy @ dy)
+    # Relative tolerance: a constant column can leave rounding dust in its deviations.
+    if sxx <= 1e-12 * max(1.0, float(x @ x)) or syy <= 1e-12 * max(1.0, float(y @ y)):
         return math.nan
-    return max(-1.0, min(1.0, sxy / math.sqrt(sxx * syy)))
+    return max(-1.0, min(1.0, float(dx @ dy) / math.sqrt(sxx * syy)))
 
 
 def cronbach_alpha(items: Sequence[Sequence[float]]) -> float:
@@ -92,19 +92,36 @@ def cronbach_alpha(items: Sequence[Sequence[float]]) -> float:
 
     NaN with fewer than two items, fewer than two contestants, or no variance in the totals.
     """
-    k = len(items)
-    if k < 2 or len(items[0]) < 2:
+    table = np.asarray(items, dtype=float)
+    if table.ndim != 2 or table.shape[0] < 2 or table.shape[1] < 2:
         return math.nan
-    totals = [math.fsum(column) for column in zip(*items, strict=True)]
-    total_variance = variance(totals)
-    if not total_variance > 0:
+    return _alpha(table.shape[0], float(table.var(axis=1, ddof=1).sum()), float(table.sum(axis=0).var(ddof=1)))
+
+
+def _alpha(k: int, item_variances: float, total_variance: float) -> float:
+    if not total_variance > 1e-12:
         return math.nan
-    return k / (k - 1) * (1 - math.fsum(variance(item) for item in items) / total_variance)
+    return k / (k - 1) * (1 - item_variances / total_variance)
 
 
 def alpha_if_deleted(items: Sequence[Sequence[float]]) -> tuple[float, ...]:
-    """Return Cronbach's α of the table without each item in turn."""
-    return tuple(cronbach_alpha([*items[:i], *items[i + 1 :]]) for i in range(len(items)))
+    """Return Cronbach's α of the table without each item in turn.
+
+    var(total − item) = var(total) + var(item) − 2 cov(total, item), so one pass serves all.
+    """
+    table = np.asarray(items, dtype=float)
+    k = table.shape[0] if table.ndim == 2 else 0
+    if k < 3 or table.shape[1] < 2:
+        return tuple(math.nan for _ in range(k))
+    variances = table.var(axis=1, ddof=1)
+    totals = table.sum(axis=0)
+    centred = table - table.mean(axis=1, keepdims=True)
+    covariances = centred @ (totals - totals.mean()) / (table.shape[1] - 1)
+    total_variance = float(totals.var(ddof=1))
+    return tuple(
+        _alpha(k - 1, float(variances.sum() - variances[i]), total_variance + float(variances[i]) - 2 * float(covariances[i]))
+        for i in range(k)
+    )
 
 
 def group_size(count: int, share: float = GROUP_SHARE) -> int:
@@ -153,16 +170,16 @@ def icc(table: Sequence[Sequence[float]]) -> Icc:
     Rows must be complete (one rating per judge). Needs two or more targets and judges;
     a coefficient whose denominator is zero (no variation at all) is NaN.
     """
-    n = len(table)
-    k = len(table[0]) if n else 0
-    if n < 2 or k < 2 or any(len(row) != k for row in table):
+    if not len(table) or any(len(row) != len(table[0]) for row in table):
         raise ValueError("icc needs at least 2 complete rows of at least 2 judges")
-    grand = math.fsum(math.fsum(row) for row in table) / (n * k)
-    row_means = [math.fsum(row) / k for row in table]
-    col_means = [math.fsum(table[i][j] for i in range(n)) / n for j in range(k)]
-    ss_total = math.fsum((x - grand) ** 2 for row in table for x in row)
-    ss_rows = k * math.fsum((m - grand) ** 2 for m in row_means)
-    ss_cols = n * math.fsum((m - grand) ** 2 for m in col_means)
+    x = np.asarray(table, dtype=float)
+    n, k = x.shape
+    if n < 2 or k < 2:
+        raise ValueError("icc needs at least 2 complete rows of at least 2 judges")
+    grand = x.mean()
+    ss_total = float(((x - grand) ** 2).sum())
+    ss_rows = k * float(((x.mean(axis=1) - grand) ** 2).sum())
+    ss_cols = n * float(((x.mean(axis=0) - grand) ** 2).sum())
     ss_error = max(ss_total - ss_rows - ss_cols, 0.0)
     bms = ss_rows / (n - 1)
     wms = (ss_total - ss_rows) / (n * (k - 1))
