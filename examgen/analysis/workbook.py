@@ -57,6 +57,7 @@ def _table(
         set_text(ws.cell(row, 1), title)
         ws.cell(row, 1).font = Font(bold=True, size=12)
         row += 1
+    ws.row_dimensions[row].height = 30  # room for two-line headers
     for col, label in enumerate(headers, start=1):
         cell = ws.cell(row, col)
         set_text(cell, label)
@@ -118,8 +119,16 @@ def _overview(ws: Worksheet, analysis: Analysis, date: str) -> None:
     chart.add_data(data, titles_from_data=True)
     chart.set_categories(labels)
     chart.height, chart.width = 7, 14
-    ws.add_chart(chart, f"L{band_start - 1}")
+    _show_axes(chart)
+    ws.add_chart(chart, f"E{band_start - 1}")
     _widths(ws, [30, 14, 8, 10, 10, 10, 10, 10, 10, 10])
+
+
+def _show_axes(chart) -> None:
+    """Draw both axes: openpyxl leaves them to the reader's default, and recent Excel hides them."""
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.x_axis.tickLblPos = "low"  # category labels below the bars, also below negative ones
 
 
 def _units(ws: Worksheet, analysis: Analysis) -> None:
@@ -155,14 +164,21 @@ def _items(ws: Worksheet, analysis: Analysis) -> None:
         chart.x_axis.title = "难度P（得分率）"
         chart.y_axis.title = "区分度D"
         chart.x_axis.scaling.min, chart.x_axis.scaling.max = 0, 1
+        finite = [i.d for i in analysis.items if not math.isnan(i.d)]
+        chart.y_axis.scaling.min = min([-0.2, *finite])
+        chart.y_axis.scaling.max = 1
         chart.legend = None
         xs = Reference(ws, min_col=9, min_row=2, max_row=len(rows) + 1)
         ys = Reference(ws, min_col=10, min_row=2, max_row=len(rows) + 1)
         series = Series(ys, xs, title="试题")
         series.marker.symbol = "circle"
+        series.marker.size = 7
+        series.marker.graphicalProperties.solidFill = "2F5597"
+        series.marker.graphicalProperties.line.solidFill = "2F5597"
         series.graphicalProperties.line.noFill = True
         chart.series.append(series)
         chart.height, chart.width = 8, 14
+        _show_axes(chart)
         ws.add_chart(chart, f"B{len(rows) + 4}")
 
 
@@ -193,6 +209,7 @@ def _judges(ws: Worksheet, analysis: Analysis) -> None:
         chart.add_data(Reference(ws, min_col=3, min_row=1, max_row=len(rows) + 1), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=len(rows) + 1))
         chart.height, chart.width = 7, 14
+        _show_axes(chart)
         ws.add_chart(chart, "I1")
     grid_row = max(after + 1, 17)
     headers = ["评委", *analysis.judge_questions]
