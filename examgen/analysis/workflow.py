@@ -21,6 +21,7 @@ from pathlib import Path
 from examgen.analysis.analyse import analyse_results
 from examgen.analysis.charts import analysis_charts, find_cjk_font
 from examgen.analysis.model import Analysis
+from examgen.analysis.options import Choices
 from examgen.analysis.report import report_docx_bytes
 from examgen.analysis.workbook import analysis_xlsx_bytes
 from examgen.errors import ExamgenError
@@ -73,9 +74,19 @@ def run_analysis(
 
 
 def write_analysis(
-    results: Results, manifest_path: Path, folder: Path, *, force: bool = False, date: datetime.date
+    results: Results,
+    manifest_path: Path,
+    folder: Path,
+    *,
+    force: bool = False,
+    date: datetime.date,
+    choices: Choices | None = None,
 ) -> AnalysisOutcome:
-    """Analyse the graded ``results`` of the paper of ``manifest_path``; write the files into ``folder``."""
+    """Analyse the graded ``results`` of the paper of ``manifest_path``; write the files into ``folder``.
+
+    ``choices`` (contestant id -> question label -> letters, from answer-entry workbooks)
+    gives the option tables of the manifest's choice questions.
+    """
     if results.scores is None:
         raise ExamgenError(
             "an analysis needs the results of one paper, not a combined ranking",
@@ -88,6 +99,7 @@ def write_analysis(
     paper_id = str(record.get("paper_id", ""))
     analysis = analyse_results(
         results, title=title, paper_id=paper_id, pass_mark=pass_mark_of(record, results.maximum),
+        choices=choices, keys=choice_keys(record) if choices else None,
     )
     warnings = []
     font_note = ""
@@ -116,6 +128,22 @@ def pass_mark_of(record: dict, maximum: Decimal) -> Decimal | None:
         share = to_decimal(text[:-1])
         return maximum * share / 100 if share is not None else None
     return to_decimal(raw)
+
+
+def choice_keys(record: dict) -> dict[str, str]:
+    """Return question label -> key letters of the manifest's choice questions (first form's labels).
+
+    A choice question is one whose manifest entry has ``options`` and an ``answer``
+    (single or multiple choice, true/false as its two options).
+    """
+    keys: dict[str, str] = {}
+    for form in record.get("forms") or ():
+        for section in form.get("sections") or ():
+            for question in section.get("questions") or ():
+                answer = question.get("answer")
+                if question.get("options") and isinstance(answer, str | list):
+                    keys.setdefault(str(question.get("label")), "".join(answer) if isinstance(answer, list) else answer)
+    return keys
 
 
 def item_stats_bytes(analysis: Analysis, date: datetime.date) -> bytes:

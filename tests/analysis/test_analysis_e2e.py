@@ -98,7 +98,8 @@ def test_analyse_command_reads_the_same_sheets_and_refuses_to_overwrite(graded, 
     again = openpyxl.load_workbook(out / "analysis.xlsx")["试题分析"]
     assert [[c.value for c in r] for r in again.iter_rows()] == [[c.value for c in r] for r in first.iter_rows()]
     # Same inputs, same bytes.
-    assert (out / "成绩分析报告.docx").read_bytes() == (folder / "成绩分析报告.docx").read_bytes()
+    for name in ("成绩分析报告.docx", "analysis.xlsx", "item-stats.json"):
+        assert (out / name).read_bytes() == (folder / name).read_bytes(), name
     from examgen.cli import main
 
     refused = runner.invoke(main, ["analyse", str(manifest_path), *map(str, sheets), "--roster",
@@ -138,3 +139,35 @@ def test_history_without_releases_says_how_to_start(runner, tmp_path):
 
     result = runner.invoke(main, ["history", "-w", str(tmp_path)])
     assert result.exit_code == 0 and "no history yet" in result.stdout
+
+
+def test_without_a_cjk_font_the_report_is_written_with_a_warning(graded, built, tmp_path, monkeypatch):
+    from examgen.analysis import workflow
+
+    folder, _, _, _, sheets = graded
+    manifest_path, _ = built
+    monkeypatch.setattr(workflow, "find_cjk_font", lambda: None)
+    outcome = workflow.run_analysis([manifest_path, *sheets], roster_path=folder / "roster.csv", out_dir=tmp_path,
+                                    date=__import__("datetime").date(2026, 5, 1))
+    assert outcome.warnings == (workflow.NO_CJK_FONT,)
+    text = [p.text for p in Document(str(tmp_path / "成绩分析报告.docx")).paragraphs]
+    assert "（说明：本机未找到中文字体，图中中文可能无法正常显示。）" in text
+
+
+def test_grade_analyse_takes_one_manifest(runner, tmp_path):
+    from examgen.cli import main
+
+    result = runner.invoke(main, ["grade", str(tmp_path / "a.json"), str(tmp_path / "b.json"), "--analyse"])
+    assert result.exit_code == 2
+    assert "--analyse works on one paper: give one manifest.json" in result.output
+
+
+def test_choice_keys_come_from_choice_questions_of_the_manifest():
+    from examgen.analysis.workflow import choice_keys
+
+    record = {"forms": [{"sections": [{"questions": [
+        {"label": "一.1", "options": ["甲", "乙", "丙", "丁"], "answer": "B"},
+        {"label": "一.2", "options": ["甲", "乙", "丙", "丁"], "answer": ["A", "C"]},
+        {"label": "二.1", "id": "SA-001"},
+    ]}]}]}
+    assert choice_keys(record) == {"一.1": "B", "一.2": "AC"}
