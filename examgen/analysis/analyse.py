@@ -52,8 +52,11 @@ DEFAULT_PASS_SHARE = Decimal("0.6")
 BAND_BOUNDS = (0.9, 0.8, 0.7, 0.6)
 TOTAL_LABEL = "总分"
 NO_UNIT = "（未填单位）"
-#: A judge whose mean deviation is larger than this share of the mean question maximum is named.
-SEVERITY_NOTE_SHARE = 0.05
+#: A judge is named in the attention list at this mean deviation (points) and this multiple
+#: of the judges' average absolute deviation, or with this share of marks flagged for 分差.
+SEVERITY_NOTE_POINTS = 0.5
+SEVERITY_NOTE_RATIO = 1.25
+FLAGGED_NOTE_SHARE = 0.1
 
 
 def analyse_results(
@@ -405,7 +408,12 @@ def _icc_row(label: str, ratings: np.ndarray, present: np.ndarray) -> IccRow:
 
 
 def _attention(items, judges, iccs, options) -> tuple[str, ...]:
-    """Return plain-language lines naming the questions and judges that need a look."""
+    """Return plain-language lines naming the questions and judges that need a look.
+
+    A judge is named when the mean deviation is at least 0.5 points and at least 1.25 times
+    the judges' average absolute deviation (so that one biased judge stands out among
+    fair ones), or when 10 % or more of the judge's marks are flagged for 分差.
+    """
     lines = []
     for item in items:
         if item.flags:
@@ -419,17 +427,18 @@ def _attention(items, judges, iccs, options) -> tuple[str, ...]:
                 f"第{table.label}题：高分组选 {'、'.join(table.suspicious)} 的比例高于正确答案 {table.key}，请核对答案。"
             )
     if judges:
-        reference = mean([abs(j.severity) for j in judges if not math.isnan(j.severity)]) if judges else 0
+        reference = mean([abs(j.severity) for j in judges if not math.isnan(j.severity)])
         for judge in judges:
             if math.isnan(judge.severity):
                 continue
-            if abs(judge.severity) >= 0.5 and abs(judge.severity) >= 1.5 * reference:
+            size = abs(judge.severity)
+            if size >= SEVERITY_NOTE_POINTS and size >= SEVERITY_NOTE_RATIO * reference:
                 side = "偏宽" if judge.severity > 0 else "偏严"
                 lines.append(
                     f"评委 {judge.judge}：{side}，平均比其他评委{'高' if judge.severity > 0 else '低'} "
                     f"{abs(judge.severity):.2f} 分。"
                 )
-            if judge.flagged_share >= 0.1:
+            if judge.flagged_share >= FLAGGED_NOTE_SHARE:
                 lines.append(f"评委 {judge.judge}：{judge.flagged_share:.0%} 的评分被标记为分差过大。")
     for row in iccs:
         if row.icc is not None and row.reading == "差":
