@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import math
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -64,7 +65,10 @@ def analysis_charts(analysis: Analysis) -> tuple[Chart, ...]:
     family = find_cjk_font()
     rc = {"font.family": [family, "DejaVu Sans"] if family else ["DejaVu Sans"], "axes.unicode_minus": False,
           "svg.hashsalt": "examgen"}
-    with matplotlib.rc_context(rc):
+    with matplotlib.rc_context(rc), warnings.catch_warnings():
+        if family is None:
+            # Without a CJK font every Chinese glyph is missing; the caller says so once.
+            warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font", category=UserWarning)
         charts = [_histogram(analysis)]
         if len(analysis.sections) > 0:
             charts.append(_boxes(analysis))

@@ -143,3 +143,17 @@ def test_option_tables_flag_the_item_in_the_analysis():
     assert "miskey" in analysis.items[0].flags
     assert any("请核对答案" in line for line in analysis.attention)
     assert math.isfinite(analysis.items[0].p)
+
+
+def test_charts_are_drawn_without_a_cjk_font_and_without_warnings(monkeypatch):
+    from examgen.analysis import charts
+
+    rng = random.Random(4)
+    analysis = analyse_results(graded(_table(rng, 12, ["一.1", "一.2"], [10, 10]), [10, 10]))
+    with_font = charts.analysis_charts(analysis)
+    monkeypatch.setattr(charts, "find_cjk_font", lambda: None)
+    without = charts.analysis_charts(analysis)  # pytest turns any warning into an error
+    assert [c.name for c in without] == ["histogram", "sections", "judges", "items"]
+    assert all(c.png.startswith(b"\x89PNG") for c in without)
+    assert [c.png for c in without] != [c.png for c in with_font]
+    assert [c.png for c in charts.analysis_charts(analysis)] == [c.png for c in without]  # same bytes again
