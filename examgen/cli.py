@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from examgen import __version__
-from examgen.analysis.workflow import run_analysis, write_analysis
+from examgen.analysis.workflow import analysis_paths, run_analysis, write_analysis
 from examgen.bank.export import export_bank_xlsx
 from examgen.bank.importer import ImportOptions, format_report, import_to_bank, resolve_type
 from examgen.bank.load import crosstab, load_bank
@@ -22,6 +22,7 @@ from examgen.grading.workflow import (
     write_score_sheets,
 )
 from examgen.numbers import is_multiple, to_decimal
+from examgen.outputs import refuse_existing
 from examgen.paper.assemble import parse_forms
 from examgen.paper.build import draw_paper, write_paper
 from examgen.paper.history import history_rows, load_history, release_paper, usage_rows
@@ -269,6 +270,9 @@ def grade(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, allow
     manifests = [p for p in inputs if p.suffix.lower() == ".json"]
     if analyse_ and len(manifests) != 1:
         raise click.UsageError("--analyse works on one paper: give one manifest.json (analyse contest rounds one by one)")
+    if analyse_:
+        # Refuse before grading writes anything, not halfway.
+        refuse_existing(analysis_paths(out or manifests[0].parent), force=force)
     outcome = run_grading(
         list(inputs), roster_path=roster, out_dir=out, allow_missing=allow_missing, force=force, date=day
     )

@@ -92,7 +92,7 @@ def write_analysis(
             "an analysis needs the results of one paper, not a combined ranking",
             where=str(manifest_path), hint="analyse each paper with `examgen analyse`",
         )
-    paths = [folder / ANALYSIS_XLSX, folder / ANALYSIS_DOCX, folder / ITEM_STATS]
+    paths = analysis_paths(folder)
     refuse_existing(paths, force=force)
     record = load_manifest(manifest_path)
     title = str((record.get("blueprint") or {}).get("title") or results.title)
@@ -116,6 +116,11 @@ def write_analysis(
     for path, data in zip(paths, outputs, strict=True):
         write_atomic(path, data)
     return AnalysisOutcome(analysis, tuple(paths), tuple(warnings))
+
+
+def analysis_paths(folder: Path) -> list[Path]:
+    """Return the files an analysis writes into ``folder`` (to refuse early what exists)."""
+    return [folder / ANALYSIS_XLSX, folder / ANALYSIS_DOCX, folder / ITEM_STATS]
 
 
 def pass_mark_of(record: dict, maximum: Decimal) -> Decimal | None:

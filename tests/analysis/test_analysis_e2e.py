@@ -171,3 +171,16 @@ def test_choice_keys_come_from_choice_questions_of_the_manifest():
         {"label": "二.1", "id": "SA-001"},
     ]}]}]}
     assert choice_keys(record) == {"一.1": "B", "一.2": "AC"}
+
+
+def test_grade_analyse_refuses_an_existing_analysis_before_writing_results(graded, built, tmp_path, runner):
+    from examgen.cli import main
+
+    folder, _, _, _, sheets = graded
+    manifest_path, _ = built
+    (tmp_path / "analysis.xlsx").write_bytes(b"keep")
+    result = runner.invoke(main, ["grade", str(manifest_path), *map(str, sheets), "--roster", str(folder / "roster.csv"),
+                                  "--out", str(tmp_path), "--analyse", *DATE])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: {tmp_path / 'analysis.xlsx'}: already exists; nothing was written")
+    assert not (tmp_path / "results.xlsx").exists() and (tmp_path / "analysis.xlsx").read_bytes() == b"keep"
