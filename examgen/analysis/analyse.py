@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import numpy as np
@@ -89,6 +89,12 @@ def analyse_results(
     units = _unit_summaries(complete, totals)
     items, reliability = _items(complete, totals, scores.contestants, scores.policy, scores.form.split("/"))
     cube = _mark_cube(scores.contestants, scores.judges)
+    if len(reliability) > 1:
+        # Forms share labels (一.1 on A and on B): name the form in the judge and ICC tables.
+        form_of = {item.id: item.form for item in items}
+        cube = replace(cube, labels=tuple(
+            f"{form_of.get(qid, '?')}卷{label}" for qid, label in zip(cube.question_ids, cube.labels, strict=True)
+        ))
     judges, judge_questions = _judges(cube)
     iccs = _iccs(cube)
     options = ()

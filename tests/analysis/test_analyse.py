@@ -157,3 +157,34 @@ def test_charts_are_drawn_without_a_cjk_font_and_without_warnings(monkeypatch):
     assert all(c.png.startswith(b"\x89PNG") for c in without)
     assert [c.png for c in without] != [c.png for c in with_font]
     assert [c.png for c in charts.analysis_charts(analysis)] == [c.png for c in without]  # same bytes again
+
+
+def test_two_forms_give_items_by_question_id_and_alpha_per_form():
+    from dataclasses import replace
+
+    from examgen.grading.aggregate import aggregate_marks
+    from examgen.grading.rank import rank_contestants
+    from examgen.models import Contestant, Mark, Marks
+    from tests.analysis.helpers import questions
+
+    rules = GradingRules(judges=2)
+    rng = random.Random(8)
+    per_form = []
+    for letter, offset in (("A", 0), ("B", 100)):
+        qs = tuple(replace(q, id=f"Q-{offset + n}") for n, q in enumerate(questions([10, 10, 10])))
+        people = tuple(Contestant(f"{letter}{i:02d}", f"选手{letter}{i}") for i in range(8))
+        marks = []
+        for person in people:
+            strength = rng.random()
+            for q in qs:
+                value = Decimal(round(strength * 10 + rng.choice((-1, 0, 1))) % 11)
+                marks += [Mark(person.id, q.label, "甲", value), Mark(person.id, q.label, "乙", value)]
+        per_form.append(aggregate_marks(Marks(letter, qs, people, tuple(marks), ("甲", "乙")), rules))
+    merged = replace(per_form[0], form="A/B", contestants=per_form[0].contestants + per_form[1].contestants)
+    analysis = analyse_results(rank_contestants(merged, rules))
+    assert [(r.form, r.contestants, r.items) for r in analysis.reliability] == [("A", 8, 3), ("B", 8, 3)]
+    assert [(i.id, i.form, i.count) for i in analysis.items] == [
+        ("Q-0", "A", 8), ("Q-1", "A", 8), ("Q-2", "A", 8), ("Q-100", "B", 8), ("Q-101", "B", 8), ("Q-102", "B", 8)]
+    assert analysis.total.count == 16
+    assert analysis.judge_questions[:4] == ("A卷一.1", "A卷一.2", "A卷一.3", "B卷一.1")
+    assert [row.label for row in analysis.iccs][-2:] == ["B卷一.3", "总分"]

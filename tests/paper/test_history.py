@@ -168,3 +168,14 @@ def test_release_refuses_statistics_of_another_paper(workspace):
     with pytest.raises(HistoryError) as info:
         release_paper(workspace, folder, date=DAY, item_stats=folder / "missing.json")
     assert str(info.value.problems[0]).endswith("missing.json: not found (run `examgen analyse` first)")
+
+
+def test_release_refuses_unreadable_item_statistics(workspace):
+    folder = _built(workspace)
+    (folder / "item-stats.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(HistoryError) as info:
+        release_paper(workspace, folder, date=DAY)
+    message = str(info.value.problems[0])
+    assert message.startswith(f"{folder / 'item-stats.json'}: not readable item statistics (")
+    assert message.endswith("(write it again with `examgen analyse --force`)")
+    assert not (workspace / "history.jsonl").exists()
