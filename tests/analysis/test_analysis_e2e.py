@@ -141,14 +141,16 @@ def test_history_without_releases_says_how_to_start(runner, tmp_path):
     assert result.exit_code == 0 and "no history yet" in result.stdout
 
 
-def test_without_a_cjk_font_the_report_is_written_with_a_warning(graded, built, tmp_path, monkeypatch):
-    from examgen.analysis import workflow
+def test_without_a_cjk_font_the_report_is_written_with_a_warning(built, tmp_path, monkeypatch):
+    import datetime
 
-    folder, _, _, _, sheets = graded
+    from examgen.analysis import workflow
+    from tests.analysis.helpers import graded as graded_results
+
     manifest_path, _ = built
+    results = graded_results({f"C{i}": {"一.1": [i, i, i]} for i in range(6)}, [10])
     monkeypatch.setattr(workflow, "find_cjk_font", lambda: None)
-    outcome = workflow.run_analysis([manifest_path, *sheets], roster_path=folder / "roster.csv", out_dir=tmp_path,
-                                    date=__import__("datetime").date(2026, 5, 1))
+    outcome = workflow.write_analysis(results, manifest_path, tmp_path, date=datetime.date(2026, 5, 1))
     assert outcome.warnings == (workflow.NO_CJK_FONT,)
     text = [p.text for p in Document(str(tmp_path / "成绩分析报告.docx")).paragraphs]
     assert "（说明：本机未找到中文字体，图中中文可能无法正常显示。）" in text

@@ -131,14 +131,28 @@ def test_blueprint_pass_mark_as_points_or_share(tmp_path):
     assert load_blueprint(write(tmp_path, BLUEPRINT)).analysis == {}
 
 
-def _built(workspace: Path) -> Path:
+@pytest.fixture(scope="module")
+def manifest_bytes(tmp_path_factory) -> bytes:
+    """Return the manifest of the sample workspace built with seed 42 (built once)."""
     from examgen.paper.build import build_paper
+    from examgen.paper.workspace import init_workspace
 
-    return build_paper(workspace, seed=42).folder
+    workspace = tmp_path_factory.mktemp("history") / "ws"
+    init_workspace(workspace)
+    return (build_paper(workspace, seed=42).folder / "manifest.json").read_bytes()
 
 
-def test_release_records_the_manifest_and_item_stats_once(workspace):
-    folder = _built(workspace)
+@pytest.fixture
+def released(tmp_path, manifest_bytes) -> tuple[Path, Path]:
+    """Return (workspace, build folder) with the build's manifest; release needs nothing else."""
+    folder = tmp_path / "output" / "default"
+    folder.mkdir(parents=True)
+    (folder / "manifest.json").write_bytes(manifest_bytes)
+    return tmp_path, folder
+
+
+def test_release_records_the_manifest_and_item_stats_once(released):
+    workspace, folder = released
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     ids = [q["id"] for s in manifest["forms"][0]["sections"] for q in s["questions"]]
     stats = {"paper_id": "default", "date": "2026-05-02", "contestants": 40,
@@ -159,8 +173,8 @@ def test_release_records_the_manifest_and_item_stats_once(workspace):
     assert len(load_history(workspace).events) == 1
 
 
-def test_release_refuses_statistics_of_another_paper(workspace):
-    folder = _built(workspace)
+def test_release_refuses_statistics_of_another_paper(released):
+    workspace, folder = released
     (folder / "item-stats.json").write_text(json.dumps({"paper_id": "other", "questions": []}), encoding="utf-8")
     with pytest.raises(HistoryError) as info:
         release_paper(workspace, folder, date=DAY)
@@ -170,8 +184,8 @@ def test_release_refuses_statistics_of_another_paper(workspace):
     assert str(info.value.problems[0]).endswith("missing.json: not found (run `examgen analyse` first)")
 
 
-def test_release_refuses_unreadable_item_statistics(workspace):
-    folder = _built(workspace)
+def test_release_refuses_unreadable_item_statistics(released):
+    workspace, folder = released
     (folder / "item-stats.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(HistoryError) as info:
         release_paper(workspace, folder, date=DAY)
