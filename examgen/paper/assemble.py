@@ -30,6 +30,7 @@ from examgen.models import (
     chinese_numeral,
     format_points,
 )
+from examgen.paper.form_rules import check_known_ids
 
 FORM_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -61,8 +62,48 @@ def assemble(
     needed and what the bank had.
     """
     check_feasible(bank, blueprint)
+    if len(forms) > 1 or blueprint.forms.bind_one_form():
+        return _assemble_with_solver(bank, blueprint, seed, forms)
     drawn = tuple(_assemble_form(bank, blueprint, seed, letter) for letter in forms)
     return Paper(blueprint=blueprint, seed=seed, bank_fingerprint=bank.fingerprint, forms=drawn)
+
+
+def _assemble_with_solver(bank: Bank, blueprint: Blueprint, seed: int, forms: Sequence[str]) -> Paper:
+    """Return forms chosen together under the blueprint's form rules (see paper/forms.py)."""
+    from examgen.paper.forms import select_forms  # the solver loads only when forms need it
+
+    raise_if(check_known_ids(blueprint.forms, {q.id for q in bank.questions}), BlueprintError)
+    ordered = sorted(bank.questions, key=lambda q: q.id)
+    pools = [eligible(ordered, section) for section in blueprint.sections]
+    selection = select_forms(
+        pools, blueprint.sections, blueprint.forms, forms, seed, where=blueprint.path or blueprint.name
+    )
+    drawn = []
+    for letter in forms:
+        rng = _form_random(seed, letter)
+        sections = []
+        for index, (section, chosen) in enumerate(zip(blueprint.sections, selection.chosen[letter], strict=True), start=1):
+            # The solver picks the set; the order on the paper is drawn from the seed.
+            ordered_chosen = _draw(rng, list(chosen), len(chosen))
+            sections.append(PaperSection(number=index, section=section, questions=_placed(ordered_chosen, section)))
+        drawn.append(Form(letter=letter, sections=tuple(sections)))
+    return Paper(
+        blueprint=blueprint, seed=seed, bank_fingerprint=bank.fingerprint, forms=tuple(drawn),
+        assembly=selection.solver,
+    )
+
+
+def _placed(chosen: Sequence[Question], section: Section) -> tuple[PaperQuestion, ...]:
+    """Return ``chosen`` numbered from 1 at the section's points, key points rescaled."""
+    return tuple(
+        PaperQuestion(
+            number=n,
+            question=q,
+            points=section.points,
+            key_points=rescale_key_points(q.key_points, q.points, section.points),
+        )
+        for n, q in enumerate(chosen, start=1)
+    )
 
 
 def check_feasible(bank: Bank, blueprint: Blueprint) -> None:
@@ -150,16 +191,7 @@ def _assemble_form(bank: Bank, blueprint: Blueprint, seed: int, letter: str) -> 
             )
         chosen = _draw(rng, candidates, section.count)
         used.update(q.id for q in chosen)
-        placed = tuple(
-            PaperQuestion(
-                number=n,
-                question=q,
-                points=section.points,
-                key_points=rescale_key_points(q.key_points, q.points, section.points),
-            )
-            for n, q in enumerate(chosen, start=1)
-        )
-        sections.append(PaperSection(number=index, section=section, questions=placed))
+        sections.append(PaperSection(number=index, section=section, questions=_placed(chosen, section)))
     return Form(letter=letter, sections=tuple(sections))
 
 

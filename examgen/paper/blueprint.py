@@ -11,13 +11,14 @@ from examgen.bank.load import HALF
 from examgen.errors import BlueprintError, ExamgenError, Problem, raise_if
 from examgen.models import QUESTION_TYPES, Blueprint, Layout, Origin, Section, format_points
 from examgen.numbers import is_multiple, to_decimal
+from examgen.paper.form_rules import parse_form_rules
 from examgen.paper.rules import validate_grading_rules
 from examgen.yamlio import LineMapping, load_yaml, yaml_error_line
 
 DEFAULT_BLUEPRINT = Path("templates") / "default.yaml"
 KNOWN_KEYS = (
     "name", "paper_id", "title", "subtitle", "duration", "total", "instructions",
-    "layout", "sections", "grading",
+    "layout", "sections", "grading", "forms",
 )  # fmt: skip
 SECTION_KEYS = ("name", "type", "count", "points", "topics", "difficulty", "exclude")
 LAYOUT_KEYS = (
@@ -97,6 +98,7 @@ def parse_blueprint(raw: object, path: str, *, default_name: str = "paper") -> B
             )
 
     layout = _parse_layout(raw.get("layout"), at(raw, "layout"), problems)
+    forms = parse_form_rules(raw.get("forms"), at(raw, "forms"), path, tuple(sections), problems)
     grading: dict = {}
     try:
         grading = validate_grading_rules(raw.get("grading"), at(raw, "grading"), tuple(sections))
@@ -116,6 +118,7 @@ def parse_blueprint(raw: object, path: str, *, default_name: str = "paper") -> B
         layout=layout,
         grading=grading,
         path=path,
+        forms=forms,
     )
 
 
