@@ -29,6 +29,7 @@ from examgen.numbers import is_multiple, to_decimal
 from examgen.outputs import refuse_existing
 from examgen.paper.assemble import parse_forms
 from examgen.paper.build import document_renderers, draw_paper, write_paper
+from examgen.paper.forms import form_comparison
 from examgen.paper.history import history_rows, load_history, release_paper, usage_rows
 from examgen.paper.manifest import verify_documents
 from examgen.paper.workspace import init_workspace
@@ -109,6 +110,9 @@ def build(workspace: Path, seed: int | None, blueprint_path: Path | None, forms:
         result = write_paper(paper, workspace, out=out, force=force, on_document=lambda _: bar.update(1))
     drawn = " (drawn; rebuild with --seed to get the same paper)" if seed is None else ""
     click.echo(f"seed: {paper.seed}{drawn}")
+    if len(paper.forms) > 1:
+        click.echo(f"forms chosen together by {paper.assembly}:")
+        click.echo(format_table(*form_comparison(paper)))
     for path in result.files:
         click.echo(f"wrote {path}")
 

@@ -223,6 +223,49 @@ class Layout:
 
 
 @dataclass(frozen=True)
+class SharedCap:
+    """How many questions two forms may share: a count, or a share of the questions."""
+
+    count: int | None = None
+    share: Decimal | None = None
+
+    def limit(self, questions: int) -> int:
+        """Return the number of shared questions allowed out of ``questions`` (share rounded down)."""
+        if self.count is not None:
+            return self.count
+        return int(self.share * questions) if self.share is not None else questions
+
+
+@dataclass(frozen=True)
+class FormRules:
+    """The blueprint's ``forms:`` block: how parallel forms A, B, … may overlap and must balance."""
+
+    #: Questions any two forms may share over the whole paper (None: no cap).
+    max_shared: SharedCap | None = None
+    #: Per-section caps, by section name, on top of the paper's.
+    section_max_shared: tuple[tuple[str, SharedCap], ...] = ()
+    #: Per section, the largest difference of the forms' mean difficulties.
+    difficulty_tolerance: Decimal | None = None
+    #: Per section and topic, the largest difference of the forms' question counts.
+    topic_tolerance: int | None = None
+    #: Objective sections: the largest share of a section's answers that one answer may take.
+    max_answer_share: Decimal | None = None
+    #: Groups of question ids that give each other away: at most one of a group per form.
+    exclude_together: tuple[tuple[str, ...], ...] = ()
+    #: Where each key was written, for messages (``templates/x.yaml:31``).
+    where: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+
+    def bind_one_form(self) -> bool:
+        """Return whether a rule applies inside a single form (enemies, answer spread)."""
+        return bool(self.exclude_together) or self.max_answer_share is not None
+
+    def where_of(self, key: str) -> str:
+        """Return where ``key`` was written, or where the block was."""
+        places = dict(self.where)
+        return places.get(key) or places.get("forms", "")
+
+
+@dataclass(frozen=True)
 class Blueprint:
     """The rules of a paper: title, sections, layout, and the grading rules (kept as given)."""
 
@@ -239,6 +282,8 @@ class Blueprint:
     #: by :mod:`examgen.paper.rules` and passed to grading through the manifest.
     grading: dict = field(default_factory=dict, compare=False, hash=False)
     path: str = ""
+    #: How parallel forms overlap and balance (the ``forms:`` block).
+    forms: FormRules = FormRules()
     #: Which difficulty section filters use: "author" (the bank's) or "observed" (from the
     #: workspace history where a question has been analysed, else the bank's).
     difficulty_by: str = "author"
@@ -309,6 +354,8 @@ class Paper:
     seed: int
     bank_fingerprint: str
     forms: tuple[Form, ...]
+    #: How the questions were chosen: "random draw", or the solver and its version.
+    assembly: str = "random draw"
 
     @property
     def paper_id(self) -> str:

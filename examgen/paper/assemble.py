@@ -12,6 +12,7 @@ import hashlib
 import random
 import secrets
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -32,6 +33,7 @@ from examgen.models import (
     chinese_numeral,
     format_points,
 )
+from examgen.paper.form_rules import check_known_ids
 
 FORM_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -71,8 +73,57 @@ def assemble(
     """
     check_answer_letters(bank, blueprint)
     check_feasible(bank, blueprint, difficulty)
+    if len(forms) > 1 or blueprint.forms.bind_one_form():
+        return _assemble_with_solver(bank, blueprint, seed, forms, difficulty)
     drawn = tuple(_assemble_form(bank, blueprint, seed, letter, difficulty) for letter in forms)
     return Paper(blueprint=blueprint, seed=seed, bank_fingerprint=bank.fingerprint, forms=drawn)
+
+
+def _assemble_with_solver(
+    bank: Bank, blueprint: Blueprint, seed: int, forms: Sequence[str], difficulty: Mapping[str, int] | None
+) -> Paper:
+    """Return forms chosen together under the blueprint's form rules (see paper/forms.py)."""
+    from examgen.paper.forms import select_forms  # the solver loads only when forms need it
+
+    raise_if(check_known_ids(blueprint.forms, {q.id for q in bank.questions}), BlueprintError)
+    ordered = sorted(bank.questions, key=lambda q: q.id)
+    originals = {q.id: q for q in ordered}
+    # The balance rules see the difficulty the filters see (observed, where the history has it).
+    pools = [
+        [replace(q, difficulty=difficulty.get(q.id, q.difficulty)) if difficulty else q for q in eligible(ordered, section, difficulty)]
+        for section in blueprint.sections
+    ]
+    selection = select_forms(
+        pools, blueprint.sections, blueprint.forms, forms, seed, where=blueprint.path or blueprint.name
+    )
+    drawn = []
+    for letter in forms:
+        rng = _form_random(seed, letter)
+        sections = []
+        for index, (section, chosen) in enumerate(zip(blueprint.sections, selection.chosen[letter], strict=True), start=1):
+            # The solver picks the set; the order on the paper is drawn from the seed.
+            ordered_chosen = _draw(rng, [originals[q.id] for q in chosen], len(chosen))
+            placed = _placed(ordered_chosen, section, seed, letter)
+            sections.append(PaperSection(number=index, section=section, questions=placed))
+        drawn.append(Form(letter=letter, sections=tuple(sections)))
+    return Paper(
+        blueprint=blueprint, seed=seed, bank_fingerprint=bank.fingerprint, forms=tuple(drawn),
+        assembly=selection.solver,
+    )
+
+
+def _placed(chosen: Sequence[Question], section: Section, seed: int, letter: str) -> tuple[PaperQuestion, ...]:
+    """Return ``chosen`` numbered from 1 at the section's points, key points rescaled, options placed."""
+    return tuple(
+        PaperQuestion(
+            number=n,
+            question=q,
+            points=section.points,
+            key_points=rescale_key_points(q.key_points, q.points, section.points),
+            **_paper_options(q, section, seed, letter),
+        )
+        for n, q in enumerate(chosen, start=1)
+    )
 
 
 def check_feasible(bank: Bank, blueprint: Blueprint, difficulty: Mapping[str, int] | None = None) -> None:
@@ -214,17 +265,7 @@ def _assemble_form(
             )
         chosen = _draw(rng, candidates, section.count)
         used.update(q.id for q in chosen)
-        placed = tuple(
-            PaperQuestion(
-                number=n,
-                question=q,
-                points=section.points,
-                key_points=rescale_key_points(q.key_points, q.points, section.points),
-                **_paper_options(q, section, seed, letter),
-            )
-            for n, q in enumerate(chosen, start=1)
-        )
-        sections.append(PaperSection(number=index, section=section, questions=placed))
+        sections.append(PaperSection(number=index, section=section, questions=_placed(chosen, section, seed, letter)))
     return Form(letter=letter, sections=tuple(sections))
 
 

@@ -20,13 +20,14 @@ from examgen.models import (
     format_points,
 )
 from examgen.numbers import is_multiple, json_number, to_decimal
+from examgen.paper.form_rules import parse_form_rules
 from examgen.paper.rules import check_contest_info, percent_or_fraction, validate_grading_rules
 from examgen.yamlio import LineMapping, load_yaml, yaml_error_line
 
 DEFAULT_BLUEPRINT = Path("templates") / "default.yaml"
 KNOWN_KEYS = (
     "name", "paper_id", "title", "subtitle", "duration", "total", "instructions",
-    "layout", "sections", "grading", "contest", "difficulty_by", "analysis",
+    "layout", "sections", "grading", "contest", "difficulty_by", "analysis", "forms",
 )  # fmt: skip
 DIFFICULTY_SOURCES = ("author", "observed")
 ANALYSIS_KEYS = ("pass_mark",)
@@ -113,6 +114,7 @@ def parse_blueprint(raw: object, path: str, *, default_name: str = "paper") -> B
             )
 
     layout = _parse_layout(raw.get("layout"), at(raw, "layout"), problems)
+    forms = parse_form_rules(raw.get("forms"), at(raw, "forms"), path, tuple(sections), problems)
     grading: dict = {}
     try:
         grading = validate_grading_rules(raw.get("grading"), at(raw, "grading"), tuple(sections))
@@ -144,6 +146,7 @@ def parse_blueprint(raw: object, path: str, *, default_name: str = "paper") -> B
         contest=contest,
         difficulty_by=str(difficulty_by),
         analysis=analysis,
+        forms=forms,
     )
 
 

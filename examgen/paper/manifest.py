@@ -98,6 +98,7 @@ def manifest_record(paper: Paper, documents: dict[str, dict[str, tuple[str, str]
             "subtitle": blueprint.subtitle,
         },
         "seed": paper.seed,
+        "assembly": paper.assembly,
         "bank_fingerprint": paper.bank_fingerprint,
         "total": json_number(blueprint.total),
         "grading": blueprint.grading,
