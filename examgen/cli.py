@@ -10,22 +10,10 @@ from pathlib import Path
 import click
 
 from examgen import __version__
-from examgen.bank.export import export_bank_xlsx
-from examgen.bank.importer import ImportOptions, format_report, import_to_bank, resolve_type
-from examgen.bank.load import crosstab, load_bank
 from examgen.errors import ExamgenError
-from examgen.grading.workflow import (
-    ranking_rows,
-    run_grading,
-    write_pending_sheets,
-    write_score_sheets,
-)
-from examgen.numbers import is_multiple, to_decimal
-from examgen.paper.assemble import parse_forms
-from examgen.paper.build import draw_paper, write_paper
-from examgen.paper.manifest import verify_documents
-from examgen.paper.workspace import init_workspace
-from examgen.textable import format_table
+
+# The library is imported inside each command, so that `examgen --help` and `--version`
+# start in a blink: python-docx, openpyxl, PyYAML and the importer load only when used.
 
 
 class _Group(click.Group):
@@ -92,6 +80,9 @@ def build(workspace: Path, seed: int | None, blueprint_path: Path | None, forms:
         examgen build --seed 42
         examgen build --blueprint templates/interview.yaml --forms A,B --force
     """
+    from examgen.paper.assemble import parse_forms
+    from examgen.paper.build import draw_paper, write_paper
+
     letters = parse_forms(forms)
     paper = draw_paper(workspace, blueprint_path=blueprint_path, seed=seed, forms=letters)
     with click.progressbar(length=2 * len(letters), label="writing documents", file=sys.stderr) as bar:
@@ -112,6 +103,8 @@ def init(directory: Path, force: bool) -> None:
     Example:
         examgen init 2026-contest && cd 2026-contest && examgen build --seed 7
     """
+    from examgen.paper.workspace import init_workspace
+
     written = init_workspace(directory, force=force)
     for path in written:
         click.echo(f"wrote {path}")
@@ -127,6 +120,8 @@ def verify(folder: Path) -> None:
     Example:
         examgen verify output/default
     """
+    from examgen.paper.manifest import verify_documents
+
     checks = verify_documents(folder)
     for check in checks:
         state = "ok" if check.ok else ("missing" if check.actual is None else "CHANGED")
@@ -152,6 +147,8 @@ def bank_validate(workspace: Path, files: tuple[Path, ...]) -> None:
         examgen bank validate
         examgen bank validate banks/case_analysis.yaml
     """
+    from examgen.bank.load import load_bank
+
     loaded = load_bank(list(files) if files else workspace / "banks")
     click.echo(f"ok: {len(loaded.questions)} questions in {len(loaded.files)} file(s), no problems")
 
@@ -165,6 +162,9 @@ def bank_stats(workspace: Path) -> None:
     Example:
         examgen bank stats
     """
+    from examgen.bank.load import crosstab, load_bank
+    from examgen.textable import format_table
+
     loaded = load_bank(workspace / "banks")
     for by, title in (("topic", "by type and topic"), ("difficulty", "by type and difficulty")):
         header, rows = crosstab(loaded, by)
@@ -199,7 +199,7 @@ def sheets(
         examgen sheets output/default/manifest.json --roster output/default/codes-A.xlsx --anonymize --judge 评委4
         examgen sheets --pending output/default/manifest.json output/default/sheets/A-judge-*.xlsx
     """
-
+    from examgen.grading.workflow import write_pending_sheets, write_score_sheets
 
     day = (date_ or datetime.datetime.now()).date()
     if pending:
@@ -251,7 +251,8 @@ def grade(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, allow
         examgen grade output/default/manifest.json output/default/sheets/*.xlsx
         examgen grade contest.yaml output/*/sheets/*.xlsx --roster roster.xlsx
     """
-
+    from examgen.grading.workflow import ranking_rows, run_grading
+    from examgen.textable import format_table
 
     day = (date_ or datetime.datetime.now()).date()
     outcome = run_grading(
@@ -271,6 +272,7 @@ def grade(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, allow
 
 
 def _import_type(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from examgen.bank.importer import resolve_type
 
     if value is None:
         return None
@@ -283,6 +285,7 @@ def _import_type(ctx: click.Context, param: click.Parameter, value: str | None) 
 
 
 def _import_points(ctx: click.Context, param: click.Parameter, value: str | None):
+    from examgen.numbers import is_multiple, to_decimal
 
     if value is None:
         return None
@@ -293,7 +296,6 @@ def _import_points(ctx: click.Context, param: click.Parameter, value: str | None
 
 
 def _import_prefix(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-
     if value is not None and not re.fullmatch(r"[A-Za-z][A-Za-z0-9]{0,9}", value):
         raise click.BadParameter(f"{value!r} is not an id prefix; use letters and digits, e.g. CA or IMP")
     return value
@@ -324,6 +326,7 @@ def bank_import(workspace: Path, files: tuple[Path, ...], qtype: str | None, top
         examgen bank import 复习题.docx 面试题.txt --topic 投诉处理 --dry-run
         examgen bank import 题库.xlsx --out banks/imported.yaml --force
     """
+    from examgen.bank.importer import ImportOptions, format_report, import_to_bank
 
     options = ImportOptions(type=qtype, topic=topic, id_prefix=id_prefix, points=points, simplified=simplified)
     target = out if out is not None else workspace / "banks" / f"{files[0].stem}.yaml"
@@ -349,6 +352,7 @@ def bank_export(workspace: Path, files: tuple[Path, ...], xlsx_path: Path, force
         examgen bank export --xlsx review.xlsx
         examgen bank import review.xlsx --out banks/reviewed.yaml
     """
+    from examgen.bank.export import export_bank_xlsx
 
     count = export_bank_xlsx(list(files) if files else workspace / "banks", xlsx_path, force=force)
     click.echo(f"wrote {xlsx_path} ({count} questions)")
