@@ -88,11 +88,11 @@ def make_roster(path: Path, contestants: int) -> None:
     book.save(path)
 
 
-def fill_sheets(sheets: list[Path], seed: int = 7) -> int:
-    """Type a mark into every score cell of judges' ``sheets`` (as judges do); return how many.
+def fill_sheets(sheets: list[Path], labels: list[str], seed: int = 7) -> int:
+    """Type a mark for every contestant and question into judges' ``sheets``; return how many.
 
-    A mark is written wherever the sheet has an empty, unlocked cell in a question column,
-    a random multiple of 0.5 up to the points in the column's header.
+    The header row is the first row holding every question label; every row below it
+    whose second cell holds an id is a contestant. Marks are multiples of 0.5 up to 5.
     """
     from openpyxl import load_workbook
 
@@ -100,13 +100,17 @@ def fill_sheets(sheets: list[Path], seed: int = 7) -> int:
     typed = 0
     for path in sheets:
         book = load_workbook(path)
-        for sheet in book.worksheets:
-            if sheet.sheet_state != "visible" or sheet.protection.sheet is False:
+        sheet = book.worksheets[0]
+        header = next(
+            row for row in sheet.iter_rows(max_row=20)
+            if set(labels) <= {cell.value for cell in row}
+        )
+        columns = [cell.column for cell in header if cell.value in labels]
+        for row in range(header[0].row + 1, sheet.max_row + 1):
+            if not sheet.cell(row, 2).value:
                 continue
-            for row in sheet.iter_rows():
-                for cell in row:
-                    if cell.value is None and cell.protection.locked is False and cell.data_type != "f":
-                        cell.value = rng.randint(0, 10) / 2
-                        typed += 1
+            for column in columns:
+                sheet.cell(row, column).value = rng.randint(0, 10) / 2
+                typed += 1
         book.save(path)
     return typed
