@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import copy
 import io
+import struct
+import sys
 import weakref
 import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -306,12 +309,14 @@ def _clone(reference: DocumentObject) -> DocumentObject:
     package = reference.part.package
     shared = {id(part): part for part in package.iter_parts() if not isinstance(part, _WRITTEN_PARTS)}
     for part in shared.values():
-        _SHARED_BLOBS.setdefault(part, part.blob)
+        if part not in _SHARED_BLOBS:
+            blob = part.blob
+            _SHARED_BLOBS[part] = (blob, deflate(blob))
     return copy.deepcopy(package, shared).main_document_part.document
 
 
-#: Serialised XML of the parts copies share; they are read-only, so serialise them once.
-_SHARED_BLOBS: weakref.WeakKeyDictionary[PackagePart, bytes] = weakref.WeakKeyDictionary()
+#: Bytes and compressed bytes of the parts copies share; they are read-only, so both are made once.
+_SHARED_BLOBS: weakref.WeakKeyDictionary[PackagePart, tuple[bytes, bytes]] = weakref.WeakKeyDictionary()
 
 
 #: Style ids by (name, type), per styles part: python-docx finds a name by scanning every
@@ -470,25 +475,84 @@ def _package_bytes(package) -> bytes:
     """Return the zip of ``package`` as python-docx writes it, in one pass, every entry dated 1980.
 
     The same entries, order and compression as ``document.save`` followed by
-    :func:`examgen.outputs.restamp_zip`, so the bytes are the same as before.
+    :func:`examgen.outputs.restamp_zip`, so the bytes are the same as before; the parts
+    shared with the reference are compressed once per process, not once per document.
     """
     parts = list(package.iter_parts())
     for part in parts:
         part.before_marshal()
-    blobs = [_SHARED_BLOBS.get(part) or part.blob for part in parts]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
+    entries = [
+        (CONTENT_TYPES_URI.membername, _ContentTypesItem.from_parts(parts).blob, None),
+        (PACKAGE_URI.rels_uri.membername, package.rels.xml, None),
+    ]
+    for part in parts:
+        shared = _SHARED_BLOBS.get(part)
+        if shared is not None:
+            entries.append((part.partname.membername, *shared))
+        else:
+            entries.append((part.partname.membername, part.blob, None))
+        if len(part.rels):
+            entries.append((part.partname.rels_uri.membername, part.rels.xml, None))
+    return stable_zip(entries)
 
-        def write(uri, blob: bytes) -> None:
-            entry = zipfile.ZipInfo(uri.membername, date_time=ZIP_EPOCH)
+
+_DOS_DATE_1980 = (0 << 9) | (1 << 5) | 1  # 1980-01-01 in MS-DOS date format; the time is 0
+#: What zipfile records as the "made by" system: 0 on Windows, 3 (Unix) elsewhere.
+_ZIP_SYSTEM = 0 if sys.platform == "win32" else 3
+_ZIP_LIMIT = 1 << 30  # beyond this zipfile would write zip64 records; let it
+
+
+def deflate(data: bytes) -> bytes:
+    """Return ``data`` compressed exactly as zipfile compresses a ZIP_DEFLATED entry."""
+    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush()
+
+
+def stable_zip(entries: Sequence[tuple[str, bytes, bytes | None]]) -> bytes:
+    """Return a zip of ``(name, data, deflated data or None)`` entries, dated 1980-01-01.
+
+    Byte for byte what ``zipfile`` writes for ZipInfo(name, 1980-01-01), ZIP_DEFLATED,
+    mode 0644 (a test compares them), but it takes already compressed data, so parts that
+    never change are compressed once.
+    """
+    if any(len(data) > _ZIP_LIMIT or not name.isascii() for name, data, _ in entries):
+        return _zipfile_zip(entries)
+    out = io.BytesIO()
+    central = []
+    for name, data, deflated in entries:
+        packed = deflate(data) if deflated is None else deflated
+        encoded = name.encode("ascii")
+        crc = zlib.crc32(data)
+        offset = out.tell()
+        out.write(
+            struct.pack(
+                "<4s2B4HL2L2H", b"PK\x03\x04", 20, 0, 0, zipfile.ZIP_DEFLATED, 0, _DOS_DATE_1980,
+                crc, len(packed), len(data), len(encoded), 0,
+            )
+        )
+        out.write(encoded)
+        out.write(packed)
+        central.append(
+            struct.pack(
+                "<4s4B4HL2L5H2L", b"PK\x01\x02", 20, _ZIP_SYSTEM, 20, 0, 0, zipfile.ZIP_DEFLATED, 0,
+                _DOS_DATE_1980, crc, len(packed), len(data), len(encoded), 0, 0, 0, 0, 0o644 << 16, offset,
+            )
+            + encoded
+        )
+    start = out.tell()
+    for record in central:
+        out.write(record)
+    size = out.tell() - start
+    out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(central), len(central), size, start, 0))
+    return out.getvalue()
+
+
+def _zipfile_zip(entries: Sequence[tuple[str, bytes, bytes | None]]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data, _ in entries:
+            entry = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
-            archive.writestr(entry, blob)
-
-        write(CONTENT_TYPES_URI, _ContentTypesItem.from_parts(parts).blob)
-        write(PACKAGE_URI.rels_uri, package.rels.xml)
-        for part, blob in zip(parts, blobs, strict=True):
-            write(part.partname, blob)
-            if len(part.rels):
-                write(part.partname.rels_uri, part.rels.xml)
-    return buffer.getvalue()
+            archive.writestr(entry, data)
+    return out.getvalue()
