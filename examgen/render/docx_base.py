@@ -407,10 +407,14 @@ def add_fixed_table(document: DocumentObject, rows: int, widths: Sequence[int]) 
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     # A fixed layout (w:tblLayout), the grid and the cell widths: LibreOffice needs all three.
     table.autofit = False
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = width
-        for cell in column.cells:
-            cell.width = width
+    # Straight over the XML: python-docx's ``column.cells`` rebuilds the table's whole
+    # cell grid for every column. A new table has no merged cells, so tc i is column i.
+    tbl = table._tbl
+    for grid_column, width in zip(tbl.tblGrid.gridCol_lst, widths, strict=True):
+        grid_column.w = width
+    for tr in tbl.tr_lst:
+        for tc, width in zip(tr.tc_lst, widths, strict=True):
+            tc.width = width
     table_width = table._tbl.tblPr.find(qn("w:tblW"))
     table_width.set(qn("w:type"), "dxa")
     table_width.set(qn("w:w"), str(sum(Emu(w).twips for w in widths)))
@@ -430,7 +434,11 @@ def remove_table_borders(table: Table) -> None:
 def cell_text(cell, text: str, *, style: str = "表格文字", bold: bool = False) -> None:
     """Write ``text`` into a table cell's first paragraph, in a named style."""
     par = cell.paragraphs[0]
-    par._p.style = style_id(par.part, style)
+    found = style_id(par.part, style)
+    if len(par._p) == 0 and found is not None:
+        SubElement(SubElement(par._p, _PPR), _PSTYLE).set(_VAL, found)  # as python-docx would
+    else:
+        par._p.style = found
     if text:
         run = _append_run(par._p, text)
         # As python-docx's ``run.bold = bold or None``: an empty w:rPr when not bold.
