@@ -34,6 +34,8 @@ from tests.benchmarks.bench_import import document_text
 PYTHON = sys.executable
 EXAMGEN = [PYTHON, "-m", "examgen.cli"]
 DATE = "2026-05-01"
+#: The paper of judged questions only (12 of them): synthetic banks hold no objective ones.
+JUDGED = "templates/judged.yaml"
 
 
 @dataclass
@@ -329,7 +331,10 @@ def case_load(tmp: Path, scale: Scale) -> list[Line]:
 def case_forms(tmp: Path, scale: Scale) -> list[Line]:
     count = scale.banks[1]
     workspace = synthetic.make_workspace(tmp / "forms-ws", questions=count)
-    command = [*EXAMGEN, "build", "-w", str(workspace), "--seed", "42", "--forms", "A,B,C", "--out", str(tmp / "forms-out"), "--force"]
+    command = [
+        *EXAMGEN, "build", "-w", str(workspace), "--blueprint", str(workspace / JUDGED), "--seed", "42",
+        "--forms", "A,B,C", "--out", str(tmp / "forms-out"), "--force",
+    ]
     seconds, peak = median_process(command, scale.few)
     return [Line("forms", "`build --forms A,B,C`, whole process", f"{count:,} questions", seconds, examgen_mb=peak, goal="≤ 1.0 s")]
 
@@ -368,8 +373,11 @@ def case_grade(tmp: Path, scale: Scale) -> list[Line]:
     contestants, judges = scale.grade
     workspace = synthetic.make_workspace(tmp / "grade-ws")
     out = tmp / "grade-out"
-    subprocess.run([*EXAMGEN, "build", "-w", str(workspace), "--seed", "42", "--out", str(out)], check=True, env=_env(), capture_output=True)
-    manifest = out / "default" / "manifest.json"
+    subprocess.run(
+        [*EXAMGEN, "build", "-w", str(workspace), "--blueprint", str(workspace / JUDGED), "--seed", "42", "--out", str(out)],
+        check=True, env=_env(), capture_output=True,
+    )
+    manifest = out / "judged" / "manifest.json"
     roster = tmp / "roster.xlsx"
     synthetic.make_roster(roster, contestants)
     sheets_dir = tmp / "sheets"
