@@ -286,7 +286,12 @@ def grade(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, provi
         examgen grade output/default/manifest.json marks/*.xls --explain > map.yaml
         examgen grade output/default/manifest.json marks/*.xls --map map.yaml
     """
-    from examgen.grading.workflow import EXIT_PROVISIONAL, explain_reading, ranking_rows, run_grading
+    from examgen.grading.workflow import (
+        EXIT_PROVISIONAL,
+        explain_reading,
+        ranking_rows,
+        run_grading,
+    )
     from examgen.textable import format_table
 
     if explain:
