@@ -7,7 +7,10 @@ import sys
 
 import pytest
 
-HEAVY = ("docx", "openpyxl", "yaml", "lxml", "opencc", "examgen.bank", "examgen.grading", "examgen.paper")
+HEAVY = (
+    "docx", "openpyxl", "yaml", "lxml", "opencc", "matplotlib", "python_calamine", "rapidfuzz",
+    "examgen.bank", "examgen.grading", "examgen.paper", "examgen.analysis",
+)
 
 PROBE = """
 import sys
