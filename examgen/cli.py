@@ -10,30 +10,10 @@ from pathlib import Path
 import click
 
 from examgen import __version__
-from examgen.analysis.workflow import analysis_paths, run_analysis, write_analysis
-from examgen.bank.export import export_bank_xlsx
-from examgen.bank.importer import ImportOptions, format_report, import_to_bank, resolve_type
-from examgen.bank.load import crosstab, load_bank
 from examgen.errors import ExamgenError, MappingNeededError
-from examgen.grading.workflow import (
-    EXIT_PROVISIONAL,
-    explain_reading,
-    ranking_rows,
-    run_grading,
-    write_entry_sheets,
-    write_pending_sheets,
-    write_score_sheets,
-)
-from examgen.models import REVIEW_TAG
-from examgen.numbers import is_multiple, to_decimal
-from examgen.outputs import refuse_existing
-from examgen.paper.assemble import parse_forms
-from examgen.paper.build import document_renderers, draw_paper, write_paper
-from examgen.paper.forms import form_comparison
-from examgen.paper.history import history_rows, load_history, release_paper, usage_rows
-from examgen.paper.manifest import verify_documents
-from examgen.paper.workspace import init_workspace
-from examgen.textable import format_table
+
+# The library is imported inside each command, so that `examgen --help` and `--version`
+# start in a blink: python-docx, openpyxl, PyYAML and the importer load only when used.
 
 
 class _Group(click.Group):
@@ -101,6 +81,11 @@ def build(workspace: Path, seed: int | None, blueprint_path: Path | None, forms:
         examgen build --seed 42
         examgen build --blueprint templates/interview.yaml --forms A,B --force
     """
+    from examgen.paper.assemble import parse_forms
+    from examgen.paper.build import document_renderers, draw_paper, write_paper
+    from examgen.paper.forms import form_comparison
+    from examgen.textable import format_table
+
     letters = parse_forms(forms)
     paper = draw_paper(
         workspace, blueprint_path=blueprint_path, seed=seed, forms=letters, allow_unreviewed=allow_unreviewed
@@ -127,6 +112,8 @@ def init(directory: Path, force: bool) -> None:
     Example:
         examgen init 2026-contest && cd 2026-contest && examgen build --seed 7
     """
+    from examgen.paper.workspace import init_workspace
+
     written = init_workspace(directory, force=force)
     for path in written:
         click.echo(f"wrote {path}")
@@ -142,6 +129,8 @@ def verify(folder: Path) -> None:
     Example:
         examgen verify output/default
     """
+    from examgen.paper.manifest import verify_documents
+
     checks = verify_documents(folder)
     for check in checks:
         state = "ok" if check.ok else ("missing" if check.actual is None else "CHANGED")
@@ -167,6 +156,8 @@ def bank_validate(workspace: Path, files: tuple[Path, ...]) -> None:
         examgen bank validate
         examgen bank validate banks/case_analysis.yaml
     """
+    from examgen.bank.load import load_bank
+
     loaded = load_bank(list(files) if files else workspace / "banks")
     click.echo(f"ok: {len(loaded.questions)} questions in {len(loaded.files)} file(s), no problems")
 
@@ -183,6 +174,11 @@ def bank_stats(workspace: Path) -> None:
     Example:
         examgen bank stats
     """
+    from examgen.bank.load import crosstab, load_bank
+    from examgen.models import REVIEW_TAG
+    from examgen.paper.history import load_history, usage_rows
+    from examgen.textable import format_table
+
     loaded = load_bank(workspace / "banks")
     for by, title in (("topic", "by type and topic"), ("difficulty", "by type and difficulty")):
         header, rows = crosstab(loaded, by)
@@ -228,7 +224,11 @@ def sheets(
         examgen sheets --pending output/default/manifest.json output/default/sheets/A-judge-*.xlsx
         examgen sheets output/default/manifest.json --roster roster.xlsx --entry
     """
-
+    from examgen.grading.workflow import (
+        write_entry_sheets,
+        write_pending_sheets,
+        write_score_sheets,
+    )
 
     day = (date_ or datetime.datetime.now()).date()
     if pending:
@@ -302,6 +302,16 @@ def grade(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, provi
         examgen grade output/default/manifest.json marks/*.xls --map map.yaml
         examgen grade output/default/manifest.json output/default/sheets/*.xlsx --analyse
     """
+    from examgen.analysis.workflow import analysis_paths, write_analysis
+    from examgen.grading.workflow import (
+        EXIT_PROVISIONAL,
+        explain_reading,
+        ranking_rows,
+        run_grading,
+    )
+    from examgen.outputs import refuse_existing
+    from examgen.textable import format_table
+
     if explain:
         click.echo(explain_reading(list(inputs), map_path=map_path), nl=False)
         return
@@ -362,6 +372,8 @@ def analyse(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, all
         examgen analyse output/default/manifest.json output/default/sheets/*.xlsx
         examgen analyse output/default/manifest.json sheets/*.xlsx --roster codes-A.xlsx --out report/
     """
+    from examgen.analysis.workflow import run_analysis
+
     day = (date_ or datetime.datetime.now()).date()
     _echo_analysis(run_analysis(
         list(inputs), roster_path=roster, out_dir=out, allow_missing=allow_missing, force=force, date=day,
@@ -405,6 +417,8 @@ def release(workspace: Path, folder: Path, stats_path: Path | None, date_, force
         examgen analyse output/default/manifest.json output/default/sheets/*.xlsx
         examgen release output/default
     """
+    from examgen.paper.history import release_paper
+
     day = (date_ or datetime.datetime.now()).date()
     outcome = release_paper(workspace, folder, date=day, item_stats=stats_path, force=force)
     event = outcome.event
@@ -423,6 +437,9 @@ def history(workspace: Path) -> None:
     Example:
         examgen history
     """
+    from examgen.paper.history import history_rows, load_history
+    from examgen.textable import format_table
+
     loaded = load_history(workspace)
     header, rows = history_rows(loaded)
     if not rows:
@@ -432,6 +449,8 @@ def history(workspace: Path) -> None:
 
 
 def _import_type(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from examgen.bank.importer import resolve_type
+
     if value is None:
         return None
     found = resolve_type(value)
@@ -443,6 +462,7 @@ def _import_type(ctx: click.Context, param: click.Parameter, value: str | None) 
 
 
 def _import_points(ctx: click.Context, param: click.Parameter, value: str | None):
+    from examgen.numbers import is_multiple, to_decimal
 
     if value is None:
         return None
@@ -453,7 +473,6 @@ def _import_points(ctx: click.Context, param: click.Parameter, value: str | None
 
 
 def _import_prefix(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-
     if value is not None and not re.fullmatch(r"[A-Za-z][A-Za-z0-9]{0,9}", value):
         raise click.BadParameter(f"{value!r} is not an id prefix; use letters and digits, e.g. CA or IMP")
     return value
@@ -484,6 +503,7 @@ def bank_import(workspace: Path, files: tuple[Path, ...], qtype: str | None, top
         examgen bank import 复习题.docx 面试题.txt --topic 投诉处理 --dry-run
         examgen bank import 题库.xlsx --out banks/imported.yaml --force
     """
+    from examgen.bank.importer import ImportOptions, format_report, import_to_bank
 
     options = ImportOptions(type=qtype, topic=topic, id_prefix=id_prefix, points=points, simplified=simplified)
     target = out if out is not None else workspace / "banks" / f"{files[0].stem}.yaml"
@@ -511,6 +531,7 @@ def bank_export(workspace: Path, files: tuple[Path, ...], xlsx_path: Path, force
         examgen bank export --xlsx review.xlsx
         examgen bank import review.xlsx --out banks/reviewed.yaml
     """
+    from examgen.bank.export import export_bank_xlsx
 
     count = export_bank_xlsx(list(files) if files else workspace / "banks", xlsx_path, force=force)
     click.echo(f"wrote {xlsx_path} ({count} questions)")

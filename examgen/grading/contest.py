@@ -49,6 +49,7 @@ from examgen.paper.rules import (
     check_overrides,
     contest_info,
 )
+from examgen.yamlio import load_yaml
 
 _TOP_KEYS = ("name", "rounds", "normalize", *CONTEST_INFO_KEYS[1:], *OVERRIDE_KEYS)
 _ROUND_KEYS = ("name", "manifest", "weight")
@@ -64,8 +65,8 @@ def load_contest(path: Path) -> Contest:
     except (OSError, UnicodeDecodeError) as error:
         raise ContestError(f"cannot read: {error}", where=shown) from None
     try:
+        raw = load_yaml(text)  # first: it refuses aliases and deep nesting
         root = yaml.compose(text)
-        raw = yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{shown}:{mark.line + 1}" if mark else shown

@@ -8,10 +8,17 @@ back to a Western font and LibreOffice draws Japanese glyph forms.
 
 from __future__ import annotations
 
+import copy
 import io
+import struct
+import sys
+import weakref
+import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 from docx import Document
@@ -20,14 +27,22 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
+from docx.opc.part import Part as PackagePart
+from docx.opc.parts.coreprops import CorePropertiesPart
+from docx.opc.pkgwriter import _ContentTypesItem
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.parts.document import DocumentPart
+from docx.parts.hdrftr import FooterPart, HeaderPart
+from docx.parts.styles import StylesPart
 from docx.shared import Cm, Emu, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from lxml.etree import SubElement
 
 from examgen.errors import ExamgenError
-from examgen.outputs import restamp_zip
+from examgen.outputs import ZIP_EPOCH
 
 BODY_FONT = "宋体"  # SimSun
 HEADING_FONT = "黑体"  # SimHei
@@ -248,17 +263,40 @@ def open_reference(path: Path | None) -> DocumentObject:
     """Return a new document built on the reference .docx at ``path`` (or the default one).
 
     The body of the reference is emptied; its styles, page setup and letterhead are kept.
-    Styles examgen needs but the reference lacks are added with the defaults.
+    Styles examgen needs but the reference lacks are added with the defaults. The
+    reference is read and prepared once per process (per content); each call returns a
+    copy of its document, headers, footers and properties that shares the read-only parts
+    (styles, theme, numbering, settings, images) with the prepared reference.
     """
     if path is None:
+        return _clone(_prepared_reference(None))
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ExamgenError(
+            f"not a readable Word .docx ({type(error).__name__})",
+            where=str(path),
+            hint="save the reference document from Word as .docx, or remove it to use the default",
+        ) from None
+    return _clone(_prepared_reference(data, str(path)))
+
+
+#: Parts a render writes to; every other part of a reference is shared by its copies.
+_WRITTEN_PARTS = (DocumentPart, HeaderPart, FooterPart, CorePropertiesPart)
+
+
+@lru_cache(maxsize=4)
+def _prepared_reference(data: bytes | None, where: str = "") -> DocumentObject:
+    """Return the reference document of ``data`` (None: the default), prepared, never written to."""
+    if data is None:
         document = build_reference_document()
     else:
         try:
-            document = Document(str(path))
+            document = Document(io.BytesIO(data))
         except Exception as error:  # python-docx raises several kinds for a bad file
             raise ExamgenError(
                 f"not a readable Word .docx ({type(error).__name__})",
-                where=str(path),
+                where=where,
                 hint="save the reference document from Word as .docx, or remove it to use the default",
             ) from None
         names = {s.name for s in document.styles}
@@ -272,9 +310,85 @@ def open_reference(path: Path | None) -> DocumentObject:
     return document
 
 
+def _clone(reference: DocumentObject) -> DocumentObject:
+    """Return a copy of ``reference`` whose written parts are its own and the rest shared.
+
+    Parsing a reference (its styles above all) costs far more than a small paper; copying
+    only the parts a render changes makes a new document nearly free. The shared parts
+    are read-only: a render that must change styles, numbering or settings changes the
+    reference in :func:`_prepared_reference` instead (their bytes are cached).
+    """
+    package = reference.part.package
+    shared = {id(part): part for part in package.iter_parts() if not isinstance(part, _WRITTEN_PARTS)}
+    for part in shared.values():
+        if part not in _SHARED_BLOBS:
+            blob = part.blob
+            _SHARED_BLOBS[part] = (blob, deflate(blob))
+    return copy.deepcopy(package, shared).main_document_part.document
+
+
+#: Bytes and compressed bytes of the parts copies share; they are read-only, so both are made once.
+_SHARED_BLOBS: weakref.WeakKeyDictionary[PackagePart, tuple[bytes, bytes]] = weakref.WeakKeyDictionary()
+
+
+#: Style ids by (name, type), per styles part: python-docx finds a name by scanning every
+#: style, and then scans them all again for the default, on every paragraph.
+_STYLE_IDS: weakref.WeakKeyDictionary[StylesPart, dict] = weakref.WeakKeyDictionary()
+_SECT_PR = qn("w:sectPr")
+_XML_SPACE = qn("xml:space")
+_PPR, _PSTYLE, _VAL, _R, _T = qn("w:pPr"), qn("w:pStyle"), qn("w:val"), qn("w:r"), qn("w:t")
+
+
+def style_id(part, name: str, kind: WD_STYLE_TYPE = WD_STYLE_TYPE.PARAGRAPH) -> str | None:
+    """Return the id of the style ``name`` of ``part``'s document; None for the default style.
+
+    Same answer as python-docx's ``part.get_style_id``, looked up once per document styles.
+    """
+    document_part = part if isinstance(part, DocumentPart) else part._document_part
+    styles_part = document_part._styles_part
+    ids = _STYLE_IDS.setdefault(styles_part, {})
+    if (name, kind) not in ids:
+        ids[name, kind] = styles_part.styles.get_style_id(name, kind)
+    return ids[name, kind]
+
+
 def paragraph(document_or_cell, text: str = "", style: str | None = None) -> Paragraph:
-    """Append and return a paragraph in a named style."""
-    return document_or_cell.add_paragraph(text, style=style)
+    """Append and return a paragraph in a named style.
+
+    Builds the same XML as python-docx's ``add_paragraph(text, style=style)``, directly.
+    """
+    p = OxmlElement("w:p")
+    if style is not None:
+        # python-docx leaves an empty w:pPr for the default style; so do we (same bytes).
+        ppr = SubElement(p, _PPR)
+        found = style_id(document_or_cell.part, style)
+        if found is not None:
+            SubElement(ppr, _PSTYLE).set(_VAL, found)
+    if text:
+        _append_run(p, text)
+    if isinstance(document_or_cell, DocumentObject):
+        body = document_or_cell.element.body
+        last = body[-1] if len(body) else None
+        if last is not None and last.tag == _SECT_PR:
+            last.addprevious(p)
+        else:
+            body.append(p)
+        return Paragraph(p, document_or_cell._body)
+    document_or_cell._element.append(p)
+    return Paragraph(p, document_or_cell)
+
+
+def _append_run(p, text: str):
+    """Append and return a ``w:r`` holding ``text``, as python-docx's ``add_run(text)`` writes it."""
+    r = SubElement(p, _R)
+    if "\t" in text or "\n" in text or "\r" in text:
+        r.text = text  # python-docx turns tabs and breaks into w:tab and w:br
+        return r
+    t = SubElement(r, _T)
+    t.text = text
+    if len(text.strip()) < len(text):
+        t.set(_XML_SPACE, "preserve")
+    return r
 
 
 def add_field(paragraph_: Paragraph, instruction: str, placeholder: str = "1") -> None:
@@ -300,14 +414,18 @@ def add_field(paragraph_: Paragraph, instruction: str, placeholder: str = "1") -
 def add_fixed_table(document: DocumentObject, rows: int, widths: Sequence[int]) -> Table:
     """Add a grid table with fixed column ``widths`` (EMU), honoured by Word, WPS and LibreOffice."""
     table = document.add_table(rows=rows, cols=len(widths))
-    table.style = document.styles["Table Grid"]
+    table._tbl.tblStyle_val = style_id(document.part, "Table Grid", WD_STYLE_TYPE.TABLE)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     # A fixed layout (w:tblLayout), the grid and the cell widths: LibreOffice needs all three.
     table.autofit = False
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = width
-        for cell in column.cells:
-            cell.width = width
+    # Straight over the XML: python-docx's ``column.cells`` rebuilds the table's whole
+    # cell grid for every column. A new table has no merged cells, so tc i is column i.
+    tbl = table._tbl
+    for grid_column, width in zip(tbl.tblGrid.gridCol_lst, widths, strict=True):
+        grid_column.w = width
+    for tr in tbl.tr_lst:
+        for tc, width in zip(tr.tc_lst, widths, strict=True):
+            tc.width = width
     table_width = table._tbl.tblPr.find(qn("w:tblW"))
     table_width.set(qn("w:type"), "dxa")
     table_width.set(qn("w:w"), str(sum(Emu(w).twips for w in widths)))
@@ -340,9 +458,15 @@ def repeat_header_row(row) -> None:
 def cell_text(cell, text: str, *, style: str = "表格文字", bold: bool = False) -> None:
     """Write ``text`` into a table cell's first paragraph, in a named style."""
     par = cell.paragraphs[0]
-    par.style = style
+    found = style_id(par.part, style)
+    if len(par._p) == 0 and found is not None:
+        SubElement(SubElement(par._p, _PPR), _PSTYLE).set(_VAL, found)  # as python-docx would
+    else:
+        par._p.style = found
     if text:
-        par.add_run(text).bold = bold or None
+        run = _append_run(par._p, text)
+        # As python-docx's ``run.bold = bold or None``: an empty w:rPr when not bold.
+        run.get_or_add_rPr()._set_bool_val("b", bold or None)
 
 
 def add_right_tab(paragraph_: Paragraph, position: int) -> None:
@@ -377,6 +501,91 @@ def save_stable(document: DocumentObject, *, title: str) -> bytes:
     props.keywords = ""
     props.subject = ""
     props.category = ""
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return restamp_zip(buffer.getvalue())
+    return _package_bytes(document.part.package)
+
+
+def _package_bytes(package) -> bytes:
+    """Return the zip of ``package`` as python-docx writes it, in one pass, every entry dated 1980.
+
+    The same entries, order and compression as ``document.save`` followed by
+    :func:`examgen.outputs.restamp_zip`, so the bytes are the same as before; the parts
+    shared with the reference are compressed once per process, not once per document.
+    """
+    parts = list(package.iter_parts())
+    for part in parts:
+        part.before_marshal()
+    entries = [
+        (CONTENT_TYPES_URI.membername, _ContentTypesItem.from_parts(parts).blob, None),
+        (PACKAGE_URI.rels_uri.membername, package.rels.xml, None),
+    ]
+    for part in parts:
+        shared = _SHARED_BLOBS.get(part)
+        if shared is not None:
+            entries.append((part.partname.membername, *shared))
+        else:
+            entries.append((part.partname.membername, part.blob, None))
+        if len(part.rels):
+            entries.append((part.partname.rels_uri.membername, part.rels.xml, None))
+    return stable_zip(entries)
+
+
+_DOS_DATE_1980 = (0 << 9) | (1 << 5) | 1  # 1980-01-01 in MS-DOS date format; the time is 0
+#: What zipfile records as the "made by" system: 0 on Windows, 3 (Unix) elsewhere.
+_ZIP_SYSTEM = 0 if sys.platform == "win32" else 3
+_ZIP_LIMIT = 1 << 30  # beyond this zipfile would write zip64 records; let it
+
+
+def deflate(data: bytes) -> bytes:
+    """Return ``data`` compressed exactly as zipfile compresses a ZIP_DEFLATED entry."""
+    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush()
+
+
+def stable_zip(entries: Sequence[tuple[str, bytes, bytes | None]]) -> bytes:
+    """Return a zip of ``(name, data, deflated data or None)`` entries, dated 1980-01-01.
+
+    Byte for byte what ``zipfile`` writes for ZipInfo(name, 1980-01-01), ZIP_DEFLATED,
+    mode 0644 (a test compares them), but it takes already compressed data, so parts that
+    never change are compressed once.
+    """
+    if any(len(data) > _ZIP_LIMIT or not name.isascii() for name, data, _ in entries):
+        return _zipfile_zip(entries)
+    out = io.BytesIO()
+    central = []
+    for name, data, deflated in entries:
+        packed = deflate(data) if deflated is None else deflated
+        encoded = name.encode("ascii")
+        crc = zlib.crc32(data)
+        offset = out.tell()
+        out.write(
+            struct.pack(
+                "<4s2B4HL2L2H", b"PK\x03\x04", 20, 0, 0, zipfile.ZIP_DEFLATED, 0, _DOS_DATE_1980,
+                crc, len(packed), len(data), len(encoded), 0,
+            )
+        )
+        out.write(encoded)
+        out.write(packed)
+        central.append(
+            struct.pack(
+                "<4s4B4HL2L5H2L", b"PK\x01\x02", 20, _ZIP_SYSTEM, 20, 0, 0, zipfile.ZIP_DEFLATED, 0,
+                _DOS_DATE_1980, crc, len(packed), len(data), len(encoded), 0, 0, 0, 0, 0o644 << 16, offset,
+            )
+            + encoded
+        )
+    start = out.tell()
+    for record in central:
+        out.write(record)
+    size = out.tell() - start
+    out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(central), len(central), size, start, 0))
+    return out.getvalue()
+
+
+def _zipfile_zip(entries: Sequence[tuple[str, bytes, bytes | None]]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data, _ in entries:
+            entry = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            archive.writestr(entry, data)
+    return out.getvalue()

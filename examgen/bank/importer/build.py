@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+
+from rapidfuzz import fuzz
 
 from examgen.bank.importer import markers as mk
 from examgen.bank.importer.model import (
@@ -567,42 +569,45 @@ def _grams(text: str) -> set[str]:
     return {text[i : i + 3] for i in range(max(len(text) - 2, 1))}
 
 
+#: Rarest 3-character runs of a question used to find its candidates, and how many
+#: questions a run may appear in and still count: runs found in many questions say nothing.
+_SIGNATURE_GRAMS = 16
+_COMMON_GRAM = 100
+
+
 def _near_duplicates(
     imported: Sequence[Imported], existing: Sequence[Question]
 ) -> list[NearDuplicate]:
     """Return, for each imported question, the most similar earlier (or existing) question.
 
-    Candidates share rare 3-character runs (runs found in many questions say nothing),
-    so a large bank is not compared pair by pair.
+    Candidates share one of their rarest 3-character runs, so each question is compared
+    with a few others, not the whole bank: the work grows linearly with the bank. The
+    similarity is rapidfuzz's normalised Indel similarity (``fuzz.ratio``), in C.
     """
     entries = [(q, str(q.origin), _comparable(q)) for q in existing]
     entries += [(i.question, _label(i.parsed), _comparable(i.question)) for i in imported]
     first_new = len(existing)
     grams = [_grams(text) for _, _, text in entries]
-    frequency: dict[str, int] = {}
+    frequency: Counter[str] = Counter()
     for gram_set in grams:
-        for gram in gram_set:
-            frequency[gram] = frequency.get(gram, 0) + 1
-    common = max(20, len(entries) // 20)
+        frequency.update(gram_set)
     index: dict[str, list[int]] = {}
     found: list[NearDuplicate] = []
+    cutoff = float(NEAR_DUPLICATE) * 100
     for a, (question, where, text) in enumerate(entries):
-        rare = [g for g in sorted(grams[a]) if frequency[g] <= common]
-        shared: dict[int, int] = {}
-        for gram in rare:
-            for b in index.get(gram, ()):
-                shared[b] = shared.get(b, 0) + 1
-            index.setdefault(gram, []).append(a)
+        signature = sorted((frequency[g], g) for g in grams[a] if frequency[g] <= _COMMON_GRAM)
+        shared: Counter[int] = Counter()
+        for _, gram in signature[:_SIGNATURE_GRAMS]:
+            bucket = index.setdefault(gram, [])
+            shared.update(bucket)
+            bucket.append(a)
         if a < first_new or not text:
             continue
         best: tuple[Decimal, int] | None = None
         for b, _ in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:10]:
-            other = entries[b][2]
-            matcher = difflib.SequenceMatcher(None, text, other, autojunk=False)
-            if matcher.real_quick_ratio() < NEAR_DUPLICATE or matcher.quick_ratio() < NEAR_DUPLICATE:
-                continue
-            ratio = Decimal(str(round(matcher.ratio(), 2)))
-            if ratio >= NEAR_DUPLICATE and (best is None or ratio > best[0]):
+            score = fuzz.ratio(text, entries[b][2], score_cutoff=cutoff)
+            ratio = Decimal(str(round(score / 100, 2)))
+            if score and ratio >= NEAR_DUPLICATE and (best is None or ratio > best[0]):
                 best = (ratio, b)
         if best is not None:
             ratio, b = best
