@@ -437,7 +437,7 @@ def history(workspace: Path) -> None:
     Example:
         examgen history
     """
-    from examgen.paper.history import history_rows, load_history
+    from examgen.paper.history import history_rows, load_history, most_used_rows
     from examgen.textable import format_table
 
     loaded = load_history(workspace)
@@ -446,6 +446,10 @@ def history(workspace: Path) -> None:
         click.echo(f"no history yet ({loaded.path}); record a paper with `examgen release output/<paper-id>`")
         return
     click.echo(format_table(header, rows))
+    header, rows = most_used_rows(loaded)
+    if rows:
+        click.echo(f"\nmost used questions (of {len(loaded.releases)} released papers):")
+        click.echo(format_table(header, rows))
 
 
 def _import_type(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

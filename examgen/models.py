@@ -284,6 +284,10 @@ class Blueprint:
     path: str = ""
     #: How parallel forms overlap and balance (the ``forms:`` block).
     forms: FormRules = FormRules()
+    #: Exposure: leave out every question of the last N released papers (``exclude_used:
+    #: {within: N}``), and questions already used ``max_uses`` times (workspace history).
+    exclude_used_within: int | None = None
+    max_uses: int | None = None
     #: Which difficulty section filters use: "author" (the bank's) or "observed" (from the
     #: workspace history where a question has been analysed, else the bank's).
     difficulty_by: str = "author"

@@ -28,6 +28,7 @@ DEFAULT_BLUEPRINT = Path("templates") / "default.yaml"
 KNOWN_KEYS = (
     "name", "paper_id", "title", "subtitle", "duration", "total", "instructions",
     "layout", "sections", "grading", "contest", "difficulty_by", "analysis", "forms",
+    "exclude_used", "max_uses",
 )  # fmt: skip
 DIFFICULTY_SOURCES = ("author", "observed")
 ANALYSIS_KEYS = ("pass_mark",)
@@ -115,6 +116,7 @@ def parse_blueprint(raw: object, path: str, *, default_name: str = "paper") -> B
 
     layout = _parse_layout(raw.get("layout"), at(raw, "layout"), problems)
     forms = parse_form_rules(raw.get("forms"), at(raw, "forms"), path, tuple(sections), problems)
+    within, max_uses = _parse_exposure(raw, at, problems)
     grading: dict = {}
     try:
         grading = validate_grading_rules(raw.get("grading"), at(raw, "grading"), tuple(sections))
@@ -147,6 +149,8 @@ def parse_blueprint(raw: object, path: str, *, default_name: str = "paper") -> B
         difficulty_by=str(difficulty_by),
         analysis=analysis,
         forms=forms,
+        exclude_used_within=within,
+        max_uses=max_uses,
     )
 
 
@@ -326,3 +330,27 @@ def _parse_layout(raw: object, where: str, problems: list[Problem]) -> Layout:
         reference_docx=str(raw.get("reference_docx") or ""),
         questions_per_page=bounds[2],
     )
+
+
+def _parse_exposure(raw: LineMapping, at, problems: list[Problem]) -> tuple[int | None, int | None]:
+    """Return (within, max_uses) of ``exclude_used: {within: N}`` and ``max_uses: N``."""
+    within = None
+    used = raw.get("exclude_used")
+    if used is not None:
+        value = used.get("within") if isinstance(used, LineMapping) and set(used) == {"within"} else None
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            problems.append(Problem(
+                at(raw, "exclude_used"),
+                f"exclude_used must be {{within: N}} with N ≥ 1 released papers, not {used!r}",
+                "e.g. exclude_used: {within: 2} leaves out the questions of the last two released papers",
+            ))
+        else:
+            within = value
+    max_uses = raw.get("max_uses")
+    if max_uses is not None and (not isinstance(max_uses, int) or isinstance(max_uses, bool) or max_uses < 1):
+        problems.append(Problem(
+            at(raw, "max_uses"), f"max_uses must be a whole number ≥ 1 of released papers, not {max_uses!r}",
+            "e.g. max_uses: 3 leaves out questions already used in three released papers",
+        ))
+        max_uses = None
+    return within, max_uses

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from examgen.bank.load import load_bank
 from examgen.errors import BankError, OutputError, raise_if
-from examgen.models import Form, Paper
+from examgen.models import Blueprint, Form, Paper
 from examgen.outputs import staged_folder
 from examgen.paper.assemble import assemble, new_seed, unreviewed
 from examgen.paper.blueprint import DEFAULT_BLUEPRINT, load_blueprint
-from examgen.paper.history import load_history, observed_difficulty
+from examgen.paper.history import History, exposed_questions, load_history, observed_difficulty
 from examgen.paper.manifest import MANIFEST_NAME, dump_manifest, manifest_record, sha256_hex
 from examgen.render.interview import render_interview_book, render_interview_form
 from examgen.render.key import render_key
@@ -27,6 +27,15 @@ class BuildResult:
     paper: Paper
     folder: Path
     files: tuple[Path, ...]
+
+
+def without_exposed(blueprint: Blueprint, history: History) -> Blueprint:
+    """Return ``blueprint`` with the questions its exposure rules leave out added to every section's exclude."""
+    exposed = exposed_questions(history, within=blueprint.exclude_used_within, max_uses=blueprint.max_uses)
+    if not exposed:
+        return blueprint
+    sections = tuple(replace(s, exclude=tuple(sorted(set(s.exclude) | exposed))) for s in blueprint.sections)
+    return replace(blueprint, sections=sections)
 
 
 def draw_paper(
@@ -49,6 +58,8 @@ def draw_paper(
     difficulty = None
     if blueprint.difficulty_by == "observed":
         difficulty = observed_difficulty(load_history(workspace))
+    if blueprint.exclude_used_within or blueprint.max_uses is not None:
+        blueprint = without_exposed(blueprint, load_history(workspace))
     return assemble(
         bank, blueprint, seed=new_seed() if seed is None else seed, forms=forms, difficulty=difficulty
     )

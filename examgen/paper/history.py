@@ -194,6 +194,21 @@ def usage_counts(history: History) -> dict[str, int]:
     return dict(counts)
 
 
+def exposed_questions(history: History, *, within: int | None = None, max_uses: int | None = None) -> frozenset[str]:
+    """Return the ids a blueprint's exposure rules keep off a new paper.
+
+    ``within``: every question of the last ``within`` released papers (events, in the
+    order they were recorded); ``max_uses``: every question already used that many times.
+    """
+    excluded: set[str] = set()
+    if within:
+        for event in history.releases[-within:]:
+            excluded.update(q.id for q in event.questions)
+    if max_uses is not None:
+        excluded.update(qid for qid, uses in usage_counts(history).items() if uses >= max_uses)
+    return frozenset(excluded)
+
+
 def observed_stats(history: History) -> dict[str, ObservedStats]:
     """Return question id → its uses and observed P and D (means over releases, weighted by contestants)."""
     uses: dict[str, int] = defaultdict(int)
@@ -325,6 +340,13 @@ def history_rows(history: History) -> tuple[list[str], list[list[str]]]:
         for e in history.events
     ]
     return header, rows
+
+
+def most_used_rows(history: History, top: int = 10) -> tuple[list[str], list[list[str]]]:
+    """Return (header, rows) of the ``top`` most used questions: uses, then id, most first."""
+    stats = observed_stats(history)
+    ranked = sorted(stats.values(), key=lambda s: (-s.uses, s.id))[:top]
+    return ["question", "uses", "last used"], [[s.id, str(s.uses), s.last_date] for s in ranked]
 
 
 def usage_rows(bank: Bank, history: History) -> tuple[list[str], list[list[str]]]:

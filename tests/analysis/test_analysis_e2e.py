@@ -127,6 +127,8 @@ def test_release_history_and_bank_stats_show_the_observed_figures(graded, built)
     assert result.stdout.startswith("recorded judged (2026-05-01): 12 questions, with observed P and D")
     history = invoke("history", "-w", workspace).stdout.splitlines()
     assert history[2].split()[:3] == ["2026-05-01", "release", "judged"] and history[2].split()[-2:] == ["40", "yes"]
+    most = history.index("most used questions (of 1 released papers):")
+    assert [line.split()[1:] for line in history[most + 3 : most + 13]] == [["1", "2026-05-01"]] * 10
     stats = json.loads((folder / "item-stats.json").read_text(encoding="utf-8"))
     lines = invoke("bank", "stats", "-w", workspace).stdout.splitlines()
     start = lines.index("12 questions used in released papers (history.jsonl):")

@@ -21,6 +21,7 @@ from examgen.paper.history import (
     HistoryEvent,
     QuestionUse,
     dump_history,
+    exposed_questions,
     load_history,
     observed_difficulty,
     observed_level,
@@ -193,3 +194,45 @@ def test_release_refuses_unreadable_item_statistics(released):
     assert message.startswith(f"{folder / 'item-stats.json'}: not readable item statistics (")
     assert message.endswith("(write it again with `examgen analyse --force`)")
     assert not (workspace / "history.jsonl").exists()
+
+
+# --- Exposure rules (exclude_used, max_uses) ------------------------------------------------
+
+
+def test_exposed_questions_of_the_last_releases_and_of_the_most_used(tmp_path):
+    history = History(tmp_path / "history.jsonl", (
+        _event("2025-05-01", "a", [("SA-001", None, None, 0), ("SA-002", None, None, 0)]),
+        _event("2025-11-01", "b", [("SA-001", None, None, 0), ("SA-003", None, None, 0)]),
+        _event("2026-05-01", "c", [("SA-004", None, None, 0)]),
+    ))
+    assert exposed_questions(history, within=1) == {"SA-004"}
+    assert exposed_questions(history, within=2) == {"SA-001", "SA-003", "SA-004"}
+    assert exposed_questions(history, max_uses=2) == {"SA-001"}
+    assert exposed_questions(history, within=1, max_uses=2) == {"SA-001", "SA-004"}
+    assert exposed_questions(history) == frozenset()
+
+
+def test_build_leaves_out_what_the_exposure_rules_say_and_trial_builds_record_nothing(workspace):
+    first = draw_paper(workspace, seed=42)
+    used = {q.question.id for q in first.forms[0].questions()}
+    history = workspace / "history.jsonl"
+    assert not history.exists()  # drawing a paper is a trial: nothing is recorded
+    event = HistoryEvent(kind="release", date="2026-05-01", paper_id="default",
+                         questions=tuple(QuestionUse(id=i) for i in sorted(used)))
+    history.write_bytes(dump_history([event]))
+    blueprint = workspace / "templates" / "default.yaml"
+    text = blueprint.read_text(encoding="utf-8")
+    blueprint.write_text(text + "exclude_used: {within: 1}\n", encoding="utf-8")
+    second = draw_paper(workspace, seed=42)
+    assert not used & {q.question.id for q in second.forms[0].questions()}
+    blueprint.write_text(text + "max_uses: 2\n", encoding="utf-8")
+    third = draw_paper(workspace, seed=42)  # one use is below the cap: the same paper again
+    assert [q.question.id for q in third.forms[0].questions()] == [q.question.id for q in first.forms[0].questions()]
+    blueprint.write_text(text + "max_uses: 1\n", encoding="utf-8")
+    assert not used & {q.question.id for q in draw_paper(workspace, seed=42).forms[0].questions()}
+
+
+def test_blueprint_refuses_bad_exposure_rules(tmp_path):
+    problems = problems_of(write(tmp_path, BLUEPRINT + "exclude_used: 2\nmax_uses: 0\n"))
+    assert any("exclude_used must be {within: N} with N ≥ 1 released papers, not 2" in p for p in problems)
+    assert any("max_uses must be a whole number ≥ 1 of released papers, not 0" in p for p in problems)
