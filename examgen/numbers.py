@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 
@@ -13,11 +14,12 @@ def to_decimal(value: object) -> Decimal | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, Decimal):
-        return value
+        return value if value.is_finite() else None
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
-        return Decimal(repr(value))
+        # .nan and .inf are numbers to YAML, but no question is worth them.
+        return Decimal(repr(value)) if math.isfinite(value) else None
     if isinstance(value, str):
         try:
             number = Decimal(value.strip())

@@ -36,6 +36,7 @@ from examgen.errors import ContestError, Problem
 from examgen.models import Contest, ContestRound, format_points
 from examgen.numbers import to_decimal
 from examgen.paper.rules import OVERRIDE_KEYS, check_overrides
+from examgen.yamlio import load_yaml
 
 _TOP_KEYS = ("name", "rounds", "normalize", *OVERRIDE_KEYS)
 _ROUND_KEYS = ("name", "manifest", "weight")
@@ -51,8 +52,8 @@ def load_contest(path: Path) -> Contest:
     except (OSError, UnicodeDecodeError) as error:
         raise ContestError(f"cannot read: {error}", where=shown) from None
     try:
+        raw = load_yaml(text)  # first: it refuses aliases and deep nesting
         root = yaml.compose(text)
-        raw = yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{shown}:{mark.line + 1}" if mark else shown
