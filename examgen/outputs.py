@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import tempfile
 import zipfile
@@ -12,6 +13,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from examgen.errors import OutputError
+
+#: A name that becomes a file or folder name (paper id, form letter): letters, digits
+#: (CJK included), ``-``, ``_`` and inner dots; never a path, never hidden.
+_SAFE_NAME = re.compile(r"[^\W][\w.-]{0,63}")
+
+
+def is_safe_name(name: str) -> bool:
+    """Return whether ``name`` can be used as a file or folder name without leaving its folder."""
+    return bool(_SAFE_NAME.fullmatch(name)) and not name.endswith(".")
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
+from examgen.encodings import clip
 from examgen.errors import ExamgenError, GradingError, ManifestError, Problem, SheetError, raise_if
 from examgen.grading.aggregate import aggregate_marks
 from examgen.grading.contest import load_contest
@@ -91,12 +92,15 @@ def load_grading_paper(path: Path) -> GradingPaper:
                         section_number=int(section["number"]), section_name=str(section["name"]),
                         section_type=str(section["type"]),
                     ))
-            forms[str(form["form"])] = tuple(questions)
+            letter = str(form["form"])
+            if not (len(letter) == 1 and "A" <= letter <= "Z"):
+                raise ValueError(f"form {clip(letter)!r} is not a letter A–Z")
+            forms[letter] = tuple(questions)
         paper_id = str(record["paper_id"])
         title = str(record.get("blueprint", {}).get("title", "") or paper_id)
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
         raise ManifestError(
-            f"malformed manifest ({type(exc).__name__}: {exc})", where=str(path),
+            f"malformed manifest ({type(exc).__name__}: {clip(str(exc))})", where=str(path),
             hint="rebuild it with `examgen build --force`",
         ) from None
     if not forms:

@@ -8,9 +8,11 @@ from pathlib import Path
 import yaml
 
 from examgen.bank.load import HALF
+from examgen.encodings import clip
 from examgen.errors import BlueprintError, ExamgenError, Problem, raise_if
 from examgen.models import QUESTION_TYPES, Blueprint, Layout, Origin, Section, format_points
 from examgen.numbers import is_multiple, to_decimal
+from examgen.outputs import is_safe_name
 from examgen.paper.rules import validate_grading_rules
 from examgen.yamlio import LineMapping, load_yaml, yaml_error_line
 
@@ -102,8 +104,15 @@ def parse_blueprint(raw: object, path: str, *, default_name: str = "paper") -> B
         grading = validate_grading_rules(raw.get("grading"), at(raw, "grading"), tuple(sections))
     except ExamgenError as error:
         problems.extend(error.problems)
-    raise_if(problems, BlueprintError)
     name = str(raw.get("name") or default_name)
+    paper_id = str(raw.get("paper_id") or name)
+    if not is_safe_name(paper_id):
+        problems.append(Problem(
+            at(raw, "paper_id" if "paper_id" in raw else "name"),
+            f"paper_id {clip(paper_id)!r} cannot be a folder name",
+            "use up to 64 letters, digits, Chinese characters, - or _, e.g. paper_id: 2026-初赛",
+        ))
+    raise_if(problems, BlueprintError)
     return Blueprint(
         name=name,
         title=title.strip(),  # type: ignore[union-attr]
@@ -112,7 +121,7 @@ def parse_blueprint(raw: object, path: str, *, default_name: str = "paper") -> B
         subtitle=str(raw.get("subtitle") or ""),
         duration=duration,
         instructions=tuple(i.strip() for i in instructions),
-        paper_id=str(raw.get("paper_id") or name),
+        paper_id=paper_id,
         layout=layout,
         grading=grading,
         path=path,
