@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from examgen.errors import BankError, Problem, raise_if
+from examgen.inputs import read_input
 from examgen.models import QUESTION_TYPES, TOPICS, Bank, KeyPoint, Origin, Question, format_points
 from examgen.numbers import is_multiple, to_decimal
 from examgen.yamlio import LineMapping, load_yaml, yaml_error_line
@@ -50,9 +51,9 @@ def load_bank(source: Path | Iterable[Path], *, extra_types: Iterable[str] = ())
     digest = hashlib.sha256()
     for path in files:
         try:
-            data = path.read_bytes()
-        except OSError as error:
-            problems.append(Problem(str(path), f"cannot read: {error.strerror}"))
+            data = read_input(path, BankError)
+        except BankError as error:
+            problems.extend(error.problems)
             continue
         # The fingerprint covers names and bytes, so renaming or editing a file changes it.
         digest.update(path.name.encode() + b"\0" + data + b"\0")

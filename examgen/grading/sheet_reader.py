@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from examgen.encodings import clip
 from examgen.errors import Problem, SheetError, raise_if
 from examgen.grading.score_sheets import CLOSED_CELL, SHEET_MARKER, SheetRow, key_header
 from examgen.models import (
@@ -27,6 +28,7 @@ from examgen.numbers import is_multiple
 from examgen.xlsxio import (
     cell_number,
     cell_text,
+    data_extent,
     load_workbook_bytes,
     normalize_text,
     read_file_bytes,
@@ -135,7 +137,8 @@ def read_score_sheet(
     name_col = None if layout.anonymized else layout.key_col + 1
     unit_col = None if layout.anonymized else layout.key_col + 2
 
-    for r in range(layout.header_row + 3, ws.max_row + 1):
+    last_row, _ = data_extent(ws)
+    for r in range(layout.header_row + 3, last_row + 1):
         key = normalize_text(cell_text(ws.cell(r, layout.key_col).value))
         cells = {label: (col, ws.cell(r, col).value) for col, label in columns}
         filled = {label: v for label, (_, v) in cells.items() if cell_text(v) not in ("", CLOSED_CELL)}
@@ -160,6 +163,14 @@ def read_score_sheet(
         row_cells.append(where(r, layout.key_col))
         for label, (col, value) in cells.items():
             formula = formulas.cell(r, col)
+            formula_text = str(getattr(formula.value, "text", formula.value) or "")
+            if formula.data_type == "f" and ("!" in formula_text or "[" in formula_text):
+                problems.append(Problem(
+                    where(r, col),
+                    f"takes its mark from another sheet or workbook ({clip(formula_text, 40)})",
+                    "type the mark as a number",
+                ))
+                continue
             if value is None and (formula.data_type == "f" or str(formula.value or "").startswith("=")):
                 problems.append(Problem(
                     where(r, col),
@@ -254,8 +265,9 @@ def _find_layout(path: Path, workbook: Workbook) -> _Layout:
 def _sheet_layout(ws: Worksheet) -> _Layout | None:
     marker: dict[str, str] = {}
     info: dict[str, str] = {}
-    max_row = min(ws.max_row, 40)
-    max_col = min(ws.max_column, 60)
+    last_row, last_col = data_extent(ws)
+    max_row = min(last_row, 40)
+    max_col = min(last_col, 60)
     for r in range(1, max_row + 1):
         first = cell_text(ws.cell(r, 1).value)
         if first == SHEET_MARKER:
@@ -281,7 +293,7 @@ def _question_columns(ws: Worksheet, layout: _Layout) -> list[tuple[int, str]]:
     the total (notes, a signature) are not questions.
     """
     columns = []
-    for c in range(layout.key_col + 1, ws.max_column + 1):
+    for c in range(layout.key_col + 1, data_extent(ws)[1] + 1):
         label = normalize_text(cell_text(ws.cell(layout.header_row, c).value))
         if label in _TOTAL_HEADERS:
             break

@@ -10,6 +10,7 @@ import yaml
 from examgen.bank.load import HALF
 from examgen.encodings import clip
 from examgen.errors import BlueprintError, ExamgenError, Problem, raise_if
+from examgen.inputs import read_input
 from examgen.models import QUESTION_TYPES, Blueprint, Layout, Origin, Section, format_points
 from examgen.numbers import is_multiple, to_decimal
 from examgen.outputs import is_safe_name
@@ -29,16 +30,18 @@ LAYOUT_KEYS = (
 
 def load_blueprint(path: Path) -> Blueprint:
     """Return the blueprint at ``path``, validated; raise BlueprintError with every problem."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
+    if not path.exists() and not path.is_symlink():
         raise BlueprintError(
             "blueprint not found",
             where=str(path),
             hint="name one with --blueprint templates/NAME.yaml",
+        )
+    try:
+        text = read_input(path, BlueprintError).decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise BlueprintError(
+            f"not UTF-8 text (byte {error.start})", where=str(path), hint="save the file as UTF-8"
         ) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise BlueprintError(f"cannot read: {error}", where=str(path)) from None
     try:
         raw = load_yaml(text)
     except yaml.YAMLError as error:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from examgen import __version__
 from examgen.errors import ManifestError
+from examgen.inputs import read_input
 from examgen.models import QUESTION_TYPES, Form, Paper
 from examgen.numbers import json_number
 
@@ -89,14 +90,14 @@ def dump_manifest(record: dict) -> bytes:
 
 def load_manifest(path: Path) -> dict:
     """Return the manifest at ``path`` with every number as Decimal (ints stay ints)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not path.exists() and not path.is_symlink():
         raise ManifestError(
             "manifest not found", where=str(path), hint="run `examgen build` first, or give the right path"
-        ) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ManifestError(f"cannot read manifest: {error}", where=str(path)) from None
+        )
+    try:
+        text = read_input(path, ManifestError).decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ManifestError(f"not UTF-8 text (byte {error.start})", where=str(path)) from None
     try:
         record = json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as error:

@@ -27,7 +27,8 @@ from examgen.bank.importer.readers import SUFFIXES, read_document
 from examgen.bank.importer.report import ImportReport, format_report, make_report
 from examgen.bank.importer.table import parse_table_document
 from examgen.bank.load import bank_files, dump_bank_yaml, parse_bank_text
-from examgen.errors import BankImportError, Problem, raise_if
+from examgen.errors import BankImportError, ExamgenError, Problem, raise_if
+from examgen.inputs import read_input
 from examgen.models import Question
 from examgen.outputs import refuse_existing, write_atomic
 
@@ -131,8 +132,8 @@ def workspace_questions(folder: Path, exclude: Path) -> tuple[tuple[Question, ..
         if path.resolve() == exclude.resolve():
             continue
         try:
-            data = path.read_bytes()
-        except OSError:
+            data = read_input(path)
+        except ExamgenError:
             continue
         found, _ = parse_bank_text(data, str(path))
         questions.extend(found)

@@ -9,7 +9,6 @@ the paragraph's text; the reader writes it in front, as the reader of the docume
 from __future__ import annotations
 
 import io
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,14 +19,16 @@ from docx.text.paragraph import Paragraph
 
 from examgen.bank.importer.model import SourceDocument, SourceLine
 from examgen.errors import BankImportError
+from examgen.inputs import check_zip
 from examgen.models import chinese_numeral
 
 
 def read_docx(path: Path, data: bytes) -> SourceDocument:
     """Return the paragraphs of a .docx (body order, tables included) as numbered lines."""
+    check_zip(path, data, BankImportError)
     try:
         document = Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as error:
+    except Exception as error:  # python-docx and lxml raise many kinds on a damaged file
         hint = "open it in Word or WPS and save it as .docx"
         if data.startswith(b"\xd0\xcf\x11\xe0"):
             raise BankImportError(
