@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import logging
 import unicodedata
 import warnings
 import zipfile
@@ -33,6 +34,7 @@ _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: The stream name (UTF-16) inside an OLE2 file that holds an encrypted .xlsx or .docx.
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 #: A zip timestamp that is the same on every machine (the earliest zip allows).
+log = logging.getLogger("examgen")
 #: Characters that make Excel treat typed text as a formula.
 _FORMULA_STARTS = ("=", "+", "-", "@")
 
@@ -182,14 +184,24 @@ class TableRow:
         return f"{self.path}!{self.sheet}!{get_column_letter(column + 1)}{self.number}"
 
 
-def read_xlsx_tables(path: Path, data: bytes) -> list[tuple[str, list[TableRow]]]:
-    """Return every sheet of the workbook ``data`` (read from ``path``) as (name, rows)."""
+def read_xlsx_tables(
+    path: Path, data: bytes, *, fill_merged: bool = False
+) -> list[tuple[str, list[TableRow]]]:
+    """Return every sheet of the workbook ``data`` (read from ``path``) as (name, rows).
+
+    With ``fill_merged``, every cell of a merged range holds the value of its top-left
+    cell (a 单位 merged over several rows belongs to each of them); a warning says so.
+    """
     workbook = load_workbook_bytes(path, data, data_only=True)
     tables = []
     for sheet in workbook.worksheets:
+        cells = {key: cell.value for key, cell in sheet._cells.items() if cell.value is not None}
+        if fill_merged:
+            _fill_merged(path, sheet, cells)
         # Only over the cells that hold something: a lone cell at row 1,048,576 must not
         # make a million empty rows.
-        rows_used, columns = data_extent(sheet)
+        rows_used = max((r for r, _ in cells), default=0)
+        columns = max((c for _, c in cells), default=0)
         if rows_used * columns > MAX_TABLE_CELLS:
             raise SheetError(
                 f"sheet {sheet.title} has data as far as {get_column_letter(columns)}"
@@ -198,15 +210,32 @@ def read_xlsx_tables(path: Path, data: bytes) -> list[tuple[str, list[TableRow]]
                 hint="delete the far-away cells (Ctrl+End shows the last one) and save",
             )
         values: dict[int, list[object]] = {}
-        for (r, c), cell in sheet._cells.items():
-            if cell.value is not None:
-                values.setdefault(r, [None] * columns)[c - 1] = cell.value
+        for (r, c), value in cells.items():
+            values.setdefault(r, [None] * columns)[c - 1] = value
         rows = [
             TableRow(str(path), sheet.title, number, tuple(values.get(number) or (None,) * columns))
             for number in range(1, rows_used + 1)
         ]
         tables.append((sheet.title, rows))
     return tables
+
+
+def _fill_merged(path: Path, sheet, cells: dict[tuple[int, int], object]) -> None:
+    filled = []
+    for merged in sheet.merged_cells.ranges:
+        top_left = cells.get((merged.min_row, merged.min_col))
+        if top_left is None or merged.size["rows"] * merged.size["columns"] > MAX_TABLE_CELLS:
+            continue
+        for r in range(merged.min_row, merged.max_row + 1):
+            for c in range(merged.min_col, merged.max_col + 1):
+                cells.setdefault((r, c), top_left)
+        filled.append(merged.coord)
+    if filled:
+        shown = ", ".join(filled[:5]) + (", …" if len(filled) > 5 else "")
+        log.warning(
+            f"{path}!{sheet.title}: merged cells {shown} were read as the value of their "
+            "top-left cell in every row"
+        )
 
 
 #: Most cells (rows × columns of the data range) a table read from a sheet may span.

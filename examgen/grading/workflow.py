@@ -48,7 +48,7 @@ from examgen.models import (
     TeamResult,
 )
 from examgen.numbers import to_decimal
-from examgen.outputs import refuse_existing, write_atomic
+from examgen.outputs import write_outputs
 from examgen.paper.manifest import load_manifest
 from examgen.paper.rules import apply_overrides, parse_grading_rules
 from examgen.render.results import results_docx_bytes
@@ -190,9 +190,7 @@ def write_score_sheets(
         outputs.append((code_path, code_table_bytes(
             contestants, paper_id=paper.paper_id, form=letter, date=date_text, timestamp=timestamp,
         )))
-    refuse_existing([p for p, _ in outputs], force=force)
-    for path, data in outputs:
-        write_atomic(path, data)
+    write_outputs(outputs, force=force, inputs=[manifest_path, roster_path])
     return SheetsOutcome(
         sheets=tuple(p for p, _ in outputs if p != code_path), code_table=code_path,
         contestants=len(rows), form=letter,
@@ -557,9 +555,9 @@ def write_pending_sheets(
                 open_cells=open_cells,
             )
             outputs.append((folder / f"{marks.form}-{kind}.xlsx", score_sheet_bytes(sheet, timestamp=timestamp_of(date))))
-    refuse_existing([p for p, _ in outputs], force=force)
-    for path, data in outputs:
-        write_atomic(path, data)
+    write_outputs(
+        outputs, force=force, inputs=[manifest_path, *sheet_paths, *([roster_path] if roster_path else [])]
+    )
     return PendingOutcome(tuple(p for p, _ in outputs), answers, imported.missing)
 
 
@@ -689,9 +687,7 @@ def run_grading(
         )),
         (folder / RESULTS_DOCX, results_docx_bytes(results, title=title, date=date)),
     ]
-    refuse_existing([p for p, _ in outputs], force=force)
-    for path, data in outputs:
-        write_atomic(path, data)
+    write_outputs(outputs, force=force, inputs=[*inputs, *([roster_path] if roster_path else [])])
     return GradingOutcome(results, all_teams, tuple(p for p, _ in outputs), tuple(warnings))
 
 
