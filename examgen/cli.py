@@ -207,7 +207,7 @@ def bank_stats(workspace: Path) -> None:
 @main.command()
 @click.argument("manifest", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("filled", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), help="Roster (.xlsx or .csv: 准考证号, 姓名, 单位); with --pending, the code table.")
+@click.option("--roster", type=click.Path(path_type=Path), help="Roster (.xlsx or .csv: 准考证号, 姓名, 单位); with --pending, the code table.")
 @click.option("--form", default=None, help="Form the sheets are for (default: the only form).")
 @click.option("--judges", type=click.IntRange(1, 50), default=None, help="Number of judges (default: the blueprint's grading rules).")
 @click.option("--anonymize", is_flag=True, help="Show secret codes (密号) instead of ids and names; write the code table separately.")
@@ -265,8 +265,8 @@ def sheets(
 
 
 @main.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Roster, or the code table for anonymised sheets.")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--roster", type=click.Path(path_type=Path), default=None, help="Roster, or the code table for anonymised sheets.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for results.xlsx and results.docx (default: beside the manifest).")
 @click.option("--allow-missing", is_flag=True, help="Report missing marks instead of refusing; rank the contestants whose marks are complete.")
 @click.option("--date", "date_", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD", help="Date of the results, YYYY-MM-DD (default: today).")

@@ -69,6 +69,7 @@ def output_lock(folder: Path, also: Iterable[Path] = ()) -> Iterator[None]:
     instead of mixing its files with ours. Temporaries left in ``folder`` (and in the
     folders ``also``) by a killed run are removed once the lock is held.
     """
+    made = _first_missing(folder)
     folder.mkdir(parents=True, exist_ok=True)
     lock_path = folder / LOCK_NAME
     while True:
@@ -90,9 +91,34 @@ def output_lock(folder: Path, also: Iterable[Path] = ()) -> Iterator[None]:
     try:
         recover(folder, also)
         yield
+    except BaseException:
+        lock_path.unlink(missing_ok=True)
+        if made is not None:
+            _remove_empty(folder, made)  # a failed run leaves no new empty folders behind
+        raise
     finally:
         lock_path.unlink(missing_ok=True)
         os.close(fd)
+
+
+def _first_missing(folder: Path) -> Path | None:
+    """Return the outermost folder of ``folder``'s path that does not exist yet, or None."""
+    missing = None
+    for place in [folder, *folder.parents]:
+        if place.exists():
+            break
+        missing = place
+    return missing
+
+
+def _remove_empty(folder: Path, up_to: Path) -> None:
+    for place in [folder, *folder.parents]:
+        try:
+            place.rmdir()
+        except OSError:
+            return
+        if place == up_to:
+            return
 
 
 def _try_lock(fd: int) -> bool:
@@ -213,9 +239,9 @@ def write_outputs(
     refuse_inputs(paths, inputs)
     refuse_existing(paths, force=force)
     root = Path(os.path.commonpath([str(p.parent.absolute()) for p in paths]))
-    for path in paths:
-        path.parent.mkdir(parents=True, exist_ok=True)
     with output_lock(root, {p.parent for p in paths}):
+        for path in paths:
+            path.parent.mkdir(parents=True, exist_ok=True)
         refuse_existing(paths, force=force)  # one may have appeared while we worked
         steps: list[dict] = []
         try:

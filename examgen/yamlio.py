@@ -33,6 +33,9 @@ class LineLoader(yaml.SafeLoader):
         try:
             if self._depth > MAX_DEPTH + 1:
                 raise UnsafeYamlError(_too_deep(), self.peek_event().start_mark)
+            if self.check_event(yaml.AliasEvent):
+                # Refused where it is written; check_yaml_tree would also catch it, later.
+                raise UnsafeYamlError(_ALIAS, self.peek_event().start_mark)
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -59,6 +62,9 @@ def _construct_mapping(loader: LineLoader, node: yaml.MappingNode) -> LineMappin
 LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+_ALIAS = "uses an alias (*name) of an anchor (&name); write the value out in full"
+
+
 def _too_deep() -> str:
     return f"lists and mappings nest deeper than {MAX_DEPTH} levels"
 
@@ -74,10 +80,7 @@ def check_yaml_tree(root: yaml.Node) -> None:
     while stack:
         node, depth, used_at = stack.pop()
         if id(node) in seen:
-            raise UnsafeYamlError(
-                "uses an alias (*name) of an anchor (&name); write the value out in full",
-                used_at,
-            )
+            raise UnsafeYamlError(_ALIAS, used_at)
         seen.add(id(node))
         if isinstance(node, yaml.ScalarNode):
             if bad := bad_character(node.value):

@@ -17,7 +17,7 @@ from examgen.errors import BankError, Problem, raise_if
 from examgen.inputs import read_input
 from examgen.models import QUESTION_TYPES, TOPICS, Bank, KeyPoint, Origin, Question, format_points
 from examgen.numbers import is_multiple, to_decimal
-from examgen.yamlio import LineMapping, load_yaml, yaml_error_line
+from examgen.yamlio import LineMapping, UnsafeYamlError, load_yaml, yaml_error_line
 
 HALF = Decimal("0.5")
 REQUIRED = ("id", "type", "topic", "difficulty", "points", "question", "key_points")
@@ -90,7 +90,8 @@ def parse_bank_text(
             Problem(
                 where,
                 f"not valid YAML: {what}",
-                "check indentation and quote text that contains ': ' or starts with a symbol",
+                "" if isinstance(error, UnsafeYamlError)
+                else "check indentation and quote text that contains ': ' or starts with a symbol",
             )
         ]
     if items is None:

@@ -137,10 +137,11 @@ def read_score_sheet(
     name_col = None if layout.anonymized else layout.key_col + 1
     unit_col = None if layout.anonymized else layout.key_col + 2
 
-    last_row, _ = data_extent(ws)
-    for r in range(layout.header_row + 3, last_row + 1):
-        key = normalize_text(cell_text(ws.cell(r, layout.key_col).value))
-        cells = {label: (col, ws.cell(r, col).value) for col, label in columns}
+    # Only the rows that hold something: a stray cell at row 1,048,576 costs one row.
+    used_rows = sorted({r for (r, _), cell in ws._cells.items() if cell.value is not None})
+    for r in (r for r in used_rows if r >= layout.header_row + 3):
+        key = normalize_text(cell_text(_value(ws, r, layout.key_col)))
+        cells = {label: (col, _value(ws, r, col)) for col, label in columns}
         filled = {label: v for label, (_, v) in cells.items() if cell_text(v) not in ("", CLOSED_CELL)}
         if not key:
             if filled:
@@ -157,12 +158,12 @@ def read_score_sheet(
             ))
             continue
         seen[key] = where(r, layout.key_col)
-        name = cell_text(ws.cell(r, name_col).value) if name_col else ""
-        unit = cell_text(ws.cell(r, unit_col).value) if unit_col else ""
+        name = cell_text(_value(ws, r, name_col)) if name_col else ""
+        unit = cell_text(_value(ws, r, unit_col)) if unit_col else ""
         rows.append(SheetRow(key, name, unit))
         row_cells.append(where(r, layout.key_col))
         for label, (col, value) in cells.items():
-            formula = formulas.cell(r, col)
+            formula = formulas._cells.get((r, col)) or formulas.cell(r, col)
             formula_text = str(getattr(formula.value, "text", formula.value) or "")
             if formula.data_type == "f" and ("!" in formula_text or "[" in formula_text):
                 problems.append(Problem(
@@ -201,6 +202,12 @@ def read_score_sheet(
         kind=kind, anonymized=layout.anonymized, rows=tuple(rows), row_cells=tuple(row_cells),
         marks=tuple(marks), missing=tuple(missing),
     )
+
+
+def _value(ws: Worksheet, row: int, column: int) -> object:
+    """Return the value of a cell without creating it (``ws.cell`` would)."""
+    cell = ws._cells.get((row, column))
+    return cell.value if cell is not None else None
 
 
 def _parse_mark(

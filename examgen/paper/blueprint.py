@@ -22,6 +22,8 @@ KNOWN_KEYS = (
     "name", "paper_id", "title", "subtitle", "duration", "total", "instructions",
     "layout", "sections", "grading",
 )  # fmt: skip
+#: Most sections a paper may have (they are numbered 一 … 九十九).
+MAX_SECTIONS = 99
 SECTION_KEYS = ("name", "type", "count", "points", "topics", "difficulty", "exclude")
 LAYOUT_KEYS = (
     "lines_per_point", "min_answer_lines", "max_answer_lines", "scoring_note", "reference_docx",
@@ -88,6 +90,12 @@ def parse_blueprint(raw: object, path: str, *, default_name: str = "paper") -> B
             if section is not None:
                 sections.append(section)
 
+    if isinstance(raw_sections, list) and len(raw_sections) > MAX_SECTIONS:
+        problems.append(Problem(
+            at(raw, "sections"), f"{len(raw_sections)} sections; a paper has at most {MAX_SECTIONS}",
+            "merge sections of the same type",
+        ))
+        raise_if(problems, BlueprintError)  # the grading rules cannot number them
     if total is not None and sections and len(sections) == len(raw_sections or []):
         section_sum = sum((s.total for s in sections), Decimal(0))
         if section_sum != total:

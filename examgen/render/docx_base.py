@@ -27,6 +27,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from examgen.errors import ExamgenError
+from examgen.inputs import check_zip, read_input
 from examgen.outputs import restamp_zip
 
 BODY_FONT = "宋体"  # SimSun
@@ -241,8 +242,10 @@ def open_reference(path: Path | None) -> DocumentObject:
     if path is None:
         document = build_reference_document()
     else:
+        data = read_input(path)
+        check_zip(path, data)
         try:
-            document = Document(str(path))
+            document = Document(io.BytesIO(data))
         except Exception as error:  # python-docx raises several kinds for a bad file
             raise ExamgenError(
                 f"not a readable Word .docx ({type(error).__name__})",

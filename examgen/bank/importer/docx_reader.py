@@ -9,6 +9,7 @@ the paragraph's text; the reader writes it in front, as the reader of the docume
 from __future__ import annotations
 
 import io
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from examgen.models import chinese_numeral
 def read_docx(path: Path, data: bytes) -> SourceDocument:
     """Return the paragraphs of a .docx (body order, tables included) as numbered lines."""
     check_zip(path, data, BankImportError)
+    _refuse_doctype(path, data)
     try:
         document = Document(io.BytesIO(data))
     except Exception as error:  # python-docx and lxml raise many kinds on a damaged file
@@ -48,6 +50,23 @@ def read_docx(path: Path, data: bytes) -> SourceDocument:
         for part in text.split("\n"):
             lines.append(SourceLine(part, f"{path.name}:段{number}", number))
     return SourceDocument(str(path), path.name, "docx", lines=tuple(lines))
+
+
+def _refuse_doctype(path: Path, data: bytes) -> None:
+    """Refuse XML parts with a DOCTYPE: Word never writes one; entity attacks need one."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist():
+                if info.filename.endswith((".xml", ".rels")):
+                    with archive.open(info) as part:
+                        if b"<!DOCTYPE" in part.read(4096).upper():
+                            raise BankImportError(
+                                f"part {info.filename} declares a DOCTYPE, which Word never writes",
+                                where=str(path),
+                                hint="open it in Word or WPS and save it again as .docx",
+                            )
+    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError):
+        return  # not a readable zip: read_docx says so
 
 
 def _paragraphs(document) -> list[Paragraph]:
