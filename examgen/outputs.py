@@ -162,7 +162,9 @@ def recover(folder: Path, also: Iterable[Path] = ()) -> list[str]:
         journal.unlink()
         done.append(f"finished writing {', '.join(Path(s['to']).name for s in steps)}, "
                     "which an interrupted run had started")
-    for place in sorted({folder, *(p for p in also if p.is_dir())}):
+    for place in sorted({folder, *also}):
+        if not place.is_dir():
+            continue  # e.g. a staging folder removed a moment ago
         for entry in sorted(place.iterdir()):
             if TEMP_TAG not in entry.name or entry.name == JOURNAL_NAME:
                 continue
