@@ -19,9 +19,11 @@ from examgen.errors import ExamgenError
 from examgen.grading.workflow import (
     ranking_rows,
     run_grading,
+    write_entry_sheets,
     write_pending_sheets,
     write_score_sheets,
 )
+from examgen.models import REVIEW_TAG
 from examgen.numbers import is_multiple, to_decimal
 from examgen.paper.assemble import parse_forms
 from examgen.paper.build import draw_paper, write_paper
@@ -103,7 +105,8 @@ def bank() -> None:
 @click.option("--forms", default="A", show_default=True, help="Forms to build, e.g. A,B.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Output folder (default: output/).")
 @click.option("--force", is_flag=True, help="Overwrite an existing output folder.")
-def build(workspace: Path, seed: int | None, blueprint_path: Path | None, forms: str, out: Path | None, force: bool) -> None:
+@click.option("--allow-unreviewed", is_flag=True, help="Draw questions still tagged 导入待审 (imported, not reviewed).")
+def build(workspace: Path, seed: int | None, blueprint_path: Path | None, forms: str, out: Path | None, force: bool, allow_unreviewed: bool) -> None:
     """Draw a paper and write the papers, answer keys and manifest.
 
     \b
@@ -112,7 +115,9 @@ def build(workspace: Path, seed: int | None, blueprint_path: Path | None, forms:
         examgen build --blueprint templates/interview.yaml --forms A,B --force
     """
     letters = parse_forms(forms)
-    paper = draw_paper(workspace, blueprint_path=blueprint_path, seed=seed, forms=letters)
+    paper = draw_paper(
+        workspace, blueprint_path=blueprint_path, seed=seed, forms=letters, allow_unreviewed=allow_unreviewed
+    )
     with click.progressbar(length=2 * len(letters), label="writing documents", file=sys.stderr) as bar:
         result = write_paper(paper, workspace, out=out, force=force, on_document=lambda _: bar.update(1))
     drawn = " (drawn; rebuild with --seed to get the same paper)" if seed is None else ""
@@ -202,6 +207,9 @@ def bank_stats(workspace: Path) -> None:
         click.echo(f"{len(loaded.questions)} questions {title}:")
         click.echo(format_table(header, rows))
         click.echo()
+    waiting = sum(1 for q in loaded.questions if REVIEW_TAG in q.tags)
+    refused = " — examgen build refuses them in the sections it draws (--allow-unreviewed to accept)"
+    click.echo(f"unreviewed ({REVIEW_TAG}): {waiting} question(s)" + (refused if waiting else ""))
 
 
 @main.command()
@@ -217,9 +225,11 @@ def bank_stats(workspace: Path) -> None:
 @click.option("--date", "date_", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD", help="Date printed on the sheets, YYYY-MM-DD (default: today).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for the sheets (default: sheets/ beside the manifest).")
 @click.option("--force", is_flag=True, help="Overwrite existing sheets.")
+@click.option("--entry", is_flag=True, help="Write the two answer-entry workbooks (录入1, 录入2) of the objective questions instead.")
 def sheets(
     manifest: Path, filled: tuple[Path, ...], roster: Path | None, form: str | None, judges: int | None,
     anonymize: bool, code_seed: int | None, pending: bool, judge_names: tuple[str, ...], date_, out: Path | None, force: bool,
+    entry: bool,
 ) -> None:
     """Write one score sheet per judge, or (--pending) the sheet of answers awaiting 三评/仲裁.
 
@@ -229,6 +239,7 @@ def sheets(
         examgen sheets output/default/manifest.json --roster roster.csv --anonymize
         examgen sheets output/default/manifest.json --roster output/default/codes-A.xlsx --anonymize --judge 评委4
         examgen sheets --pending output/default/manifest.json output/default/sheets/A-judge-*.xlsx
+        examgen sheets output/default/manifest.json --roster roster.xlsx --entry
     """
 
 
@@ -253,6 +264,15 @@ def sheets(
         raise click.UsageError("filled sheets are only read with --pending")
     if roster is None:
         raise click.UsageError("--roster is required (a .xlsx or .csv with 准考证号, 姓名, 单位)")
+    if entry:
+        outcome = write_entry_sheets(manifest, roster, form=form, date=day, out_dir=out, force=force)
+        for path in outcome.sheets:
+            click.echo(f"wrote {path}")
+        click.echo(
+            f"2 answer-entry workbooks (录入1, 录入2) for form {outcome.form}, {outcome.contestants} "
+            "contestants: two operators fill one each"
+        )
+        return
     outcome = write_score_sheets(
         manifest, roster, form=form, judges=judges, names=judge_names, anonymize=anonymize, date=day,
         code_seed=code_seed, out_dir=out, force=force,
@@ -272,7 +292,8 @@ def sheets(
 @click.option("--date", "date_", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD", help="Date of the results, YYYY-MM-DD (default: today).")
 @click.option("--top", type=click.IntRange(0), default=10, show_default=True, help="How many of the ranking to print.")
 @click.option("--force", is_flag=True, help="Overwrite existing results.")
-def grade(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, allow_missing: bool, date_, top: int, force: bool) -> None:
+@click.option("--single-entry", is_flag=True, help="Accept one answer-entry workbook per form instead of the two of double entry (双人录入).")
+def grade(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, allow_missing: bool, date_, top: int, force: bool, single_entry: bool) -> None:
     """Read filled score sheets, check them, rank, and write results.xlsx and results.docx.
 
     INPUTS: a manifest.json (or several, or a contest.yaml), then the filled sheets.
@@ -286,7 +307,8 @@ def grade(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, allow
 
     day = (date_ or datetime.datetime.now()).date()
     outcome = run_grading(
-        list(inputs), roster_path=roster, out_dir=out, allow_missing=allow_missing, force=force, date=day
+        list(inputs), roster_path=roster, out_dir=out, allow_missing=allow_missing, force=force, date=day,
+        single_entry=single_entry,
     )
     header, rows = ranking_rows(outcome.results, top)
     if rows:
@@ -358,7 +380,9 @@ def bank_import(workspace: Path, files: tuple[Path, ...], qtype: str | None, top
 
     options = ImportOptions(type=qtype, topic=topic, id_prefix=id_prefix, points=points, simplified=simplified)
     target = out if out is not None else workspace / "banks" / f"{files[0].stem}.yaml"
-    result = import_to_bank(list(files), options, target, force=force, dry_run=dry_run, report_path=report_path)
+    result = import_to_bank(
+        list(files), options, target, force=force, dry_run=dry_run, report_path=report_path, workspace=workspace
+    )
     click.echo(format_report(result.report, written=not dry_run), nl=False)
     if report_path is not None:
         click.echo(f"report saved to {report_path}")

@@ -14,7 +14,27 @@ QUESTION_TYPES: dict[str, str] = {
     "case_analysis": "案例分析题",
     "practical": "实训操作题",
     "interview": "面试/情景题",
+    "single_choice": "单项选择题",
+    "multiple_choice": "多项选择题",
+    "true_false": "判断题",
 }
+
+#: Objective types: the answer is letters (or true/false) scored by examgen, not by judges.
+OBJECTIVE_TYPES: tuple[str, ...] = ("single_choice", "multiple_choice", "true_false")
+
+#: Choice types: questions with ``options`` labelled A, B, ….
+CHOICE_TYPES: tuple[str, ...] = ("single_choice", "multiple_choice")
+
+#: Labels of options, in order; a choice question has 2–8 options.
+OPTION_LETTERS = "ABCDEFGH"
+MIN_OPTIONS = 2
+
+#: The answer of a true/false question as stored ("true"/"false") and as printed in a key.
+TRUE_FALSE_MARKS: dict[str, str] = {"true": "√", "false": "×"}
+
+#: The tag `bank import` puts on a question a person still has to review; `build` refuses
+#: such questions in the sections it draws (unless told otherwise).
+REVIEW_TAG = "导入待审"
 
 #: Topics of the sample bank; a workspace may use others.
 TOPICS: tuple[str, ...] = (
@@ -49,6 +69,34 @@ def chinese_numeral(n: int) -> str:
 def format_points(value: Decimal) -> str:
     """Return points as a person writes them: ``5``, ``7.5``, never ``5.0`` or ``7.50``."""
     return format(value.normalize(), "f")
+
+
+#: The instruction of each objective type, as national papers print it in the heading.
+OBJECTIVE_INSTRUCTIONS: dict[str, str] = {
+    "single_choice": "选择一个正确的答案，将相应的字母填入题内的括号中。",
+    "multiple_choice": "选择两个或两个以上正确的答案，将相应的字母填入题内的括号中。",
+    "true_false": "将判断结果填入括号中。正确的填“√”，错误的填“×”。",
+}
+
+
+def section_heading_text(
+    numeral: str,
+    name: str,
+    first: int,
+    last: int,
+    points_each: Decimal,
+    total: Decimal,
+    instruction: str = "",
+) -> str:
+    """Return a section heading in the national style, full-width punctuation.
+
+    ``一、单项选择题（第1题～第20题。选择一个正确的答案，将相应的字母填入题内的括号中。每题1分，满分20分。）``;
+    a one-question section reads ``（第21题。每题10分，满分10分。）``. Numbers run on
+    through the paper, as on national papers; ``instruction`` ends with ``。``.
+    """
+    numbers = f"第{first}题" if first == last else f"第{first}题～第{last}题"
+    rule = f"每题{format_points(points_each)}分，满分{format_points(total)}分。"
+    return f"{numeral}、{name}（{numbers}。{instruction}{rule}）"
 
 
 @dataclass(frozen=True)
@@ -86,6 +134,16 @@ class Question:
     source: str = ""
     tags: tuple[str, ...] = ()
     origin: Origin = field(default=Origin(""), compare=False)
+    #: Choice questions: the option texts in bank order, labelled A, B, … by position.
+    options: tuple[str, ...] = ()
+    #: Objective questions: the letters of the right options, sorted (``B``, ``ACD``), or
+    #: ``true`` / ``false``; empty for judge-marked questions.
+    answer: str = ""
+
+    @property
+    def objective(self) -> bool:
+        """Return whether examgen scores this question from the contestant's answer."""
+        return self.type in OBJECTIVE_TYPES
 
 
 @dataclass(frozen=True)
@@ -114,10 +172,39 @@ class Section:
     #: Ids that must not be drawn for this section.
     exclude: tuple[str, ...] = ()
     origin: Origin = field(default=Origin(""), compare=False)
+    #: multiple_choice: ``all_or_nothing`` (少选、多选、错选均不得分) or ``partial``
+    #: (全部选对得满分；少选且所选都对得部分分; any wrong option 0).
+    scoring: str = "all_or_nothing"
+    #: partial: points per right option chosen (``partial_per_option``), or a fixed share
+    #: of the question's points (``partial_share`` 0.5 for 50%); exactly one is set.
+    partial_per_option: Decimal | None = None
+    partial_share: Decimal | None = None
+    #: multiple_choice: the fewest right options a question may have (2 forbids one-letter answers).
+    min_answer_letters: int = 1
+    #: Objective sections: shuffle each question's options per form (the manifest keeps the order).
+    shuffle_options: bool = False
 
     @property
     def total(self) -> Decimal:
         return self.points * self.count
+
+    @property
+    def objective(self) -> bool:
+        """Return whether examgen scores this section from the contestants' answers."""
+        return self.type in OBJECTIVE_TYPES
+
+    def scoring_text(self) -> str:
+        """Return the scoring rule of a multiple-choice section as printed: ``错选、少选、多选均不得分。``."""
+        if self.type != "multiple_choice":
+            return ""
+        if self.scoring != "partial":
+            return "错选、多选、少选均不得分。"
+        if self.partial_per_option is not None:
+            part = f"每选对一项得{format_points(self.partial_per_option)}分"
+        else:
+            share = self.partial_share if self.partial_share is not None else Decimal(0)
+            part = f"得{format_points(self.points * share)}分"
+        return f"全部选对得满分；少选且所选都对的，{part}；错选、多选不得分。"
 
 
 @dataclass(frozen=True)
@@ -160,6 +247,10 @@ class PaperQuestion:
     points: Decimal
     #: Key points rescaled to ``points`` (the bank's own when the points match).
     key_points: tuple[KeyPoint, ...]
+    #: Objective questions: the options in paper order (shuffled when the section says so)
+    #: and the answer's letters in that order (or ``true``/``false``).
+    options: tuple[str, ...] = ()
+    answer: str = ""
 
 
 @dataclass(frozen=True)
@@ -219,6 +310,29 @@ class ScoredQuestion:
     section_number: int
     section_name: str
     section_type: str
+    #: Objective questions: the right answer (letters, or true/false); "" when judge-marked.
+    answer: str = ""
+
+
+@dataclass(frozen=True)
+class ObjectiveQuestion:
+    """An objective question as grading sees it, from the manifest: answer and scoring rule.
+
+    ``letters`` are its option letters on the paper (``ABCD``; empty for true/false);
+    ``answer`` is sorted letters or ``true``/``false``; ``number`` its paper number.
+    """
+
+    question: ScoredQuestion
+    number: int
+    letters: str
+    answer: str
+    scoring: str = "all_or_nothing"
+    partial_per_option: Decimal | None = None
+    partial_share: Decimal | None = None
+
+    @property
+    def type(self) -> str:
+        return self.question.section_type
 
 
 @dataclass(frozen=True)
@@ -386,9 +500,12 @@ class AnswerScore:
     #: "ok", "missing", "third_needed" or "arbitration_needed".
     status: str
     #: How ``final`` was reached: "mean", "median", "trimmed_mean", "agreed", "third",
-    #: "arbitration", or "" when there is no final score.
+    #: "arbitration", "objective" (scored from the entered answer), or "" when there is
+    #: no final score.
     method: str
     flags: tuple[Flag, ...] = ()
+    #: Objective questions: the contestant's answer as entered and normalised ("" = none).
+    response: str = ""
 
 
 @dataclass(frozen=True)

@@ -124,7 +124,7 @@ def test_verify_says_whether_documents_are_the_ones_built(runner, workspace):
 def test_bank_validate_summary_and_problem_list(runner, workspace):
     ok = runner.invoke(main, ["bank", "validate", "-w", str(workspace)])
     assert ok.exit_code == 0
-    assert ok.stdout.startswith("ok: 110 questions in 4 file(s), no problems")
+    assert ok.stdout.startswith("ok: 390 questions in 7 file(s), no problems")
     broken = workspace / "banks" / "broken.yaml"
     broken.write_text("- id: B-1\n  type: essay\n", encoding="utf-8")
     bad = runner.invoke(main, ["bank", "validate", "-w", str(workspace)])
@@ -137,8 +137,8 @@ def test_bank_validate_summary_and_problem_list(runner, workspace):
 def test_bank_stats_shows_type_by_topic_and_difficulty_tables(runner, workspace):
     result = runner.invoke(main, ["bank", "stats", "-w", str(workspace)])
     assert result.exit_code == 0
-    assert "110 questions by type and topic:" in result.stdout
-    assert "110 questions by type and difficulty:" in result.stdout
+    assert "390 questions by type and topic:" in result.stdout
+    assert "390 questions by type and difficulty:" in result.stdout
     row = next(li for li in result.stdout.splitlines() if li.startswith("interview"))
     assert row.split()[-1] == "18"
 

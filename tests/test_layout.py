@@ -26,6 +26,7 @@ FORMAT_OWNERS = {
         "bank/export.py",
         "grading/score_sheets.py",
         "grading/sheet_reader.py",
+        "grading/entry_sheets.py",
         "grading/results_xlsx.py",
     },
     "yaml": {"yamlio.py", "bank/load.py", "paper/blueprint.py", "grading/contest.py"},

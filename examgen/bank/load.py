@@ -7,6 +7,7 @@ to 12, question is worth 10``) and all problems of all files are reported at onc
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
@@ -15,13 +16,41 @@ import yaml
 
 from examgen.errors import BankError, Problem, raise_if
 from examgen.inputs import read_input
-from examgen.models import QUESTION_TYPES, TOPICS, Bank, KeyPoint, Origin, Question, format_points
+from examgen.models import (
+    CHOICE_TYPES,
+    MIN_OPTIONS,
+    OBJECTIVE_TYPES,
+    OPTION_LETTERS,
+    QUESTION_TYPES,
+    TOPICS,
+    Bank,
+    KeyPoint,
+    Origin,
+    Question,
+    format_points,
+)
 from examgen.numbers import is_multiple, to_decimal
 from examgen.yamlio import LineMapping, UnsafeYamlError, load_yaml, yaml_error_line
 
 HALF = Decimal("0.5")
 REQUIRED = ("id", "type", "topic", "difficulty", "points", "question", "key_points")
-KNOWN_KEYS = (*REQUIRED, "stem", "analysis", "source", "tags")
+#: Objective questions are scored from ``answer``; ``points`` defaults to 1.
+REQUIRED_OBJECTIVE = ("id", "type", "topic", "difficulty", "question", "answer")
+KNOWN_KEYS = (*REQUIRED, "stem", "analysis", "source", "tags", "options", "answer")
+OBJECTIVE_DEFAULT_POINTS = Decimal(1)
+
+#: How a true/false answer may be written in a bank (YAML true/false arrive as bools).
+TRUE_FALSE_ANSWERS: dict[str, str] = {
+    "true": "true", "false": "false", "t": "true", "f": "false", "yes": "true", "no": "false",
+    "√": "true", "×": "false", "x": "false", "对": "true", "错": "false",
+    "正确": "true", "错误": "false", "是": "true", "否": "false",
+}
+#: Separators tolerated between answer letters: ``A,C,D``, ``A、C``, ``A C``.
+ANSWER_SEPARATORS = str.maketrans("", "", " ,，、;；")
+#: An option written with its own label: ``A. 文本``, ``B、文本``, ``(C)文本``.
+OPTION_LABEL_PREFIX = re.compile(r"^\s*[(（]?([A-Ha-h])\s*[)）.．、:：]")
+#: Brackets that already hold an answer in the question text: ``（B）``, ``（√）``.
+FILLED_BRACKETS = re.compile(r"[(（]\s*([A-H]{1,8}|[√×])\s*[)）]")
 
 
 def bank_files(source: Path | Iterable[Path]) -> list[Path]:
@@ -131,14 +160,15 @@ def _parse_question(
     def add(key: str, what: str, hint: str = "") -> None:
         problems.append(Problem(at(key), f"{label}: {what}", hint))
 
-    for key in REQUIRED:
+    qtype = str(item.get("type") or "")
+    objective = qtype in OBJECTIVE_TYPES
+    for key in REQUIRED_OBJECTIVE if objective else REQUIRED:
         if key not in item or item[key] in (None, "", []):
             add(key, f"missing {key}", f"add `{key}:` to the question")
     for key in item:
         if key not in KNOWN_KEYS:
             add(key, f"unknown field {key!r}", f"known fields: {', '.join(KNOWN_KEYS)}")
 
-    qtype = str(item.get("type") or "")
     if qtype and qtype not in types:
         add("type", f"unknown type {qtype!r}", f"use one of: {', '.join(sorted(types))}")
 
@@ -149,6 +179,8 @@ def _parse_question(
         add("difficulty", f"difficulty must be a whole number 1–5, not {difficulty!r}")
 
     points = _points(item.get("points"))
+    if objective and item.get("points") is None:
+        points = OBJECTIVE_DEFAULT_POINTS
     if item.get("points") is not None and points is None:
         add("points", f"points must be a positive number in half points, not {item.get('points')!r}")
 
@@ -161,7 +193,7 @@ def _parse_question(
     raw_points = item.get("key_points")
     if raw_points is not None and not isinstance(raw_points, list):
         add("key_points", "key_points must be a list of `- text: … points: …`")
-    elif raw_points:
+    elif raw_points and not objective:
         for n, raw in enumerate(raw_points, start=1):
             kp_line = raw.line if isinstance(raw, LineMapping) else item.key_lines.get("key_points", line)
             where = f"{path}:{kp_line}"
@@ -190,6 +222,8 @@ def _parse_question(
                 "make the key points add up to the question's points",
             )
 
+    options, answer = _objective_fields(item, qtype, add)
+
     tags = item.get("tags") or []
     if not isinstance(tags, list):
         add("tags", "tags must be a list, e.g. [话费, 安抚]")
@@ -216,9 +250,130 @@ def _parse_question(
             source=_text(item.get("source")),
             tags=tuple(str(t) for t in tags),
             origin=Origin(path, line),
+            options=options,
+            answer=answer,
         ),
         [],
     )
+
+
+def _objective_fields(item: LineMapping, qtype: str, add) -> tuple[tuple[str, ...], str]:
+    """Return a question's options and normalised answer, reporting every rule it breaks."""
+    objective = qtype in OBJECTIVE_TYPES
+    if not objective:
+        if qtype in QUESTION_TYPES:
+            for key in ("options", "answer"):
+                if item.get(key) not in (None, "", []):
+                    add(
+                        key,
+                        f"{key} is only for objective questions ({', '.join(OBJECTIVE_TYPES)}), "
+                        f"not {qtype}",
+                        "remove it, or change the type",
+                    )
+        return (), ""
+    if item.get("key_points") not in (None, []):
+        add(
+            "key_points",
+            f"key_points are for judge-marked questions; a {qtype} question is scored from `answer`",
+            "remove key_points (put the explanation in `analysis`)",
+        )
+    question = item.get("question")
+    if isinstance(question, str) and (filled := FILLED_BRACKETS.search(question)):
+        add(
+            "question",
+            f"the question shows its answer in brackets {filled.group(0)!r}",
+            "leave the brackets empty （　　）or leave them out; the answer goes in `answer:`",
+        )
+    options = _options(item, qtype, add)
+    raw = item.get("answer")
+    if raw in (None, "", []):
+        return options, ""
+    if qtype == "true_false":
+        return options, _true_false_answer(raw, add)
+    return options, _choice_answer(raw, qtype, options, add)
+
+
+def _options(item: LineMapping, qtype: str, add) -> tuple[str, ...]:
+    raw = item.get("options")
+    if qtype not in CHOICE_TYPES:
+        if raw not in (None, []):
+            add("options", "a true_false question has no options", "remove `options:`")
+        return ()
+    if raw in (None, []):
+        add("options", "missing options", "add `options:` with 2–8 choices, one `- text` a line")
+        return ()
+    if not isinstance(raw, list):
+        add("options", "options must be a list, one `- text` a line")
+        return ()
+    if not MIN_OPTIONS <= len(raw) <= len(OPTION_LETTERS):
+        add(
+            "options",
+            f"{len(raw)} options; a choice question has {MIN_OPTIONS} to {len(OPTION_LETTERS)}",
+        )
+    options: list[str] = []
+    seen: dict[str, str] = {}
+    for letter, value in zip(OPTION_LETTERS, raw, strict=False):
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            add("options", f"option {letter} must be text, not {type(value).__name__}")
+            options.append("")
+            continue
+        text = " ".join(str(value).split())
+        if not text:
+            add("options", f"option {letter} is empty")
+        elif prefix := OPTION_LABEL_PREFIX.match(text):
+            add(
+                "options",
+                f"option {letter} starts with a label {prefix.group(0).strip()!r}: {text!r}",
+                "write the option text only; examgen labels options A, B, … by their order",
+            )
+        elif text in seen:
+            add("options", f"options {seen[text]} and {letter} are the same text {text!r}")
+        else:
+            seen[text] = letter
+        options.append(text)
+    return tuple(options)
+
+
+def _choice_answer(raw: object, qtype: str, options: tuple[str, ...], add) -> str:
+    if isinstance(raw, list):
+        text = "".join(str(v) for v in raw)
+    elif isinstance(raw, str):
+        text = raw
+    else:
+        add("answer", f"answer must be option letters such as B or ACD, not {raw!r}")
+        return ""
+    letters = text.translate(ANSWER_SEPARATORS).upper()
+    labels = OPTION_LETTERS[: len(options)]
+    if not letters or not letters.isalpha() or not letters.isascii():
+        add("answer", f"answer must be option letters such as B or ACD, not {raw!r}")
+        return ""
+    bad = [c for c in letters if c not in labels]
+    if bad and labels:
+        add(
+            "answer",
+            f"answer {text!r}: {', '.join(bad)} is not an option (options are {labels[0]}–{labels[-1]})",
+        )
+    repeated = sorted({c for c in letters if letters.count(c) > 1})
+    if repeated:
+        add("answer", f"answer {text!r} repeats {', '.join(repeated)}")
+    if qtype == "single_choice" and len(set(letters)) > 1:
+        add(
+            "answer",
+            f"answer {text!r} has {len(set(letters))} letters; a single_choice question has one "
+            "right option",
+            "give one letter, or change the type to multiple_choice",
+        )
+    return "".join(sorted(set(letters)))
+
+
+def _true_false_answer(raw: object, add) -> str:
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    answer = TRUE_FALSE_ANSWERS.get(str(raw).strip().lower())
+    if answer is None:
+        add("answer", f"a true_false answer is true or false (√/×, 对/错), not {raw!r}")
+        return ""
+    return answer
 
 
 def _duplicate_ids(questions: list[Question]) -> list[Problem]:
@@ -285,8 +440,15 @@ def question_record(question: Question) -> dict:
         "points": question.points,
         "stem": question.stem,
         "question": question.question,
-        "key_points": [{"text": kp.text, "points": kp.points} for kp in question.key_points],
     }
+    if question.options:
+        record["options"] = list(question.options)
+    if question.objective:
+        record["answer"] = question.answer == "true" if question.type == "true_false" else question.answer
+        if not question.stem:
+            del record["stem"]
+    else:
+        record["key_points"] = [{"text": kp.text, "points": kp.points} for kp in question.key_points]
     if question.analysis:
         record["analysis"] = question.analysis
     if question.source:

@@ -12,6 +12,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from examgen.grading.objective import shown_response
 from examgen.models import (
     FLAG_LABELS,
     Results,
@@ -98,6 +99,8 @@ def results_xlsx_bytes(
     for label, scores in details:
         _detail_sheet(workbook.create_sheet(_sheet_name("明细", label)), scores, title, number_format)
         _judges_sheet(workbook.create_sheet(_sheet_name("评委", label)), scores, title, number_format)
+        if any(q.answer for q in scores.questions):
+            _objective_sheet(workbook.create_sheet(_sheet_name("客观题", label)), scores, title)
 
     team_sheet = workbook.create_sheet("团体")
     _write_table(
@@ -163,6 +166,8 @@ def _judges_sheet(ws: Worksheet, scores: Scores, title: str, number_format: str)
     for contestant_scores in scores.contestants:
         c = contestant_scores.contestant
         for answer in contestant_scores.answers:
+            if answer.method == "objective":
+                continue  # no judge marks: the 客观题 sheet shows these answers
             regular = {m.judge: m.value for m in answer.marks if m.kind == "regular"}
             others = {m.kind: m.value for m in answer.marks if m.kind != "regular"}
             rows.append([
@@ -181,6 +186,35 @@ def _judges_sheet(ws: Worksheet, scores: Scores, title: str, number_format: str)
             cell.number_format = "General"
 
 
+def _objective_sheet(ws: Worksheet, scores: Scores, title: str) -> None:
+    """Write each contestant's objective answers, each marked 对, 错 or 部分 (partly right)."""
+    questions = [q for q in scores.questions if q.answer]
+    headers = [
+        "准考证号", "姓名",
+        *[f"{q.label}（{shown_response(q.answer)}）" for q in questions], "答对题数", "客观题得分",
+    ]  # fmt: skip
+    rows = []
+    for contestant_scores in scores.contestants:
+        c = contestant_scores.contestant
+        answers = {a.question.label: a for a in contestant_scores.answers}
+        cells: list[object] = []
+        right, total = 0, Decimal(0)
+        for q in questions:
+            answer = answers.get(q.label)
+            if answer is None or answer.final is None:
+                cells.append("")
+                continue
+            kind = "对" if answer.final == q.points else ("部分" if answer.final > 0 else "错")
+            right += kind == "对"
+            total += answer.final
+            cells.append(f"{shown_response(answer.response)} {kind}")
+        rows.append([c.id, c.name, *cells, right, total])
+    _write_table(
+        ws, f"{title} 卷{scores.form} 客观题作答（表头括号内为标准答案）", headers, rows,
+        widths=[16, 10, *[11] * len(questions), 9, 10], number_format="General",
+    )
+
+
 _KIND_HEADERS = {"third": "三评", "arbitration": "仲裁"}
 _METHOD_LABELS = {
     "mean": "平均",
@@ -189,5 +223,6 @@ _METHOD_LABELS = {
     "agreed": "双评平均",
     "third": "三评",
     "arbitration": "仲裁",
+    "objective": "客观题",
 }
 

@@ -30,6 +30,16 @@ from examgen.encodings import clip
 from examgen.errors import ExamgenError, GradingError, ManifestError, Problem, SheetError, raise_if
 from examgen.grading.aggregate import aggregate_marks
 from examgen.grading.contest import load_contest
+from examgen.grading.entry_sheets import (
+    ENTRY_COPIES,
+    EntrySheet,
+    entry_file_name,
+    entry_paper_id,
+    entry_workbook_bytes,
+    is_entry_workbook,
+    read_entry_workbook,
+)
+from examgen.grading.objective import FilledEntry, entry_answers, join_objective
 from examgen.grading.rank import combine_rounds, rank_contestants, team_standings
 from examgen.grading.results_xlsx import results_xlsx_bytes
 from examgen.grading.roster import Roster, read_roster
@@ -37,11 +47,13 @@ from examgen.grading.score_sheets import ScoreSheet, SheetRow, code_table_bytes,
 from examgen.grading.sheet_reader import FilledSheet, read_score_sheet, sheet_paper_id
 from examgen.models import (
     FLAG_LABELS,
+    OPTION_LETTERS,
     Contestant,
     ContestRound,
     GradingRules,
     Mark,
     Marks,
+    ObjectiveQuestion,
     Results,
     ScoredQuestion,
     Scores,
@@ -73,29 +85,41 @@ class GradingPaper:
     #: Form letter -> questions in paper order, forms in manifest order.
     forms: dict[str, tuple[ScoredQuestion, ...]] = field(compare=False)
     rules: GradingRules = field(compare=False)
+    #: Form letter -> objective questions (scored from answer-entry workbooks, not judges).
+    objective: dict[str, tuple[ObjectiveQuestion, ...]] = field(default_factory=dict, compare=False)
 
 
 def load_grading_paper(path: Path) -> GradingPaper:
     """Return the paper of the manifest at ``path``; raise ManifestError when it is unusable."""
     record = load_manifest(path)
     forms: dict[str, tuple[ScoredQuestion, ...]] = {}
+    objective: dict[str, tuple[ObjectiveQuestion, ...]] = {}
     try:
         for form in record["forms"]:
             questions = []
+            objective_questions = []
+            number = 0
             for section in form["sections"]:
                 for question in section["questions"]:
+                    number += 1
                     points = to_decimal(question["points"])
                     if points is None:
                         raise ValueError(f"points {question['points']!r}")
-                    questions.append(ScoredQuestion(
+                    scored = ScoredQuestion(
                         label=str(question["label"]), id=str(question["id"]), points=points,
                         section_number=int(section["number"]), section_name=str(section["name"]),
                         section_type=str(section["type"]),
-                    ))
+                    )
+                    if section.get("objective"):
+                        scored = replace(scored, answer=str(question["answer"]))
+                        objective_questions.append(objective_question(scored, number, section, question))
+                    else:
+                        questions.append(scored)
             letter = str(form["form"])
             if not (len(letter) == 1 and "A" <= letter <= "Z"):
                 raise ValueError(f"form {clip(letter)!r} is not a letter A–Z")
             forms[letter] = tuple(questions)
+            objective[letter] = tuple(objective_questions)
         paper_id = str(record["paper_id"])
         title = str(record.get("blueprint", {}).get("title", "") or paper_id)
     except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
@@ -106,7 +130,25 @@ def load_grading_paper(path: Path) -> GradingPaper:
     if not forms:
         raise ManifestError("the manifest lists no forms", where=str(path))
     rules = parse_grading_rules(record.get("grading") or {}, where=f"{path}: grading")
-    return GradingPaper(path=path, paper_id=paper_id, title=title, forms=forms, rules=rules)
+    return GradingPaper(
+        path=path, paper_id=paper_id, title=title, forms=forms, rules=rules, objective=objective
+    )
+
+
+def objective_question(scored: ScoredQuestion, number: int, section: dict, question: dict) -> ObjectiveQuestion:
+    """Return an objective question of the manifest: its letters, answer and section's scoring."""
+    partial_per_option = to_decimal(section.get("partial_per_option"))
+    partial_share = to_decimal(section.get("partial_share"))
+    return ObjectiveQuestion(
+        question=scored, number=number, letters=OPTION_LETTERS[: len(question.get("options", []))],
+        answer=str(question["answer"]), scoring=str(section.get("scoring", "all_or_nothing")),
+        partial_per_option=partial_per_option, partial_share=partial_share,
+    )
+
+
+def has_judged_questions(paper: GradingPaper) -> bool:
+    """Return whether any form of the paper has questions marked by judges."""
+    return any(paper.forms.values())
 
 
 # --- examgen sheets ---------------------------------------------------------------------
@@ -149,6 +191,11 @@ def write_score_sheets(
     """
     paper = load_grading_paper(manifest_path)
     letter = _choose_form(paper, form, manifest_path)
+    if not paper.forms[letter]:
+        raise SheetError(
+            f"form {letter} has only objective questions: nothing for judges to mark",
+            where=str(manifest_path), hint="write the answer-entry workbooks with --entry",
+        )
     roster = read_roster(roster_path)
     contestants = _roster_for_form(roster, letter)
     if names:
@@ -195,6 +242,56 @@ def write_score_sheets(
         sheets=tuple(p for p, _ in outputs if p != code_path), code_table=code_path,
         contestants=len(rows), form=letter,
     )
+
+
+def write_entry_sheets(
+    manifest_path: Path,
+    roster_path: Path,
+    *,
+    form: str | None = None,
+    date: datetime.date,
+    out_dir: Path | None = None,
+    force: bool = False,
+) -> SheetsOutcome:
+    """Write the two answer-entry workbooks (录入1, 录入2) of a form's objective sections."""
+    paper = load_grading_paper(manifest_path)
+    letter = _choose_form(paper, form, manifest_path)
+    questions = paper.objective.get(letter, ())
+    if not questions:
+        raise SheetError(
+            f"form {letter} has no objective questions (单选, 多选, 判断) to enter",
+            where=str(manifest_path), hint="write score sheets for judges without --entry",
+        )
+    contestants = _roster_for_form(read_roster(roster_path), letter)
+    rows = tuple(SheetRow(c.id, c.name, c.unit) for c in contestants)
+    folder = out_dir or manifest_path.parent / SHEETS_FOLDER
+    outputs = [
+        (
+            folder / entry_file_name(letter, copy),
+            entry_workbook_bytes(
+                EntrySheet(paper.paper_id, paper.title, letter, copy, date.isoformat(), questions, rows),
+                timestamp=timestamp_of(date),
+            ),
+        )
+        for copy in ENTRY_COPIES
+    ]
+    write_outputs(outputs, force=force, inputs=[manifest_path, roster_path])
+    return SheetsOutcome(
+        sheets=tuple(p for p, _ in outputs), code_table=None, contestants=len(rows), form=letter
+    )
+
+
+def read_entries(paper: GradingPaper, paths: Sequence[Path]) -> list[FilledEntry]:
+    """Return the answer-entry workbooks of ``paper``; raise SheetError with every problem."""
+    problems: list[Problem] = []
+    entries: list[FilledEntry] = []
+    for path in paths:
+        try:
+            entries.append(read_entry_workbook(path, paper.objective, paper_id=paper.paper_id))
+        except SheetError as error:
+            problems.extend(error.problems)
+    raise_if(problems, SheetError)
+    return entries
 
 
 def _named_judges(names: Sequence[str]) -> list[tuple[str, str]]:
@@ -600,6 +697,7 @@ def run_grading(
     allow_missing: bool = False,
     force: bool = False,
     date: datetime.date,
+    single_entry: bool = False,
 ) -> GradingOutcome:
     """Grade filled sheets and write results.xlsx and results.docx; return the results.
 
@@ -628,12 +726,18 @@ def run_grading(
     papers = [load_grading_paper(Path(r.manifest)) for r in rounds]
     roster = read_roster(roster_path) if roster_path else None
 
+    entry_paths = [p for p in sheet_paths if p.suffix.lower() == ".xlsx" and is_entry_workbook(p)]
+    sheet_paths = [p for p in sheet_paths if p not in entry_paths]
+    objective_answers = _objective_answers(papers, entry_paths, single_entry=single_entry)
     routed = _route_sheets(papers, sheet_paths)
     problems: list[Problem] = []
     imported: list[ImportedPaper] = []
     for paper in papers:
         try:
-            imported.append(import_sheets(paper, routed[paper.paper_id], roster=roster, allow_missing=allow_missing))
+            if has_judged_questions(paper):
+                imported.append(import_sheets(paper, routed[paper.paper_id], roster=roster, allow_missing=allow_missing))
+            else:
+                imported.append(_objective_only(paper, roster, objective_answers.get(paper.paper_id, {})))
         except SheetError as error:
             problems.extend(error.problems)
     raise_if(problems, SheetError)
@@ -647,7 +751,12 @@ def run_grading(
         per_form = []
         for marks in one.marks:
             try:
-                per_form.append(aggregate_marks(marks, paper.rules))
+                form_scores = aggregate_marks(marks, paper.rules)
+                per_form.append(join_objective(
+                    form_scores, paper.objective.get(marks.form, ()),
+                    objective_answers.get(paper.paper_id, {}).get(marks.form, {}),
+                    allow_missing=allow_missing, where=f"{paper.path}: form {marks.form}",
+                ))
             except GradingError as error:
                 problems.extend(error.problems)
         if problems:
@@ -689,6 +798,52 @@ def run_grading(
     ]
     write_outputs(outputs, force=force, inputs=[*inputs, *([roster_path] if roster_path else [])])
     return GradingOutcome(results, all_teams, tuple(p for p, _ in outputs), tuple(warnings))
+
+
+def _objective_only(
+    paper: GradingPaper, roster: Roster | None, answers: dict[str, dict[str, dict[str, str]]]
+) -> ImportedPaper:
+    """Return a paper of objective questions only as imported: no judges, no marks.
+
+    The contestants are the roster's (by 卷别), or without a roster those entered.
+    """
+    marks = []
+    for letter, table in answers.items():
+        if roster is not None:
+            contestants = _roster_for_form(roster, letter)
+        else:
+            contestants = [Contestant(key, "") for key in table]
+        marks.append(Marks(form=letter, questions=(), contestants=tuple(contestants), marks=()))
+    return ImportedPaper(paper, tuple(marks), (), False)
+
+
+def _objective_answers(
+    papers: Sequence[GradingPaper], entry_paths: Sequence[Path], *, single_entry: bool
+) -> dict[str, dict[str, dict[str, dict[str, str]]]]:
+    """Return paper id → form → 准考证号 → label → answer, from checked entry workbooks.
+
+    A paper with objective questions needs its entry workbooks; with several papers each
+    workbook goes to the paper it names.
+    """
+    problems: list[Problem] = []
+    result: dict[str, dict[str, dict[str, dict[str, str]]]] = {}
+    for paper in papers:
+        if not any(paper.objective.values()):
+            continue
+        mine = [p for p in entry_paths if len(papers) == 1 or entry_paper_id(p) == paper.paper_id]
+        if not mine:
+            problems.append(Problem(
+                str(paper.path),
+                "the paper has objective questions but no answer-entry workbook (录入表) was given",
+                "write them with `examgen sheets MANIFEST --entry`, fill both, and list them too",
+            ))
+            continue
+        try:
+            result[paper.paper_id] = entry_answers(read_entries(paper, mine), single_entry=single_entry)
+        except ExamgenError as error:
+            problems.extend(error.problems)
+    raise_if(problems, GradingError)
+    return result
 
 
 def _route_sheets(papers: list[GradingPaper], sheet_paths: Sequence[Path]) -> dict[str, list[Path]]:

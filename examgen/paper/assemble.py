@@ -17,7 +17,9 @@ from fractions import Fraction
 
 from examgen.errors import BlueprintError, Problem, raise_if
 from examgen.models import (
+    OPTION_LETTERS,
     QUESTION_TYPES,
+    REVIEW_TAG,
     Bank,
     Blueprint,
     Form,
@@ -60,6 +62,7 @@ def assemble(
     Raise BlueprintError naming each section the bank cannot satisfy, what it
     needed and what the bank had.
     """
+    check_answer_letters(bank, blueprint)
     check_feasible(bank, blueprint)
     drawn = tuple(_assemble_form(bank, blueprint, seed, letter) for letter in forms)
     return Paper(blueprint=blueprint, seed=seed, bank_fingerprint=bank.fingerprint, forms=drawn)
@@ -79,6 +82,52 @@ def check_feasible(bank: Bank, blueprint: Blueprint) -> None:
         # the questions only this section can take first; a simple, predictable approximation.
         used.update(q.id for q in available[: section.count])
     raise_if(problems, BlueprintError)
+
+
+def check_answer_letters(bank: Bank, blueprint: Blueprint) -> None:
+    """Raise BlueprintError naming every question a multiple-choice section forbids.
+
+    A section with ``min_answer_letters: 2`` refuses a bank whose multiple-choice
+    questions it could draw have a one-letter answer; each is named with its file:line.
+    """
+    problems: list[Problem] = []
+    ordered = sorted(bank.questions, key=lambda q: q.id)
+    reported: set[str] = set()
+    for index, section in enumerate(blueprint.sections, start=1):
+        if section.type != "multiple_choice" or section.min_answer_letters <= 1:
+            continue
+        heading = f"{chinese_numeral(index)}、{section.name}"
+        for q in eligible(ordered, section):
+            if len(q.answer) < section.min_answer_letters and q.id not in reported:
+                reported.add(q.id)
+                problems.append(
+                    Problem(
+                        str(q.origin),
+                        f"{q.id}: answer {q.answer!r} has {len(q.answer)} letter(s); section "
+                        f"{heading} ({blueprint.path or blueprint.name}:{section.origin.line}) "
+                        f"needs at least {section.min_answer_letters}",
+                        "give the question more right options, make it single_choice, "
+                        "or exclude it from the section",
+                    )
+                )
+    raise_if(problems, BlueprintError)
+
+
+def unreviewed(bank: Bank, blueprint: Blueprint) -> list[Problem]:
+    """Return a problem for each question tagged 导入待审 that a section of ``blueprint`` may draw."""
+    problems: list[Problem] = []
+    ordered = sorted(bank.questions, key=lambda q: q.id)
+    for index, section in enumerate(blueprint.sections, start=1):
+        heading = f"{chinese_numeral(index)}、{section.name}"
+        for q in eligible(ordered, section):
+            if REVIEW_TAG in q.tags:
+                where = f"{q.origin.path}:{q.origin.line}" if q.origin.line else q.origin.path
+                problems.append(Problem(
+                    where,
+                    f"{q.id} is tagged {REVIEW_TAG} (imported, not reviewed) and section {heading} may draw it",
+                    f"check the question and remove the tag {REVIEW_TAG}, or build with --allow-unreviewed",
+                ))
+    return problems
 
 
 def eligible(questions: Sequence[Question], section: Section) -> list[Question]:
@@ -156,11 +205,30 @@ def _assemble_form(bank: Bank, blueprint: Blueprint, seed: int, letter: str) -> 
                 question=q,
                 points=section.points,
                 key_points=rescale_key_points(q.key_points, q.points, section.points),
+                **_paper_options(q, section, seed, letter),
             )
             for n, q in enumerate(chosen, start=1)
         )
         sections.append(PaperSection(number=index, section=section, questions=placed))
     return Form(letter=letter, sections=tuple(sections))
+
+
+def _paper_options(question: Question, section: Section, seed: int, letter: str) -> dict:
+    """Return a question's options in paper order and its answer in those letters.
+
+    Shuffling draws from a generator of its own per (seed, form, question), so turning
+    it on never changes which questions are drawn.
+    """
+    if not question.objective:
+        return {}
+    options, answer = question.options, question.answer
+    if section.shuffle_options and options:
+        rng = _form_random(seed, f"{letter}:options:{question.id}")
+        order = _draw(rng, list(range(len(options))), len(options))
+        options = tuple(question.options[i] for i in order)
+        right = {OPTION_LETTERS.index(c) for c in question.answer}
+        answer = "".join(OPTION_LETTERS[n] for n, i in enumerate(order) if i in right)
+    return {"options": options, "answer": answer}
 
 
 def rescale_key_points(

@@ -11,10 +11,19 @@ from examgen.bank.load import HALF
 from examgen.encodings import clip
 from examgen.errors import BlueprintError, ExamgenError, Problem, raise_if
 from examgen.inputs import read_input
-from examgen.models import QUESTION_TYPES, Blueprint, Layout, Origin, Section, format_points
+from examgen.models import (
+    CHOICE_TYPES,
+    OPTION_LETTERS,
+    QUESTION_TYPES,
+    Blueprint,
+    Layout,
+    Origin,
+    Section,
+    format_points,
+)
 from examgen.numbers import is_multiple, to_decimal
 from examgen.outputs import is_safe_name
-from examgen.paper.rules import validate_grading_rules
+from examgen.paper.rules import percent_or_fraction, validate_grading_rules
 from examgen.yamlio import LineMapping, load_yaml, yaml_error_line
 
 DEFAULT_BLUEPRINT = Path("templates") / "default.yaml"
@@ -24,7 +33,11 @@ KNOWN_KEYS = (
 )  # fmt: skip
 #: Most sections a paper may have (they are numbered 一 … 九十九).
 MAX_SECTIONS = 99
-SECTION_KEYS = ("name", "type", "count", "points", "topics", "difficulty", "exclude")
+SECTION_KEYS = (
+    "name", "type", "count", "points", "topics", "difficulty", "exclude",
+    "scoring", "partial_per_option", "partial_share", "min_answer_letters", "shuffle_options",
+)  # fmt: skip
+SCORINGS = ("all_or_nothing", "partial")
 LAYOUT_KEYS = (
     "lines_per_point", "min_answer_lines", "max_answer_lines", "scoring_note", "reference_docx",
 )  # fmt: skip
@@ -183,6 +196,7 @@ def _parse_section(item: object, index: int, path: str, problems: list[Problem])
     if not isinstance(exclude, list):
         add("exclude", "exclude must be a list of question ids")
         exclude = []
+    objective = _objective_rules(item, qtype, points, add)
     if len(problems) > before:
         return None
     return Section(
@@ -194,7 +208,69 @@ def _parse_section(item: object, index: int, path: str, problems: list[Problem])
         difficulty=(difficulty[0], difficulty[1]),
         exclude=tuple(str(e) for e in exclude),
         origin=Origin(path, item.line),
+        **objective,
     )
+
+
+def _objective_rules(item: LineMapping, qtype: object, points: Decimal | None, add) -> dict:
+    """Return a section's scoring keys (multiple choice) and option shuffling, validated."""
+    rules: dict = {}
+    is_multiple_choice = qtype == "multiple_choice"
+    for key in ("scoring", "partial_per_option", "partial_share", "min_answer_letters"):
+        if key in item and not is_multiple_choice:
+            add(key, f"{key} is only for multiple_choice sections, not {qtype}", "remove it")
+    if "shuffle_options" in item:
+        shuffle = item.get("shuffle_options")
+        if qtype not in CHOICE_TYPES:
+            add("shuffle_options", f"shuffle_options is only for choice sections, not {qtype}")
+        elif not isinstance(shuffle, bool):
+            add("shuffle_options", f"shuffle_options must be true or false, not {shuffle!r}")
+        else:
+            rules["shuffle_options"] = shuffle
+    if not is_multiple_choice:
+        return rules
+    scoring = item.get("scoring", "all_or_nothing")
+    if scoring not in SCORINGS:
+        add("scoring", f"scoring must be one of {', '.join(SCORINGS)}, not {scoring!r}")
+        return rules
+    rules["scoring"] = scoring
+    letters = item.get("min_answer_letters", 1)
+    if not isinstance(letters, int) or isinstance(letters, bool) or not 1 <= letters <= len(OPTION_LETTERS):
+        add("min_answer_letters", f"min_answer_letters must be a whole number 1–8, not {letters!r}")
+    else:
+        rules["min_answer_letters"] = letters
+    given = [k for k in ("partial_per_option", "partial_share") if k in item]
+    if scoring == "all_or_nothing":
+        for key in given:
+            add(key, f"{key} needs scoring: partial", "set `scoring: partial`, or remove it")
+        return rules
+    if len(given) != 1:
+        add(
+            "scoring",
+            "scoring: partial needs exactly one of partial_per_option (points per right option "
+            "chosen) and partial_share (a share of the question's points)",
+            "e.g. `partial_per_option: 0.5` or `partial_share: 50%`",
+        )
+        return rules
+    key = given[0]
+    raw = item.get(key)
+    if key == "partial_per_option":
+        value = to_decimal(raw)
+        if value is None or value <= 0 or not is_multiple(value, HALF) or (points and value >= points):
+            add(key, f"partial_per_option must be half points below the question's points, not {raw!r}")
+        else:
+            rules[key] = value
+    else:
+        value = percent_or_fraction(raw)
+        if value is None or not 0 < value < 1 or (points and not is_multiple(points * value, HALF)):
+            add(
+                key,
+                f"partial_share must be a share between 0 and 100% giving half points, not {raw!r}",
+                "e.g. `partial_share: 50%`",
+            )
+        else:
+            rules[key] = value
+    return rules
 
 
 def _parse_layout(raw: object, where: str, problems: list[Problem]) -> Layout:

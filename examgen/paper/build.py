@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from examgen.bank.load import load_bank
-from examgen.errors import OutputError
+from examgen.errors import BankError, OutputError, raise_if
 from examgen.models import Paper
 from examgen.outputs import staged_folder, write_file
-from examgen.paper.assemble import assemble, new_seed
+from examgen.paper.assemble import assemble, new_seed, unreviewed
 from examgen.paper.blueprint import DEFAULT_BLUEPRINT, load_blueprint
 from examgen.paper.manifest import MANIFEST_NAME, dump_manifest, manifest_record, sha256_hex
 from examgen.render.key import render_key
@@ -35,13 +35,17 @@ def draw_paper(
     blueprint_path: Path | None = None,
     seed: int | None = None,
     forms: Sequence[str] = ("A",),
+    allow_unreviewed: bool = False,
 ) -> Paper:
     """Return the paper drawn from the workspace's bank under a blueprint (default: templates/default.yaml).
 
-    Without ``seed`` one is drawn from the OS; ``paper.seed`` records it.
+    Without ``seed`` one is drawn from the OS; ``paper.seed`` records it. Raise BankError
+    naming every question tagged 导入待审 that a section may draw, unless ``allow_unreviewed``.
     """
     bank = load_bank(workspace / "banks")
     blueprint = load_blueprint(blueprint_path or workspace / DEFAULT_BLUEPRINT)
+    if not allow_unreviewed:
+        raise_if(unreviewed(bank, blueprint), BankError)
     return assemble(bank, blueprint, seed=new_seed() if seed is None else seed, forms=forms)
 
 

@@ -12,7 +12,7 @@ from examgen import __version__
 from examgen.encodings import clip
 from examgen.errors import ManifestError, Problem, raise_if
 from examgen.inputs import read_input
-from examgen.models import QUESTION_TYPES, Form, Paper
+from examgen.models import QUESTION_TYPES, Form, Paper, PaperQuestion, Section
 from examgen.numbers import json_number
 from examgen.outputs import is_safe_name
 
@@ -40,6 +40,7 @@ def form_record(form: Form, documents: dict[str, tuple[str, str]]) -> dict:
                 "points_each": json_number(rule.points),
                 "count": rule.count,
                 "total": json_number(section.total),
+                **_section_scoring(rule),
                 "questions": [
                     {
                         "number": q.number,
@@ -52,6 +53,7 @@ def form_record(form: Form, documents: dict[str, tuple[str, str]]) -> dict:
                         "key_points": [
                             {"text": kp.text, "points": json_number(kp.points)} for kp in q.key_points
                         ],
+                        **_objective_record(q),
                     }
                     for q in section.questions
                 ],
@@ -62,6 +64,27 @@ def form_record(form: Form, documents: dict[str, tuple[str, str]]) -> dict:
         "sections": sections,
         "documents": {kind: {"file": name, "sha256": digest} for kind, (name, digest) in documents.items()},
     }
+
+
+def _section_scoring(rule: Section) -> dict:
+    """Return the scoring keys of an objective section, so grading never needs the blueprint."""
+    if not rule.objective:
+        return {}
+    record: dict = {"objective": True}
+    if rule.type == "multiple_choice":
+        record["scoring"] = rule.scoring
+        if rule.partial_per_option is not None:
+            record["partial_per_option"] = json_number(rule.partial_per_option)
+        if rule.partial_share is not None:
+            record["partial_share"] = json_number(rule.partial_share)
+    return record
+
+
+def _objective_record(question: PaperQuestion) -> dict:
+    """Return an objective question's options in paper order and its answer in those letters."""
+    if not question.question.objective:
+        return {}
+    return {"options": list(question.options), "answer": question.answer}
 
 
 def manifest_record(paper: Paper, documents: dict[str, dict[str, tuple[str, str]]]) -> dict:

@@ -371,6 +371,14 @@ def _percent(value: object) -> Decimal | None:
     return None
 
 
+def percent_or_fraction(value: object) -> Decimal | None:
+    """Return ``"50%"`` or ``0.5`` as the fraction 0.5; None when it is neither."""
+    percent = _percent(value)
+    if percent is not None:
+        return percent / 100
+    return None if isinstance(value, str) else to_decimal(value)
+
+
 def _threshold(value: object, path: str, problems: list) -> object:
     if value is None:
         return Threshold(percent=Decimal(20))
@@ -452,10 +460,7 @@ def _tie_breakers(value: object, path: str, problems: list) -> object:
 
 
 def _share(value: object, path: str, problems: list) -> object:
-    percent = _percent(value)
-    share = percent / 100 if percent is not None else None
-    if share is None and not isinstance(value, str):
-        share = to_decimal(value)
+    share = percent_or_fraction(value)
     if share is None:
         problems.append(
             (

@@ -72,6 +72,7 @@ STYLES: tuple[StyleSpec, ...] = (
     ),
     StyleSpec("试题", BODY_FONT, 12, space_before=6, keep_with_next=True, left_indent_cm=0.74, first_indent_cm=-0.74),
     StyleSpec("材料", BODY_FONT, 12, keep_with_next=True, left_indent_cm=0.74),
+    StyleSpec("选项", BODY_FONT, 12, keep_with_next=True, left_indent_cm=0.74),
     StyleSpec("对话", KAI_FONT, 12, keep_with_next=True, left_indent_cm=1.48, first_indent_cm=-0.74),
     StyleSpec("答题线", BODY_FONT, 12, line=26, ruled=True),
     StyleSpec("评分要点", BODY_FONT, 12, left_indent_cm=1.48, first_indent_cm=-0.74),

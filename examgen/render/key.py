@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from examgen.models import Form, Paper, PaperQuestion, format_points
-from examgen.render.docx_base import paragraph, save_stable
-from examgen.render.paper import new_document, section_heading
+from examgen.models import TRUE_FALSE_MARKS, Form, Paper, PaperQuestion, PaperSection, format_points
+from examgen.render.docx_base import add_fixed_table, cell_text, paragraph, save_stable, text_width
+from examgen.render.paper import first_numbers, new_document, section_heading
 
 KEY_TITLE = "答案及评分标准"
 DEFAULT_SCORING_NOTE = (
@@ -21,11 +21,45 @@ def key_point_line(number: int, text: str, points) -> str:
     return f"（{number}）{text}（{format_points(points)}分）"
 
 
-def add_key_question(document, question: PaperQuestion) -> None:
+#: Questions per row of an objective section's answer grid.
+GRID_COLUMNS = 10
+#: Width of the grid's 题号/答案 label column: 1.5 cm in EMU.
+GRID_LABEL_WIDTH = 540_000
+
+
+def key_answer(question: PaperQuestion) -> str:
+    """Return an objective question's answer as the key prints it: ``B``, ``ACD``, ``√``, ``×``."""
+    return TRUE_FALSE_MARKS.get(question.answer, question.answer)
+
+
+def add_answer_grid(document, section: PaperSection, first: int) -> None:
+    """Add the answer grid of an objective section (题号 / 答案, ten to a row), then its 解析."""
+    questions = section.questions
+    rows = (len(questions) + GRID_COLUMNS - 1) // GRID_COLUMNS
+    label_width = GRID_LABEL_WIDTH
+    width = (text_width(document) - label_width) // GRID_COLUMNS
+    table = add_fixed_table(document, rows * 2, [label_width] + [width] * GRID_COLUMNS)
+    for index, question in enumerate(questions):
+        row, column = divmod(index, GRID_COLUMNS)
+        cell_text(table.rows[row * 2].cells[column + 1], str(first + index))
+        cell_text(table.rows[row * 2 + 1].cells[column + 1], key_answer(question), bold=True)
+    for row in range(rows):
+        cell_text(table.rows[row * 2].cells[0], "题号")
+        cell_text(table.rows[row * 2 + 1].cells[0], "答案")
+    for index, question in enumerate(questions):
+        if question.question.analysis:
+            paragraph(
+                document,
+                f"{first + index}．【{question.question.id}】【解析】{question.question.analysis.strip()}",
+                style="解析",
+            )
+
+
+def add_key_question(document, question: PaperQuestion, number: int = 0) -> None:
     """Add one question of the key: number, id, points, what was asked, key points, 解析."""
     q = question.question
     head = paragraph(document, style="试题")
-    head.add_run(f"{question.number}．")
+    head.add_run(f"{number or question.number}．")
     head.add_run(f"【{q.id}】").bold = True
     head.add_run(f"（{format_points(question.points)}分）{q.question.strip()}")
     for number, point in enumerate(question.key_points, start=1):
@@ -43,8 +77,11 @@ def render_key(paper: Paper, form: Form, reference: Path | None = None) -> bytes
     paragraph(document, subtitle, style="试卷副标题")
     note = blueprint.layout.scoring_note or DEFAULT_SCORING_NOTE
     paragraph(document, f"评分说明：{note}", style="评分说明")
-    for section in form.sections:
-        paragraph(document, section_heading(section), style="大题标题")
-        for question in section.questions:
-            add_key_question(document, question)
+    for section, first in zip(form.sections, first_numbers(form), strict=True):
+        paragraph(document, section_heading(section, first), style="大题标题")
+        if section.section.objective:
+            add_answer_grid(document, section, first)
+            continue
+        for offset, question in enumerate(section.questions):
+            add_key_question(document, question, first + offset)
     return save_stable(document, title=f"{blueprint.title} {form.letter}卷 {KEY_TITLE}")

@@ -6,6 +6,8 @@ The paper never holds key text: only stems, questions and answer space.
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -16,7 +18,16 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm
 
-from examgen.models import Blueprint, Form, Paper, PaperQuestion, PaperSection, format_points
+from examgen.models import (
+    OBJECTIVE_INSTRUCTIONS,
+    OPTION_LETTERS,
+    Blueprint,
+    Form,
+    Paper,
+    PaperQuestion,
+    PaperSection,
+    section_heading_text,
+)
 from examgen.render.docx_base import (
     add_field,
     add_fixed_table,
@@ -42,13 +53,70 @@ def dialogue_speakers(stem: str) -> set[str]:
     return {m.group("speaker") for line in stem.splitlines() if (m := DIALOGUE_TURN.match(line))}
 
 
-def section_heading(section: PaperSection) -> str:
-    """Return ``二、案例分析题(共3题,每题10分,共30分)`` for a section."""
+def section_heading(section: PaperSection, first: int = 1) -> str:
+    """Return a section's heading in the national style, its questions numbered from ``first``.
+
+    ``一、单项选择题（第1题～第20题。选择一个正确的答案，将相应的字母填入题内的括号中。每题1分，满分20分。）``
+    """
     rule = section.section
-    return (
-        f"{section.numeral}、{rule.name}"
-        f"(共{rule.count}题,每题{format_points(rule.points)}分,共{format_points(section.total)}分)"
+    instruction = OBJECTIVE_INSTRUCTIONS.get(rule.type, "")
+    if rule.type == "multiple_choice" and rule.min_answer_letters < 2:
+        instruction = instruction.replace("两个或两个以上", "一个或多个")
+    instruction += rule.scoring_text()
+    last = first + len(section.questions) - 1
+    return section_heading_text(
+        section.numeral, rule.name, first, last, rule.points, section.total, instruction
     )
+
+
+def first_numbers(form: Form) -> list[int]:
+    """Return the paper number of each section's first question: numbers run on through the paper."""
+    firsts, number = [], 1
+    for section in form.sections:
+        firsts.append(number)
+        number += len(section.questions)
+    return firsts
+
+
+#: Answer brackets as banks write them, made the paper's （　　）: two ideographic spaces.
+ANSWER_BRACKETS = re.compile(r"[(（][ \u3000]*[)）]")
+EMPTY_BRACKETS = "（　　）"
+#: Line width of option text in half-width units (a Chinese character is two): 小四 on A4
+#: with the question indent leaves about 35 characters.
+OPTION_LINE_UNITS = 70
+#: Room a label (``A．``, three units) and the gap before the next column take.
+OPTION_LABEL_UNITS = 5
+
+
+def choice_stem(text: str) -> str:
+    """Return a choice question's text with its answer brackets （　　）: kept where the bank
+    put them, else before the closing 。/？ or at the end."""
+    text = text.strip()
+    if ANSWER_BRACKETS.search(text):
+        return ANSWER_BRACKETS.sub(EMPTY_BRACKETS, text)
+    if text and text[-1] in "。？?.：:":
+        return text[:-1] + EMPTY_BRACKETS + ("。" if text[-1] in ".:：" else text[-1])
+    return text + EMPTY_BRACKETS
+
+
+def display_units(text: str) -> int:
+    """Return the printed width of ``text`` in half-width units: CJK and full-width count two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def option_columns(options: Sequence[str], line_units: int = OPTION_LINE_UNITS) -> int:
+    """Return how many columns a question's options take: 4, 2 or 1, by the longest option."""
+    widest = max((display_units(o) for o in options), default=0)
+    for columns in (4, 2):
+        if len(options) >= columns and widest + OPTION_LABEL_UNITS <= line_units // columns:
+            return columns
+    return 1
+
+
+def option_rows(options: Sequence[str], columns: int) -> list[list[str]]:
+    """Return the options labelled ``A．…`` and grouped into rows of ``columns``."""
+    labelled = [f"{OPTION_LETTERS[i]}．{text}" for i, text in enumerate(options)]
+    return [labelled[i : i + columns] for i in range(0, len(labelled), columns)]
 
 
 def question_lines(question: PaperQuestion) -> list[tuple[str, str]]:
@@ -187,10 +255,45 @@ def add_section_score_box(document: DocumentObject) -> None:
             cell.paragraphs[0].paragraph_format.keep_with_next = True
 
 
-def add_question(document: DocumentObject, question: PaperQuestion, blueprint: Blueprint) -> None:
-    """Add a numbered question (stem, dialogue turns, what is asked) and its answer lines."""
+def add_objective_question(document: DocumentObject, question: PaperQuestion, number: int) -> None:
+    """Add a choice or true/false question: stem with empty brackets, options in columns.
+
+    Every paragraph but the last keeps with the next, so options never leave their stem.
+    """
     lines = question_lines(question)
-    number = f"{question.number}．"
+    kind, text = lines[-1]
+    if question.question.type == "true_false":
+        text = EMPTY_BRACKETS + ANSWER_BRACKETS.sub("", text).strip()
+    else:
+        text = choice_stem(text)
+    lines[-1] = (kind, text)
+    added = [paragraph(document, f"{number}．{lines[0][1]}", style="试题")]
+    for _, line in lines[1:]:
+        added.append(paragraph(document, line, style="材料"))
+    if question.options:
+        columns = option_columns(question.options)
+        indent = Cm(0.74)
+        column_width = (text_width(document) - indent) // columns
+        for row in option_rows(question.options, columns):
+            par = paragraph(document, "\t".join(row), style="选项")
+            for k in range(1, columns):
+                par.paragraph_format.tab_stops.add_tab_stop(indent + k * column_width)
+            added.append(par)
+    for par in added:
+        par.paragraph_format.keep_together = True
+        par.paragraph_format.keep_with_next = True
+    added[-1].paragraph_format.keep_with_next = False
+
+
+def add_question(
+    document: DocumentObject, question: PaperQuestion, blueprint: Blueprint, number: int = 0
+) -> None:
+    """Add a numbered question (stem, dialogue turns, what is asked) and its answer lines."""
+    if question.question.objective:
+        add_objective_question(document, question, number or question.number)
+        return
+    lines = question_lines(question)
+    number = f"{number or question.number}．"
     if len(lines) == 1:
         paragraph(document, number + lines[0][1], style="试题")
     else:
@@ -218,11 +321,11 @@ def render_paper(paper: Paper, form: Form, reference: Path | None = None) -> byt
     paragraph(document, subtitle, style="试卷副标题")
     add_instructions(document, blueprint)
     add_score_table(document, form)
-    for section in form.sections:
+    for section, first in zip(form.sections, first_numbers(form), strict=True):
         add_section_score_box(document)
-        paragraph(document, section_heading(section), style="大题标题")
-        for question in section.questions:
-            add_question(document, question, blueprint)
+        paragraph(document, section_heading(section, first), style="大题标题")
+        for offset, question in enumerate(section.questions):
+            add_question(document, question, blueprint, first + offset)
     return save_stable(document, title=f"{blueprint.title} {form.letter}卷")
 
 

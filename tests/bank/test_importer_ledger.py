@@ -47,6 +47,8 @@ _CN = "一二三四五六七八九十"
 STRUCTURE = re.compile(
     rf"""^(?:
       [{_CN}]{{1,3}}\s*[、.].{{0,80}}               # a section heading with its rule
+    | [^\s，。？！]{{0,12}}题[^\s，。？！]{{0,6}}(?:[（(][^（()）]{{0,60}}[)）])?[：:]?  # 简答题（每题5分）
+    | [^\s，。？！]{{2,14}}[（(][^（()）]{{0,60}}[)）][：:]?          # 案例分析（每题15分）
     | \d{{1,3}}\s*[、.)）]                          # 1、 1. 1)
     | [（(]\s*(?:\d{{1,3}}|[{_CN}]{{1,3}})\s*[)）]  # (1) （一）
     | [{_CN}]{{1,3}}\s*、                           # 一、
@@ -61,6 +63,16 @@ STRUCTURE = re.compile(
     | [（(【\[][^（()）]{{0,12}}分\s*[)）】\]]       # （2分） （本题10分）
     | (?:[，,。；;]|\s)?(?:得|计)?\d+(?:\.\d+)?\s*分\s*[。；;，,]?  # ，2分
     | [；;，,、]+                                   # list separators ending a key point
+    | [（(]?\s*[A-H]\s*[)）.．、:：。]?                # an option label: A. （B）
+    | [A-H](?:\s*[、,，;；]?\s*[A-H]){{0,7}}\s*[。.]?    # an answer: B, ACD
+    | (?:[√×✓✔✗✘对错TFX是否]|正确|错误)\s*[。.]?         # a verdict
+    | [（(]\s*[√×✓✔✗✘]\s*[)）]                        # a statement's mark: （×）
+    | (?:【\s*)?(?:正确答案|标准答案)\s*(?:】\s*[：:]?|[：:])  # 正确答案：
+    | 答案解析|参考答案|参考回答|答案要点|答案           # a label glued without a colon
+    | 题号[\s|｜]*(?:\d{{1,4}}[\s|｜]*)+               # the head row of an answer grid
+    | 题号\s*[|｜]?\s*(?:参考答案|标准答案|正确答案|答案)  # the head of a key table
+    | \d{{1,4}}\s*[|｜]|\d{{1,4}}                        # a key row's number: 1 |
+    | [^\s，。？！]{{0,10}}(?:题|答案)                    # the label of a grid row: 判断题
     | (?:答案|参考答案|答题|评分)?(?:要点|要求|思路)?(?:如下|包括|有)?(?:以下)?
         (?:[几\d{_CN}]+(?:个)?(?:方面|点|步))?[：:。]?  # 要点如下：
     )$""",
@@ -216,3 +228,17 @@ def test_generated_documents_lose_no_text(lines, markdown):
 def test_arbitrary_text_loses_no_text(lines):
     lines = [line.replace("\r", "").replace("\n", "") for line in lines]
     check_accounting(_import_lines(lines), grammar=False)
+
+
+CORPUS = DATA.parent / "import"
+CORPUS_DOCUMENTS = sorted(
+    p.name for p in CORPUS.iterdir()
+    if Path(f"{p}.gold.yaml").exists() and not p.name.startswith("big_")
+)
+
+
+@pytest.mark.parametrize("name", CORPUS_DOCUMENTS)
+def test_every_character_of_a_corpus_document_is_accounted_for(name):
+    # Options, answer letters, grid keys and clutter blocks are placed, consumed or skipped.
+    result = import_documents([CORPUS / name], ImportOptions(points=Decimal(6)))
+    check_accounting(result, grammar=not name.endswith((".xlsx", ".docx")))

@@ -139,7 +139,25 @@ def test_the_sample_bank_meets_the_issue_minimums():
     assert all(q.analysis for q in by_type["interview"])
     assert {q.topic for q in bank.questions} <= set(TOPICS)
     for q in bank.questions:
-        assert sum(kp.points for kp in q.key_points) == q.points, q.id
+        if not q.objective:
+            assert sum(kp.points for kp in q.key_points) == q.points, q.id
+
+
+def test_the_sample_bank_has_the_objective_minimums_spread_over_topics_and_difficulties():
+    bank = load_bank(REPO / "banks")
+    for qtype, minimum in (("single_choice", 120), ("multiple_choice", 80), ("true_false", 80)):
+        questions = [q for q in bank.questions if q.type == qtype]
+        assert len(questions) >= minimum, qtype
+        assert {q.topic for q in questions} == set(TOPICS), qtype
+        assert {q.difficulty for q in questions} == {1, 2, 3, 4, 5}, qtype
+    for q in bank.questions:
+        # No "all/none of the above" padding: every option stands on its own when shuffled.
+        assert not any(o.startswith(("以上", "都对", "都不对", "全部正确")) for o in q.options), q.id
+        if q.type == "multiple_choice":
+            assert 2 <= len(q.answer) <= len(q.options), q.id
+    singles = [q.answer for q in bank.questions if q.type == "single_choice"]
+    # Right answers are spread over the letters, so guessing one letter does not pay.
+    assert max(singles.count(c) for c in "ABCD") <= len(singles) // 3
 
 
 def test_crosstab_counts_add_up():

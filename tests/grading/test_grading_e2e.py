@@ -38,8 +38,9 @@ def built(tmp_path_factory) -> tuple[Path, dict]:
     """Return (manifest path, manifest) of `examgen build --seed 42` in a new workspace."""
     workspace = tmp_path_factory.mktemp("e2e") / "contest"
     invoke("init", workspace)
-    invoke("build", "-w", workspace, "--seed", 42)
-    manifest = workspace / "output" / "default" / "manifest.json"
+    # The judge-marked paper; objective questions: tests/grading/test_objective_e2e.py.
+    invoke("build", "-w", workspace, "--seed", 42, "--blueprint", workspace / "templates" / "judged.yaml")
+    manifest = workspace / "output" / "judged" / "manifest.json"
     return manifest, json.loads(manifest.read_text(encoding="utf-8"), parse_float=Decimal)
 
 

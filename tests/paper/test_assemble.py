@@ -59,18 +59,23 @@ def test_sections_follow_their_rules_and_no_question_appears_twice(bank, default
     paper = assemble(bank, default, seed=7)
     (form,) = paper.forms
     assert [(s.section.type, len(s.questions)) for s in form.sections] == [
-        ("short_answer", 4),
-        ("case_analysis", 3),
+        ("single_choice", 20),
+        ("multiple_choice", 10),
+        ("true_false", 20),
+        ("case_analysis", 2),
         ("practical", 5),
     ]
     drawn = ids(paper)
-    assert len(drawn) == len(set(drawn)) == 12
+    assert len(drawn) == len(set(drawn)) == 57
     for s in form.sections:
         assert [q.number for q in s.questions] == list(range(1, len(s.questions) + 1))
         for q in s.questions:
             assert q.question.type == s.section.type
             assert q.points == s.section.points
-            assert sum(kp.points for kp in q.key_points) == q.points
+            if q.question.objective:
+                assert q.key_points == () and q.answer
+            else:
+                assert sum(kp.points for kp in q.key_points) == q.points
 
 
 def test_topic_and_difficulty_filters_are_respected(bank):

@@ -45,11 +45,22 @@ def problems_of(path: Path) -> list[str]:
 def test_the_shipped_blueprints_load():
     default = load_blueprint(REPO / "templates" / "default.yaml")
     assert [(s.name, s.count, s.points) for s in default.sections] == [
+        ("单项选择题", 20, Decimal("0.5")),
+        ("多项选择题", 10, Decimal(1)),
+        ("判断题", 20, Decimal("0.5")),
+        ("案例分析题", 2, Decimal(10)),
+        ("实训操作题", 5, Decimal(10)),
+    ]
+    assert default.total == 100
+    multiple = default.sections[1]
+    assert (multiple.scoring, multiple.partial_share, multiple.min_answer_letters) == ("partial", Decimal("0.5"), 2)
+    judged = load_blueprint(REPO / "templates" / "judged.yaml")
+    assert [(s.name, s.count, s.points) for s in judged.sections] == [
         ("简答题", 4, Decimal(5)),
         ("案例分析题", 3, Decimal(10)),
         ("实训操作题", 5, Decimal(10)),
     ]
-    assert default.total == 100
+    assert not any(s.objective for s in judged.sections) and judged.total == 100
     assert load_blueprint(REPO / "templates" / "interview.yaml").total == 100
 
 

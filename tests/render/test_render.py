@@ -54,6 +54,8 @@ def test_the_key_holds_every_key_point_with_its_points_and_the_analysis(built):
         assert "答案及评分标准" in text
         assert "评分说明：" in text
         for q in form.questions():
+            if q.question.objective:
+                continue  # answer grid: tests/render/test_objective_render.py
             assert f"【{q.question.id}】（{q.points.normalize():f}分）" in text
             for n, kp in enumerate(q.key_points, start=1):
                 points = f"{kp.points.normalize():f}"
@@ -65,15 +67,20 @@ def test_the_key_holds_every_key_point_with_its_points_and_the_analysis(built):
 def test_section_headings_carry_their_rule_in_order(built):
     headings = [t for s, t in paragraphs(paper_path(built)) if s == "大题标题"]
     assert headings == [
-        "一、简答题(共4题,每题5分,共20分)",
-        "二、案例分析题(共3题,每题10分,共30分)",
-        "三、实训操作题(共5题,每题10分,共50分)",
+        "一、单项选择题（第1题～第20题。选择一个正确的答案，将相应的字母填入题内的括号中。"
+        "每题0.5分，满分10分。）",
+        "二、多项选择题（第21题～第30题。选择两个或两个以上正确的答案，将相应的字母填入题内的括号中。"
+        "全部选对得满分；少选且所选都对的，得0.5分；错选、多选不得分。每题1分，满分10分。）",
+        "三、判断题（第31题～第50题。将判断结果填入括号中。正确的填“√”，错误的填“×”。"
+        "每题0.5分，满分10分。）",
+        "四、案例分析题（第51题～第52题。每题10分，满分20分。）",
+        "五、实训操作题（第53题～第57题。每题10分，满分50分。）",
     ]
     key_headings = [t for s, t in paragraphs(key_path(built)) if s == "大题标题"]
     assert key_headings == headings
 
 
-def test_questions_are_numbered_within_their_section(built):
+def test_questions_are_numbered_on_through_the_paper(built):
     texts = [(s, t) for s, t in paragraphs(paper_path(built)) if s in ("大题标题", "试题")]
     numbers: list[list[str]] = []
     for style, text in texts:
@@ -81,7 +88,10 @@ def test_questions_are_numbered_within_their_section(built):
             numbers.append([])
         else:
             numbers[-1].append(text.split("．")[0])
-    assert numbers == [["1", "2", "3", "4"], ["1", "2", "3"], ["1", "2", "3", "4", "5"]]
+    assert numbers == [
+        [str(n) for n in range(first, last + 1)]
+        for first, last in ((1, 20), (21, 30), (31, 50), (51, 52), (53, 57))
+    ]
 
 
 def test_dialogue_turns_are_one_per_line(built):
@@ -117,12 +127,12 @@ def test_instructions_come_from_the_blueprint(built):
 def test_the_score_table_has_a_column_per_section(built):
     score = tables(paper_path(built))[1]
     assert score == [
-        ["题号", "一", "二", "三", "总分"],
-        ["得分", "", "", "", ""],
-        ["评分人", "", "", "", ""],
+        ["题号", "一", "二", "三", "四", "五", "总分"],
+        ["得分", "", "", "", "", "", ""],
+        ["评分人", "", "", "", "", "", ""],
     ]
     boxes = tables(paper_path(built))[2:]
-    assert boxes == [[["得分", "评分人"], ["", ""]]] * 3
+    assert boxes == [[["得分", "评分人"], ["", ""]]] * 5
 
 
 def test_answer_space_is_sized_by_points(built):
@@ -136,8 +146,8 @@ def test_answer_space_is_sized_by_points(built):
             runs.append(count)
             count = 0
     runs.append(count)
-    # default.yaml: 1 line per point, at least 4 and at most 14 lines.
-    assert runs == [5] * 4 + [10] * 3 + [10] * 5
+    # default.yaml: 1 line per point, at least 4 and at most 14 lines; none for objective questions.
+    assert runs == [10] * 2 + [10] * 5
 
 
 def test_fonts_are_east_asian_and_tagged_zh_cn(built):
@@ -178,10 +188,17 @@ def test_manifest_records_questions_points_and_document_hashes(built):
     assert record["bank_fingerprint"].startswith("sha256:")
     form = record["forms"][0]
     labels = [q["label"] for s in form["sections"] for q in s["questions"]]
-    assert labels == ["一.1", "一.2", "一.3", "一.4", "二.1", "二.2", "二.3"] + [f"三.{i}" for i in range(1, 6)]
+    counts = (("一", 20), ("二", 10), ("三", 20), ("四", 2), ("五", 5))
+    assert labels == [f"{numeral}.{i}" for numeral, count in counts for i in range(1, count + 1)]
     for s in form["sections"]:
         for q in s["questions"]:
-            assert sum(Decimal(kp["points"]) for kp in q["key_points"]) == q["points"]
+            if s.get("objective"):
+                # Grading never reads the bank: options in paper order and the answer are here.
+                assert q["key_points"] == [] and len(q["options"]) >= (0 if s["type"] == "true_false" else 2)
+                assert q["answer"]
+            else:
+                assert sum(Decimal(kp["points"]) for kp in q["key_points"]) == q["points"]
+                assert "answer" not in q
     import hashlib
 
     for entry in form["documents"].values():
@@ -235,7 +252,7 @@ def test_libreoffice_renders_the_chinese_text_headings_and_page_numbers(built, t
         )  # fmt: skip
         flat = text.replace(" ", "")
         assert "客户服务代表职业技能竞赛笔试试卷" in flat
-        assert "二、案例分析题(共3题,每题10分,共30分)" in flat
+        assert "四、案例分析题（第51题～第52题。每题10分，满分20分。）" in flat
         assert f"第1页共{pages}页" in flat
         assert f"第{pages}页共{pages}页" in flat
         if name.startswith("paper"):

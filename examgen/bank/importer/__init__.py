@@ -5,6 +5,7 @@ The stages, one module each:
 - :mod:`.readers` (and :mod:`.docx_reader`, :mod:`.xlsx`): a file → numbered lines or tables;
 - :mod:`.normalise`: pinyin annotations out, punctuation widths, a simplified twin for matching;
 - :mod:`.parser` (and :mod:`.table` for spreadsheets): lines → sections, questions, skipped text;
+- :mod:`.objective`: option runs and objective answers (choice, true/false) in a question's text;
 - :mod:`.build`: parsed questions → :class:`examgen.models.Question` (types, points, ids, repeats);
 - :mod:`.ledger`: every input character placed, consumed or skipped; :mod:`.report`: the report.
 
@@ -152,18 +153,24 @@ def import_to_bank(
     force: bool = False,
     dry_run: bool = False,
     report_path: Path | None = None,
+    workspace: Path | None = None,
 ) -> ImportResult:
     """Import ``paths`` into the bank file ``out`` (unless ``dry_run``) and return the result.
 
     Ids continue after those of the other bank files beside ``out``; near-duplicates of
     their questions are reported. Refuse to overwrite ``out`` (or the report) without
-    ``force``. The inputs are never modified.
+    ``force``. The inputs are never modified. With ``workspace``, the ids of its ``banks/``
+    folder are taken too, so ids stay unique when ``out`` is elsewhere.
     """
     targets = [*([] if dry_run else [out]), *([report_path] if report_path else [])]
     refuse_inputs(targets, paths)
     if not dry_run:
         refuse_existing(targets, force=force)
     existing, ids = workspace_questions(out.parent, out)
+    banks = workspace / "banks" if workspace is not None else None
+    if banks is not None and banks.resolve() != out.parent.resolve():
+        more, more_ids = workspace_questions(banks, out)
+        existing, ids = (*existing, *more), ids | more_ids
     options = replace(options, existing=existing, existing_ids=ids | options.existing_ids)
     result = import_documents(paths, options, out=str(out))
     if not result.questions and not dry_run:

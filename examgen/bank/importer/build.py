@@ -18,17 +18,27 @@ from examgen.bank.importer.model import (
     Stretch,
 )
 from examgen.bank.importer.normalise import simplified_shadow, to_simplified
-from examgen.models import QUESTION_TYPES, KeyPoint, Origin, Question, format_points
+from examgen.models import (
+    CHOICE_TYPES,
+    OBJECTIVE_TYPES,
+    QUESTION_TYPES,
+    REVIEW_TAG,
+    KeyPoint,
+    Origin,
+    Question,
+    format_points,
+)
 from examgen.numbers import is_multiple
 
 HALF = Decimal("0.5")
 #: Id prefixes of the sample banks, by type; other types use IMP.
-ID_PREFIXES = {"short_answer": "SA", "case_analysis": "CA", "practical": "PR", "interview": "IV"}
+ID_PREFIXES = {
+    "short_answer": "SA", "case_analysis": "CA", "practical": "PR", "interview": "IV",
+    "single_choice": "SC", "multiple_choice": "MC", "true_false": "TF",
+}
 DEFAULT_PREFIX = "IMP"
 UNSORTED_TOPIC = "未分类"
 DEFAULT_DIFFICULTY = 3
-#: The tag of a question a person still has to look at.
-REVIEW_TAG = "导入待审"
 #: How alike two questions must be to be reported as near-duplicates.
 NEAR_DUPLICATE = Decimal("0.85")
 
@@ -344,9 +354,18 @@ def _to_question(
             or document.title_type
             or mk.type_from_words(simplified_shadow(document.name))[0]
         )
+        found = _objective_kind(parsed)
+        if found and qtype in CHOICE_TYPES and found in CHOICE_TYPES:
+            if qtype == "single_choice" and found == "multiple_choice":
+                review.append(f"单项选择题的答案有多个字母（{parsed.choice}），按多项选择题导入")
+                qtype = found
+        elif found and qtype != found:
+            qtype = found
         if qtype is None:
             qtype = "short_answer"
             review.append("题型无法识别，按简答题导入（可用 --type 指定）")
+    if qtype in OBJECTIVE_TYPES:
+        return _objective_question(parsed, document, section, counts, index, qtype, options, numbering, review)
     # -- points
     points = parsed.points
     given = [kp.points for kp in parsed.key_points]
@@ -395,11 +414,11 @@ def _to_question(
         source = parsed.source
     else:
         qid = numbering.new(qtype)
-        topic = parsed.topic or options.topic or UNSORTED_TOPIC
+        topic = options.topic or parsed.topic or _section_topic(section) or UNSORTED_TOPIC
         difficulty = parsed.difficulty or DEFAULT_DIFFICULTY
         tags = parsed.tags
         source = parsed.source or document.name
-        if not parsed.topic and not options.topic:
+        if topic == UNSORTED_TOPIC:
             review.append(f"主题未指定，暂填“{UNSORTED_TOPIC}”")
         if parsed.difficulty is None:
             review.append(f"难度未指定，暂填{DEFAULT_DIFFICULTY}")
@@ -422,6 +441,77 @@ def _to_question(
     )
     title = section.title if section else ""
     return Imported(question_obj, parsed, tuple(review), title)
+
+
+def _objective_kind(parsed: ParsedQuestion) -> str | None:
+    """Return the objective type the document shows: options (one letter or more), or a verdict."""
+    if parsed.options:
+        return "multiple_choice" if len(parsed.choice) > 1 else "single_choice"
+    if parsed.choice in ("true", "false"):
+        return "true_false"
+    return None
+
+
+def _objective_question(
+    parsed: ParsedQuestion,
+    document: ParsedDocument,
+    section: ParsedSection | None,
+    counts: dict[int, int],
+    index: int | None,
+    qtype: str,
+    options: ImportOptions,
+    numbering: _IdNumbering,
+    review: list[str],
+) -> Imported:
+    """Return a choice or true/false question: options and answer, no key points."""
+    points = parsed.points
+    if points is None and section is not None:
+        points = _section_points(section, counts.get(index, 0) if index is not None else 0)
+    points = points or options.points or Decimal(1)
+    texts = tuple(_text(option) for option in parsed.options)
+    stem, question, analysis = _text(parsed.stem), _text(parsed.question), _text(parsed.analysis)
+    if options.simplified:
+        texts = tuple(to_simplified(t) for t in texts)
+        stem, question, analysis = to_simplified(stem), to_simplified(question), to_simplified(analysis)
+    if qtype in CHOICE_TYPES and not texts:
+        review.append("没有找到选项（A、B、C…），请补写 options")
+    if not parsed.choice:
+        review.append("没有找到答案：请填写 answer")
+    topic = options.topic or parsed.topic or _section_topic(section) or UNSORTED_TOPIC
+    if topic == UNSORTED_TOPIC:
+        review.append(f"主题未指定，暂填“{UNSORTED_TOPIC}”")
+    if parsed.difficulty is None:
+        review.append(f"难度未指定，暂填{DEFAULT_DIFFICULTY}")
+    tags = tuple(parsed.tags)
+    if review and REVIEW_TAG not in tags:
+        tags = (*tags, REVIEW_TAG)
+    line_number = document.lines[parsed.all_pieces()[0].line].number if parsed.all_pieces() else 0
+    question_obj = Question(
+        id=numbering.new(qtype),
+        type=qtype,
+        topic=topic,
+        difficulty=parsed.difficulty or DEFAULT_DIFFICULTY,
+        points=points,
+        stem=stem,
+        question=question,
+        key_points=(),
+        analysis=analysis,
+        source=parsed.source or document.name,
+        tags=tags,
+        origin=Origin(document.name, line_number),
+        options=texts if qtype in CHOICE_TYPES else (),
+        answer=parsed.choice,
+    )
+    return Imported(question_obj, parsed, tuple(review), section.title if section else "")
+
+
+def _section_topic(section: ParsedSection | None) -> str:
+    """Return the topic a section heading names (一、投诉处理), or "" when it names a type."""
+    if section is None or section.type is not None or not section.name:
+        return ""
+    if mk.is_typed_heading(simplified_shadow(section.name)):
+        return ""
+    return section.name
 
 
 # --- Report material -----------------------------------------------------------------------------
@@ -535,7 +625,7 @@ def _general_notes(imported: Sequence[Imported], options: ImportOptions) -> list
     loose = [i for i in imported if not i.parsed.verbatim]
     if not loose:
         return notes
-    if not options.topic and not any(i.parsed.topic for i in loose):
+    if loose and all(i.question.topic == UNSORTED_TOPIC for i in loose):
         notes.append(
             f"所有题目的主题暂填“{UNSORTED_TOPIC}”：请逐题改为题库的主题，或重新导入时用 --topic 指定"
         )

@@ -46,6 +46,9 @@ def read_docx(path: Path, data: bytes) -> SourceDocument:
     number = 0
     for paragraph in _paragraphs(document):
         number += 1
+        if isinstance(paragraph, str):
+            lines.append(SourceLine(paragraph, f"{path.name}:段{number}", number))
+            continue
         text = numbering.label(paragraph) + paragraph.text
         for part in text.split("\n"):
             lines.append(SourceLine(part, f"{path.name}:段{number}", number))
@@ -69,9 +72,17 @@ def _refuse_doctype(path: Path, data: bytes) -> None:
         return  # not a readable zip: read_docx says so
 
 
-def _paragraphs(document) -> list[Paragraph]:
-    """Return the body's paragraphs in order, descending into tables (each merged cell once)."""
-    result: list[Paragraph] = []
+#: A table whose cells are all this short is a grid (an answer key 题号/答案, a score table):
+#: each of its rows is read as one line, cells apart by a tab.
+GRID_CELL = 8
+
+
+def _paragraphs(document) -> list[Paragraph | str]:
+    """Return the body's paragraphs in order, descending into tables (each merged cell once).
+
+    The rows of a grid of short cells come back as one line of text each.
+    """
+    result: list[Paragraph | str] = []
 
     def walk(container, parent) -> None:
         for child in container.iterchildren():
@@ -79,7 +90,12 @@ def _paragraphs(document) -> list[Paragraph]:
                 result.append(Paragraph(child, parent))
             elif child.tag == qn("w:tbl"):
                 seen: set[int] = set()
-                for row in Table(child, parent).rows:
+                table = Table(child, parent)
+                grid = _grid_rows(table)
+                if grid is not None:
+                    result.extend(grid)
+                    continue
+                for row in table.rows:
                     for cell in row.cells:
                         if id(cell._tc) in seen:
                             continue
@@ -92,6 +108,20 @@ def _paragraphs(document) -> list[Paragraph]:
 
     walk(document.element.body, document._body)
     return result
+
+
+def _grid_rows(table: Table) -> list[str] | None:
+    """Return a table's rows as lines when every cell is one short paragraph, else None."""
+    rows: list[str] = []
+    for row in table.rows:
+        cells: list[str] = []
+        for cell in row.cells:
+            paragraphs = [p.text.strip() for p in cell.paragraphs if p.text.strip()]
+            if len(paragraphs) > 1 or paragraphs and len(paragraphs[0]) > GRID_CELL or cell.tables:
+                return None
+            cells.append(paragraphs[0] if paragraphs else "")
+        rows.append("\t".join(cells))
+    return rows if len(rows) > 1 else None
 
 
 @dataclass

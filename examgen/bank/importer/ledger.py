@@ -59,6 +59,7 @@ def placed_pieces(questions: Iterable[ParsedQuestion]) -> list[Piece]:
     for q in questions:
         pieces.extend((*q.stem, *q.question, *q.analysis))
         pieces.extend(p for kp in q.key_points for p in kp.pieces)
+        pieces.extend(p for option in q.options for p in option)
     return pieces
 
 

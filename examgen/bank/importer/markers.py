@@ -17,6 +17,12 @@ _NUM = rf"\d{{1,3}}|[{CN_DIGITS}]{{1,3}}"
 
 #: Words that name a question type, in the order they are tried, and the type they mean.
 TYPE_WORDS: tuple[tuple[str, str], ...] = (
+    ("不定项选择", "multiple_choice"),
+    ("多项选择", "multiple_choice"),
+    ("多选", "multiple_choice"),
+    ("单项选择", "single_choice"),
+    ("单选", "single_choice"),
+    ("判断", "true_false"),
     ("案例分析", "case_analysis"),
     ("实训操作", "practical"),
     ("实操", "practical"),
@@ -40,6 +46,14 @@ def type_from_words(text: str) -> tuple[str | None, str]:
         if word in text:
             return qtype, word
     return None, ""
+
+
+def type_word_count(text: str) -> int:
+    """Return how many different type words ``text`` holds (a score table row holds several)."""
+    words = [w for w, _ in TYPE_WORDS] + list(_OTHER_SECTION_WORDS)
+    found = {w for w in words if w in text}
+    # 单选 inside 单项选择 … counts once: drop words inside another found word.
+    return sum(1 for w in found if not any(w != o and w in o for o in found))
 
 
 def cn_number(text: str) -> int | None:
@@ -123,14 +137,16 @@ _SECTION = re.compile(
 )
 #: Question and key point numbering, tried in this order at a position.
 NUMBER_STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("第N题", re.compile(rf"第\s*(\d{{1,3}}|[{CN_DIGITS}]{{1,3}})\s*道?题\s*[：:、.]?")),
-    ("问题N", re.compile(rf"问题\s*(\d{{1,3}}|[{CN_DIGITS}]{{1,3}})\s*[：:、.]")),
+    ("第N题", re.compile(rf"第\s*(\d{{1,4}}|[{CN_DIGITS}]{{1,3}})\s*道?题\s*[：:、.]?")),
+    ("问题N", re.compile(rf"问题\s*(\d{{1,4}}|[{CN_DIGITS}]{{1,3}})\s*[：:、.]")),
     ("案例N", re.compile(rf"【?\s*案例\s*(\d{{1,3}}|[{CN_DIGITS}]{{1,3}})\s*】?\s*[：:、.]?")),
-    ("(N)", re.compile(r"[（(]\s*(\d{1,3})\s*[)）]")),
+    ("(N)", re.compile(r"[（(]\s*(\d{1,4})\s*[)）]")),
     ("(一)", re.compile(rf"[（(]\s*([{CN_DIGITS}]{{1,3}})\s*[)）]")),
-    ("N、", re.compile(r"(\d{1,3})\s*、")),
-    ("N.", re.compile(r"(\d{1,3})\s*\.(?!\d)")),
-    ("N)", re.compile(r"(\d{1,3})\s*[)）]")),
+    ("N、", re.compile(r"(\d{1,4})\s*、")),
+    ("N.", re.compile(r"(\d{1,4})\s*\.(?!\d)")),
+    ("N)", re.compile(r"(\d{1,4})\s*[)）]")),
+    # A row of an answer key: 1 | 答案…, 1 B, 12 ×.
+    ("N|", re.compile(r"(\d{1,4})(?:\s*[|｜]\s*|\s+(?=(?:[A-H]{1,8}|[√×对错])\s*(?:$|\s)))")),
     ("一、", re.compile(rf"([{CN_DIGITS}]{{1,3}})\s*、")),
     ("①", re.compile(r"([\u2460-\u2473])")),
 )
@@ -141,49 +157,112 @@ QUESTION_ONLY_STYLES = frozenset({"第N题", "问题N", "案例N"})
 
 _LABEL_END = r"\s*(?:】\s*[：:]?|[：:])"
 _ANSWER = re.compile(
-    r"(?:【\s*)?(?:参考答案(?:及评分(?:标准|要点))?|答案要点|答题要点|评分要点|答案|参考回答|回答|答)"
+    r"(?:【\s*)?(?:参考答案(?:及评分(?:标准|要点))?|正确答案|标准答案|答案要点|答题要点|评分要点|答案|参考回答|回答|答)"
     + _LABEL_END
 )
 #: A line that opens the answer key after the questions: 参考答案, 【参考答案及评分标准】.
 KEY_HEADING = re.compile(
-    r"^\s*(【?\s*(?:参考答案|标准答案|答案)(?:及评分(?:标准|要点|细则))?(?:\s*】)?\s*[：:]?)\s*$"
+    r"^\s*(【?\s*(?:参考答案|标准答案|答案)(?:及评分(?:标准|要点|细则))?(?:\s*】)?\s*[：:]?"
+    r"|题号\s*[|｜\t ]?\s*(?:参考答案|标准答案|正确答案|答案))\s*$"
 )
+#: The head row of an answer grid: 题号 1 2 3 … (cells apart by spaces, tabs or bars).
+GRID_HEAD = re.compile(r"^\s*题号((?:[\s|｜]+\d{1,4})+)[\s|｜]*$")
+#: A cell of an answer grid's answer row: letters or a verdict.
+GRID_ANSWER = re.compile(r"^(?:[A-H]{1,8}|[√×对错]|正确|错误)$")
+
+
+def grid_cells(shadow: str) -> list[tuple[int, int, str]]:
+    """Return the cells (start, end, text) of a grid row, split at spaces, tabs and bars."""
+    return [(m.start(), m.end(), m.group()) for m in re.finditer(r"[^\s|｜]+", shadow)]
+
+
+#: Labels glued to the text after a question mark, without a colon: they open the answer.
+_GLUED_LABEL = re.compile(r"(?:答案解析|参考答案|参考回答|答案要点|答案)(?![：:】])")
 _ANALYSIS = re.compile(r"(?:【\s*)?(?:答案解析|试题解析|解析|评析|点评)" + _LABEL_END)
 _ASK = re.compile(r"(?:【\s*)?(?:问题|提问|请回答|思考题|问)" + _LABEL_END)
-_STARTS = set(CN_DIGITS) | set("0123456789（(第问案【参答回解评点提请思") | {
+_STARTS = set(CN_DIGITS) | set("0123456789（(第问案【参答回解评点提请思正标") | {
     chr(c) for c in range(0x2460, 0x2474)
 }
 
 
 def section_at(shadow: str, i: int) -> tuple[int, str, str] | None:
-    """Return (end, name, rule) of a section heading at ``i`` (``二、案例分析题(每题10分)``)."""
+    """Return (end, name, rule) of a section heading at ``i`` (``二、案例分析题(每题10分)``).
+
+    A heading that names a type (or ends in 题) is one by its words; any other short name
+    (``一、服务意识``) is only a candidate, confirmed by the numbering after it.
+    """
     match = _SECTION.match(shadow, i)
     if not match:
         return None
-    name = match.group("name")
+    return match.end(), match.group("name"), match.group("rule") or ""
+
+
+def is_typed_heading(name: str) -> bool:
+    """Return whether a heading's name says it is a section of questions (a type word, …题)."""
     known, _ = type_from_words(name)
     other = any(w in name for w in _OTHER_SECTION_WORDS)
     plain = name.endswith("题") and not name.endswith("问题") and len(name) <= 8
-    if not (known or other or plain):
+    return bool(known or other or plain)
+
+
+#: A heading line without a numeral: 简答题（每题5分）, 案例分析（每题15分）, 判断题.
+_BARE_HEADING = re.compile(
+    r"^\s*(?P<name>[^\s，。？！?!：:、（(；;]{2,14}?)\s*(?P<rule>[（(][^（()）]{0,60}[)）])?\s*[：:]?\s*$"
+)
+
+
+def bare_heading(shadow: str) -> tuple[int, int, str, str] | None:
+    """Return (start, end, name, rule) when the whole line is a heading without a numeral.
+
+    Its name must name a type and say 题 (or come with a rule), or say 题 and give points
+    per question (``客服知识题库（每题2分）``).
+    """
+    match = _BARE_HEADING.match(shadow)
+    if not match:
         return None
-    return match.end(), name, match.group("rule") or ""
+    name, rule = match.group("name"), match.group("rule") or ""
+    known, _ = type_from_words(name)
+    other = any(w in name for w in _OTHER_SECTION_WORDS)
+    per, _, _ = parse_rule(rule)
+    if not ((known or other) and ("题" in name or rule) or "题" in name and per is not None):
+        return None
+    start = len(shadow) - len(shadow.lstrip())
+    return start, len(shadow.rstrip()), name, rule
 
 
-def marker_at(shadow: str, i: int) -> Marker | None:
-    """Return the marker that starts at position ``i`` of a line's shadow, if any."""
+def marker_at(
+    shadow: str, i: int, *, sections: bool = True, candidates: bool = False, fresh: bool = False
+) -> Marker | None:
+    """Return the marker that starts at position ``i`` of a line's shadow, if any.
+
+    A section heading whose name does not say it is one comes back with style
+    ``candidate`` (only when ``candidates``); without ``sections`` no heading at all.
+    ``fresh``: right after a heading, where a number starts anew (``一、自我认知1.你…``).
+    """
     if shadow[i] not in _STARTS:
         return None
-    where = boundary(shadow, i)
+    where = "glued" if fresh else boundary(shadow, i)
     if not where:
         return None
-    if where != "weak":
+    if where != "comma" and sections and (where != "weak" or candidates):
         heading = section_at(shadow, i)
-        if heading and where != "comma":
+        # Named by its words at the start of a line (or after a sentence): a heading. Any
+        # other short name, or one glued to the title, is a candidate the caller confirms by
+        # the numbering after it (the parser's ``confirm_headings``).
+        if heading and (where not in ("weak",) and is_typed_heading(heading[1])):
             return Marker("section", i, heading[0], boundary=where)
+        if heading and candidates:
+            return Marker("section", i, heading[0], style="candidate", boundary=where)
+    if where != "weak":
         for kind, pattern in (("answer", _ANSWER), ("analysis", _ANALYSIS)):
             match = pattern.match(shadow, i)
             if match and where != "comma":
                 return Marker(kind, i, match.end(), boundary=where)
+        if where == "glued" and shadow[:i].rstrip().endswith(("？", "?")):
+            # …获得了哪些经验？答案解析优秀回答应包含：— a label glued without a colon.
+            match = _GLUED_LABEL.match(shadow, i)
+            if match:
+                return Marker("answer", i, match.end(), boundary=where)
     for style, pattern in NUMBER_STYLES:
         match = pattern.match(shadow, i)
         if match:
@@ -201,12 +280,32 @@ def marker_at(shadow: str, i: int) -> Marker | None:
     return None
 
 
-def find_markers(shadow: str) -> list[Marker]:
-    """Return the markers of a line in order; a marker's text is never searched again."""
+def _label_after_number(shadow: str, i: int) -> Marker | None:
+    """Return a label right after a question's number (``1、问：…``, ``2. 答：…``), if any."""
+    for kind, pattern in (("ask", _ASK), ("answer", _ANSWER), ("analysis", _ANALYSIS)):
+        match = pattern.match(shadow, i)
+        if match:
+            return Marker(kind, i, match.end(), boundary="glued")
+    return None
+
+
+def find_markers(
+    shadow: str, *, refused: frozenset[int] = frozenset(), candidates: bool = False
+) -> list[Marker]:
+    """Return the markers of a line in order; a marker's text is never searched again.
+
+    No section heading is looked for at the positions in ``refused``.
+    """
     markers: list[Marker] = []
     i = 0
     while i < len(shadow):
-        marker = marker_at(shadow, i)
+        # Right after a heading, or a part numeral opening a line (一、1. A 2. B in a key).
+        fresh = bool(markers) and markers[-1].end == i and (
+            markers[-1].kind == "section" or markers[-1].style == "一、" and markers[-1].boundary == "start"
+        )
+        marker = marker_at(shadow, i, sections=i not in refused, candidates=candidates, fresh=fresh)
+        if marker is None and markers and markers[-1].kind == "num" and not shadow[markers[-1].end : i].strip():
+            marker = _label_after_number(shadow, i)
         if marker is not None:
             markers.append(marker)
             i = marker.end
@@ -288,7 +387,8 @@ _NOISE_INLINE = re.compile(
     r"扫(?:码|描二维码)(?:关注|下载|领取|获取)|扫一扫|关注(?:我们|本站)|"
     r"本文(?:来源|来自|由.{1,12}(?:整理|发布|提供))|转载(?:请注明|自)|原文(?:链接|地址)|"
     r"阅读全文|展开全文|查看全文|收藏本文|分享到|登录后(?:才能|方可|即可)?(?:评论|发表|下载)|"
-    r"注册登录|请文明(?:发言|评论)|https?://[\x21-\x7e]+|www\.[\x21-\x7e]+",
+    r"注册登录|请文明(?:发言|评论)|点击上方.{0,6}关注|点个.{0,2}在看|关注公众号|长按(?:识别|扫码)|"
+    r"欢迎(?:转发|分享)|https?://[\x21-\x7e]+|www\.[\x21-\x7e]+",
     re.IGNORECASE,
 )
 _PAGE_NUMBER = re.compile(
@@ -304,6 +404,55 @@ NOISE_SITE = "网站样板文字（版权、下载、VIP、评论等）"
 NOISE_RELATED = "“相关文章”等推荐列表"
 NOISE_PAGE = "页码"
 NOISE_HEADER = "重复的页眉/页脚"
+NOISE_SEPARATOR = "分隔线"
+NOISE_COMMENTS = "评论区（用户名、回答时间、话题标签、取消/举报）"
+NOISE_NOTICE = "网站须知（编号列出的下载、版权、会员说明）"
+#: Noise after which every short line is noise too (the titles of a list, the comments).
+LIST_NOISE = frozenset({NOISE_RELATED, NOISE_COMMENTS})
+
+_SEPARATOR = re.compile(r"^\s*(?:(?:[-—=*_~·.]\s*){3,}|[-—=*~]{2,}[^-—=*~]{0,30}[-—=*~]{2,})$")
+_COMMENT_LINE = re.compile(
+    r"^\s*(?:(?:#[^#\s]{1,20}#\s*)+|.{0,16}(?:回答于|发表于|评论于|回复于)\s*\d.{0,20}|"
+    r"(?:取消|举报|回复|点赞|收起|展开)(?:\s+(?:取消|举报|回复|点赞|收起|展开))*|\d+\s*(?:人赞同|个赞|条回复))\s*$"
+)
+#: Words of a site's notices (本站资源仅供学习, 下载前请登录) — judged per numbered block.
+_SITE_NOTICE = re.compile(
+    r"本站|本网站?|本平台|仅供(?:学习|参考|交流)|商业用途|侵权|版权|转载|下载(?:前|后|链接|地址|说明|积分|券)|"
+    r"会员(?:账号|权限|等级)|vip",
+    re.IGNORECASE,
+)
+
+
+def is_separator(shadow: str) -> bool:
+    """Return whether a line is a separator (``---``, ``***``, ``======``)."""
+    return bool(_SEPARATOR.match(shadow))
+
+
+def notice_blocks(shadows: list[str], markers: list[list[Marker]]) -> set[int]:
+    """Return the lines of numbered site notices (``1、本站资源仅供学习…``) and their heading.
+
+    Judged per block: a run of numbered lines most of which speak of the site, none asking
+    a question; a short line ending in a colon before it (下载说明：) belongs to it.
+    """
+    found: set[int] = set()
+    index = 0
+    while index < len(shadows):
+        run = []
+        k = index
+        while k < len(shadows) and markers[k] and markers[k][0].kind == "num" and markers[k][0].boundary == "start":
+            run.append(k)
+            k += 1
+        if len(run) >= 2:
+            hits = sum(1 for r in run if _SITE_NOTICE.search(shadows[r]))
+            asks = any(c in shadows[r] for r in run for c in "？?")
+            if hits * 3 >= len(run) * 2 and not asks:
+                found.update(run)
+                head = index - 1
+                text = shadows[head].strip() if head >= 0 else ""
+                if text and len(text) <= 20 and text[-1] in "：:" and not any(m.kind == "answer" for m in markers[head]):
+                    found.add(head)
+        index = k + 1 if k > index else index + 1
+    return found
 
 
 def noise_spans(shadow: str, markers: list[Marker]) -> list[tuple[int, int, str]]:
@@ -313,7 +462,11 @@ def noise_spans(shadow: str, markers: list[Marker]) -> list[tuple[int, int, str]
         return []
     if _PAGE_NUMBER.match(shadow):
         return [(0, len(shadow), NOISE_PAGE)]
-    tail = _NOISE_TAIL.search(shadow)
+    if _SEPARATOR.match(shadow):
+        return [(0, len(shadow), NOISE_SEPARATOR)]
+    if _COMMENT_LINE.match(shadow):
+        return [(0, len(shadow), NOISE_COMMENTS)]
+    tail = _noise_tail(shadow)
     inline = list(_NOISE_INLINE.finditer(shadow))
     if not tail and not inline:
         return []
@@ -341,6 +494,16 @@ def noise_spans(shadow: str, markers: list[Marker]) -> list[tuple[int, int, str]
         else:
             merged.append((start, end, reason))
     return merged
+
+
+def _noise_tail(shadow: str) -> re.Match[str] | None:
+    """Return where a 相关文章/版权所有 tail starts: at the start of a line, or after a sentence
+    when what follows is short; a word like 相关资料 inside a sentence is text."""
+    for match in _NOISE_TAIL.finditer(shadow):
+        before = shadow[: match.start()].rstrip(_OPENERS)
+        if not before or before[-1] in "。！？!?" and len(shadow) - match.start() <= 40:
+            return match
+    return None
 
 
 def _sentence_end(shadow: str, i: int, markers: list[Marker]) -> int:

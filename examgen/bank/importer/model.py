@@ -125,6 +125,8 @@ class ParsedSection:
 
     title: str
     where: str
+    #: The heading's name without its numeral and rule: 服务意识, 案例分析题.
+    name: str = ""
     type: str | None = None
     #: The words the type was recognised from, e.g. 实训操作.
     type_word: str = ""
@@ -178,6 +180,10 @@ class ParsedQuestion:
     verbatim: bool = False
     #: Cells of a spreadsheet row consumed as metadata (id, type, points, …).
     metadata: tuple[Piece, ...] = ()
+    #: A choice question's options A, B, … (labels and answers are in ``markers``).
+    options: tuple[tuple[Piece, ...], ...] = ()
+    #: An objective answer found in the document: ``B``, ``ACD``, ``true`` or ``false``.
+    choice: str = ""
 
     def all_pieces(self) -> tuple[Piece, ...]:
         """Return every piece of the question, placed or consumed, in line order."""
@@ -186,6 +192,7 @@ class ParsedQuestion:
             *self.question,
             *(p for kp in self.key_points for p in kp.pieces),
             *self.analysis,
+            *(p for option in self.options for p in option),
             *self.markers,
             *self.metadata,
         ]

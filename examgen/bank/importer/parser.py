@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from examgen.bank.importer import markers as mk
+from examgen.bank.importer import objective as ob
 from examgen.bank.importer.model import (
     Line,
     ParsedDocument,
@@ -38,6 +39,12 @@ SKIP_ORPHAN_ANSWER = "找不到所属题目的答案"
 SKIP_EMPTY = "没有题干的题号"
 SKIP_CUT = "文档在此题中途结束（截断），未导入"
 SKIP_KEY_UNMATCHED = "答案找不到对应的题目（参考答案部分）"
+SKIP_PROSE = "编号的正文（没有提问，也没有答案），不是题目"
+#: Words that ask: a numbered item with none of them and no answer is prose, not a question.
+_ASKING = re.compile(
+    r"[？?]|吗|呢|如何|怎|什么|为何|为什么|哪|是否|多少|几[个种点条项]|请|试|谈谈|说说|简述|论述|阐述|"
+    r"说明|分析|评价|指出|举例|模拟|演示|列举|描述|概括|判断|比较|解释|写出|回答|[（(]\s*[)）]"
+)
 
 _TERMINAL = set("。？！?!；;”’）)」』…】")
 _QUESTION_MARKS = ("？", "?")
@@ -63,25 +70,47 @@ class Token:
 def tokenize(lines: Sequence[Line]) -> list[Token]:
     """Return the token stream of ``lines``; noise (boilerplate, page numbers, headers) marked."""
     headers = _repeated_headers(lines)
+    per_line = confirm_headings(lines)
+    notices = mk.notice_blocks([line.shadow for line in lines], per_line)
     tokens: list[Token] = []
     in_list = False  # inside a "相关文章" list: its titles are noise too
+    grid_width = 0
     for index, line in enumerate(lines):
         shadow = line.shadow
-        found = mk.find_markers(shadow)
+        found = per_line[index]
+        head = mk.GRID_HEAD.match(shadow)
+        cells = mk.grid_cells(shadow) if grid_width and not head else []
+        answers = [c for c in cells if mk.GRID_ANSWER.match(c[2])]
+        if head or grid_width and 0 < len(answers) <= grid_width and len(cells) - len(answers) <= 1:
+            # An answer grid: 题号 1 2 3 / 单项选择题 B C A.
+            grid_width = len(head.group(1).split()) if head else grid_width
+            tokens.append(Token("grid", index, 0, len(line.text), reason="head" if head else "row"))
+            tokens.append(Token("eol", index, len(line.text), len(line.text)))
+            continue
+        if shadow.strip():
+            grid_width = 0
         key = mk.KEY_HEADING.match(shadow)
-        if key:
+        if key and index not in notices:
             tokens.append(Token("key", index, key.start(1), key.end(1)))
+            tokens.append(Token("eol", index, len(line.text), len(line.text)))
+            in_list = False
+            continue
+        bare = mk.bare_heading(shadow) if not found and index not in notices else None
+        if bare:
+            tokens.append(Token("section", index, bare[0], bare[1]))
             tokens.append(Token("eol", index, len(line.text), len(line.text)))
             in_list = False
             continue
         if index in headers:
             spans = [(0, len(shadow), mk.NOISE_HEADER)]
+        elif index in notices:
+            spans = [(0, len(shadow), mk.NOISE_NOTICE)]
         elif in_list and _list_title(shadow, found):
             spans = [(0, len(shadow), mk.NOISE_RELATED)]
         else:
             spans = mk.noise_spans(shadow, found)
         if shadow.strip():
-            in_list = bool(spans) and spans[-1][2] == mk.NOISE_RELATED and spans[-1][1] == len(shadow)
+            in_list = bool(spans) and spans[-1][2] in mk.LIST_NOISE and spans[-1][1] == len(shadow)
         found = [m for m in found if not any(s <= m.start < e or s < m.end <= e for s, e, _ in spans)]
         events: list[tuple[int, int, Token]] = []
         for start, end, reason in spans:
@@ -102,9 +131,55 @@ def tokenize(lines: Sequence[Line]) -> list[Token]:
     return tokens
 
 
+def confirm_headings(lines: Sequence[Line]) -> list[list[mk.Marker]]:
+    """Return the markers of every line, a candidate heading kept only where numbering restarts.
+
+    ``一、服务意识（每题10分）`` is a section heading when the next number after it (on the
+    same line or the next lines) is 1; otherwise it is text (or a number) like any other.
+    """
+    found = [mk.find_markers(line.shadow, candidates=True) for line in lines]
+    for index, line in enumerate(lines):
+        refused: set[int] = set()
+        while True:
+            wrong = {
+                m.start
+                for k, m in enumerate(found[index])
+                if m.style == "candidate" and not _restarts_numbering(lines, found, index, k)
+            }
+            if not wrong:
+                break
+            refused |= wrong
+            found[index] = mk.find_markers(line.shadow, refused=frozenset(refused), candidates=True)
+    return [[replace(m, style="") if m.style == "candidate" else m for m in markers] for markers in found]
+
+
+def _restarts_numbering(lines: Sequence[Line], found: list[list[mk.Marker]], index: int, k: int) -> bool:
+    """Return whether the first marker after marker ``k`` of line ``index`` is the number 1."""
+    marker = found[index][k]
+    shadow = lines[index].shadow
+    rest = found[index][k + 1 :]
+    if rest:
+        following = rest[0]
+        return following.kind == "num" and following.number == 1 and not shadow[marker.end : following.start].strip()
+    if shadow[marker.end :].strip():
+        return False
+    for later in range(index + 1, min(len(lines), index + 4)):
+        text = lines[later].shadow
+        if not text.strip():
+            continue
+        if mk.is_separator(text):
+            continue
+        first = found[later][0] if found[later] else None
+        start = len(text) - len(text.lstrip())
+        return first is not None and first.kind == "num" and first.number == 1 and first.start == start
+    return False
+
+
 def _list_title(shadow: str, found: list[mk.Marker]) -> bool:
     """Return whether a line after 相关文章： is one more title of the list (short, no answer)."""
     text = shadow.strip()
+    if found and found[0].kind == "num" and found[0].boundary == "start" and any(c in text for c in "？?"):
+        return False  # a numbered question continues the document, never a list title
     return bool(text) and len(text) <= 40 and not any(m.kind in ("section", "answer") for m in found)
 
 
@@ -179,6 +254,8 @@ class _Question:
 def parse_document(path: str, name: str, unit: str, lines: Sequence[Line]) -> ParsedDocument:
     """Return the sections, questions and skipped stretches of a normalised document."""
     parser = _Parser(path, name, tuple(lines))
+    # In paragraph-based input a paragraph is never split into question and answer.
+    parser.paragraphs = unit == "段"
     parser.run()
     return parser.result(unit)
 
@@ -199,6 +276,8 @@ class _Parser:
         self.q: _Question | None = None
         self.done: list[_Question] = []
         self.title_type: str | None = None
+        self.paragraphs = False
+        self.grid_numbers: list[int] = []
         # An answer key after the questions (参考答案 / 一、… / 1、…).
         self.key_mode = False
         self.key_sections = 0
@@ -261,12 +340,14 @@ class _Parser:
             return
         if mk.is_turn(self.lines[following.line].shadow[following.start :]):
             return
+        if ob.option_start(self.lines[following.line].text[following.start :]):
+            return  # the options of a choice question, not its answer
         # The answer follows the question mark without a marker (答：).
         q.mode, q.answer_kind = "answer", "implicit"
 
-    def next_token(self, index: int) -> Token | None:
+    def next_token(self, index: int, skip: tuple[str, ...] = ("eol", "noise")) -> Token | None:
         for token in self.tokens[index + 1 :]:
-            if token.kind not in ("eol", "noise"):
+            if token.kind not in skip:
                 return token
         return None
 
@@ -300,8 +381,11 @@ class _Parser:
         if per is None and total is not None and count:
             per = total / count
         repeat_of = self.section_keys.get(key)
+        name = re.sub(r"^[一二三四五六七八九十]{1,3}\s*[、.]\s*", "", title)
+        name = re.sub(r"\s*[（(][^（()）]*[)）]\s*[：:。]?$", "", name).strip(" ：:。")
         section = ParsedSection(
             title=title,
+            name=name,
             where=self.lines[token.line].where,
             type=qtype,
             type_word=word,
@@ -413,7 +497,14 @@ class _Parser:
         q = self.q
         piece = self.piece(token)
         if q is None:
-            self.start_unnumbered(self.claim_pending())
+            # 问：… asks the question itself: the line before is its material only when it
+            # reads as such (a sentence, a dialogue), never a bare title.
+            claimed = self.claim_pending()
+            if claimed and not self.lines[claimed[-1].line].text.rstrip().endswith(("。", "：", ":", "！", "”")):
+                self.pending = [*claimed, *self.pending]
+                self.pending.sort(key=lambda p: (p.line, p.start))
+                claimed = []
+            self.start_unnumbered(claimed)
             q = self.q
             assert q is not None
         elif q.mode == "answer" and q.answer_kind == "implicit":
@@ -432,13 +523,13 @@ class _Parser:
 
     def on_key(self, token: Token, index: int) -> None:
         """A line 参考答案: the answer key, when no question had an answer and numbers follow."""
-        following = self.next_token(index)
-        answered = any(q.answer_kind for q in (*self.done, *([self.q] if self.q else [])))
+        following = self.next_token(index, skip=("eol", "noise", "key"))
+        answered = any(q.answer_kind == "marked" for q in (*self.done, *([self.q] if self.q else [])))
         if (
             not answered
             and (self.done or self.q)
             and following is not None
-            and following.kind in ("section", "num")
+            and following.kind in ("section", "num", "grid")
         ):
             self.finish_question()
             self.flush_pending()
@@ -456,6 +547,55 @@ class _Parser:
     def key_key(self, token: Token, index: int) -> None:
         self.consumed.append(self.piece(token))
 
+    def on_grid(self, token: Token, index: int) -> None:
+        """The head of an answer grid after the questions opens the answer key."""
+        if token.reason == "head" and (self.done or self.q):
+            self.finish_question()
+            self.flush_pending()
+            self.key_mode = True
+            self.key_sections = len(self.sections)
+            self.key_part = None
+            self.key_grid(token, index)
+        else:
+            self.add_text(self.piece(token))
+
+    def key_grid(self, token: Token, index: int) -> None:
+        """A row of an answer grid: 题号 1 2 3, then answers (after the part they are for)."""
+        shadow = self.lines[token.line].shadow
+        cells = mk.grid_cells(shadow)
+        line_piece = self.piece(token)
+        if token.reason == "head":
+            self.consumed.append(line_piece)
+            self.grid_numbers = [int(c[2]) for c in cells[1:]]
+            return
+        label = [c for c in cells if not mk.GRID_ANSWER.match(c[2])]
+        answers = [c for c in cells if mk.GRID_ANSWER.match(c[2])]
+        part = self.key_part
+        if label:
+            self.consumed.append(Piece(token.line, label[0][0], label[0][1], self.lines[token.line].text[label[0][0] : label[0][1]]))
+            named, _ = mk.type_from_words(label[0][2])
+            for k in range(self.key_sections):
+                section = self.sections[k]
+                if section.repeat_of is None and (label[0][2] in self.shadow_of(section) or named and section.type == named):
+                    part = k
+                    break
+        for number, (start, end, _) in zip(self.grid_numbers, answers, strict=False):
+            piece = Piece(token.line, start, end, self.lines[token.line].text[start:end])
+            candidates = [q for q in self.done if q.number == number and q.answer_kind != "marked"]
+            in_part = [q for q in candidates if q.section == part]
+            target = (in_part or (candidates if part is None else []) or [None])[0]
+            if target is None:
+                self.skip(SKIP_KEY_UNMATCHED, [piece])
+                continue
+            if target.answer_kind == "implicit":
+                target.region().extend(i.piece for i in target.answer)
+                target.answer = []
+            target.answer.append(AnswerItem("text", piece))
+            target.answer_kind, target.mode = "marked", "answer"
+
+    def shadow_of(self, section: ParsedSection) -> str:
+        return re.sub(r"\s", "", section.title)
+
     def key_section(self, token: Token, index: int) -> None:
         piece = self.piece(token)
         self.consumed.append(piece)
@@ -471,11 +611,17 @@ class _Parser:
 
     def key_num(self, token: Token, index: int) -> None:
         piece = self.piece(token)
+        if token.style == "一、" and token.boundary == "start":
+            self.key_section(token, index)  # 一、1. A 2. B: the key of section 一
+            return
         target = self.key_target
         candidates = [
             q for q in self.done
-            if q.section == self.key_part and q.number == token.number and not q.answer_kind
+            if q.section == self.key_part and q.number == token.number and q.answer_kind != "marked"
         ]
+        if not candidates and self.key_part is None:
+            # A key without part headings: its numbers are those of the questions, in order.
+            candidates = [q for q in self.done if q.number == token.number and q.answer_kind != "marked"]
         is_key_point = (
             target is not None
             and target.mode == "answer"
@@ -483,6 +629,11 @@ class _Parser:
         )
         if candidates and (not is_key_point or token.style == candidates[0].style):
             target = candidates[0]
+            if target.answer_kind == "implicit":
+                # An explicit key replaces what followed the question mark: that was question.
+                target.region().extend(i.piece for i in target.answer)
+                target.answer = []
+                target.key_numbers = KeyPointNumbers()
             target.markers.append(piece)
             target.mode, target.answer_kind = "answer", "marked"
             self.key_target = target
@@ -651,7 +802,10 @@ class _Parser:
             reason = SKIP_PREAMBLE
             if self.title_type is None:
                 for piece in self.pending:
-                    found, _ = mk.type_from_words(self.shadow(piece))
+                    shadow = self.shadow(piece)
+                    if mk.type_word_count(shadow) > 1:
+                        continue  # a flattened score table (题型 单选题 多选题 … 总分), not a title
+                    found, _ = mk.type_from_words(shadow)
                     if found:
                         self.title_type = found
                         break
@@ -670,9 +824,11 @@ class _Parser:
         # The question a document (or its answer key) stops in may have been cut off.
         last = self.key_target if self.key_mode else (self.done[-1] if self.done else None)
         for q in self.done:
-            parsed, skipped = build_question(q, self.lines, self.name)
+            parsed, skipped = build_question(q, self.lines, self.name, paragraphs=self.paragraphs)
             if parsed is None:
                 self.skip(skipped, _question_pieces(q))
+            elif is_prose(parsed, self.lines):
+                self.skip(SKIP_PROSE, parsed.all_pieces())
             elif q is last and is_cut(parsed, self.questions, self.lines):
                 self.skip(SKIP_CUT, parsed.all_pieces())
             else:
@@ -690,6 +846,14 @@ class _Parser:
             consumed=tuple(self.consumed),
             title_type=self.title_type,
         )
+
+
+def is_prose(question: ParsedQuestion, lines: Sequence[Line]) -> bool:
+    """Return whether a numbered item is prose: no answer, no options, and nothing asks."""
+    if question.key_points or question.options or question.choice or question.answer:
+        return False
+    text = "".join(lines[p.line].shadow[p.start : p.end] for p in (*question.stem, *question.question))
+    return not _ASKING.search(text)
 
 
 def _question_pieces(q: _Question) -> list[Piece]:
@@ -722,9 +886,12 @@ def _where(pieces: Sequence[Piece], lines: Sequence[Line]) -> str:
 
 
 def build_question(
-    q: _Question, lines: Sequence[Line], file: str
+    q: _Question, lines: Sequence[Line], file: str, *, paragraphs: bool = False
 ) -> tuple[ParsedQuestion | None, str]:
-    """Return the parsed question made of ``q``'s pieces, or (None, why it is not a question)."""
+    """Return the parsed question made of ``q``'s pieces, or (None, why it is not a question).
+
+    With ``paragraphs`` (a .docx), a paragraph is never split into question and answer.
+    """
     markers = list(q.markers)
     body, ask = list(q.body), list(q.ask) if q.ask is not None else None
     points = None
@@ -736,7 +903,31 @@ def build_question(
         points = value
     answer_items = list(q.answer)
     answer_kind = q.answer_kind
-    if not answer_kind:
+    options: tuple[tuple[Piece, ...], ...] = ()
+    choice = ""
+    region = ask if ask is not None else body
+    found_options = ob.take_options(region, lines)
+    if found_options is not None:
+        region[:] = found_options.kept
+        options = found_options.options
+        markers.extend(found_options.labels)
+    written = "".join(i.piece.text for i in answer_items)
+    if answer_items and all(i.kind == "text" for i in answer_items) and ob.answer_in_text(written):
+        # 答案：B, 正确答案：ABCE, 答案：错误 — an objective answer, never a key point.
+        choice = ob.answer_in_text(written)
+        markers.extend(i.piece for i in answer_items)
+        answer_items = []
+        answer_kind = "marked"
+    elif not answer_items:
+        bracketed = ob.answer_in_brackets(region, letters=bool(options))
+        if bracketed is not None:
+            region[:], answer_piece, choice = bracketed
+            markers.append(answer_piece)
+            answer_kind = "marked"
+    if options and choice in ("true", "false"):
+        choice = ""
+    objective = bool(options) or choice in ("true", "false")
+    if not answer_kind and not objective and not paragraphs:
         # No 答： and no line break after the question mark: the answer may still follow it.
         region = ask if ask is not None else body
         split = _split_at_question_mark(region, lines)
@@ -757,8 +948,11 @@ def build_question(
         markers.extend(lead_in)
         lead_in = []
     if lead_in:
-        # An introduction with content of its own goes to the analysis, ahead of it.
-        analysis = [*lead_in, *analysis]
+        # A lead-in with content of its own (该坐席员的做法是错误的。理由如下：) is part of the
+        # answer a judge marks: its first key point.
+        group, separators = _strip_separators(lead_in)
+        markers.extend(separators)
+        key_points = [ParsedKeyPoint(tuple(group)), *key_points]
     parsed = ParsedQuestion(
         file=file,
         where=q.where,
@@ -772,6 +966,8 @@ def build_question(
         label=q.label,
         points=points,
         answer=answer_kind,
+        options=options,
+        choice=choice,
     )
     return parsed, ""
 
@@ -821,8 +1017,11 @@ def _split_at_question_mark(
             following = text[i + 1 : i + 2]
             if following in ("”", "’", "」", "』", '"'):
                 continue
-            if _inside_turn(shadow, piece.start + i):
+            if _inside_turn(shadow, piece.start + i) or _inside_brackets(shadow, piece.start + i):
                 continue
+            # The question runs on over the question sentences that follow, and over
+            # follow-ups (请结合…。举例说明…。): the answer starts after them.
+            i = _end_of_asking(text, i)
             rest_here = text[i + 1 :]
             rest = [Piece(piece.line, piece.start + i + 1, piece.end, rest_here)] if rest_here else []
             rest += region[k + 1 :]
@@ -831,6 +1030,32 @@ def _split_at_question_mark(
             head = Piece(piece.line, piece.start, piece.start + i + 1, text[: i + 1])
             return [*region[:k], head], [p for p in rest if p.text]
     return None
+
+
+#: Sentences that go on asking after a question mark: 请结合…, 并说明…, 试分析…, 举例说明….
+_FOLLOW_UP = re.compile(r"\s*(?:请|并|试|举例|例如说)")
+
+
+def _end_of_asking(text: str, i: int) -> int:
+    """Return the index of the last question mark or follow-up end of the run starting at ``i``."""
+    while True:
+        rest = text[i + 1 :]
+        ends = [k for k in (rest.find(c) for c in "。？?！!") if k >= 0]
+        if not ends:
+            return i
+        end = min(ends)
+        sentence = rest[: end + 1]
+        if sentence.endswith(_QUESTION_MARKS) or _FOLLOW_UP.match(sentence):
+            i = i + 1 + end
+            continue
+        return i
+
+
+def _inside_brackets(shadow: str, i: int) -> bool:
+    """Return whether position ``i`` is inside brackets: （客户问：怎么办？） does not end a question."""
+    opened = sum(shadow.count(c, 0, i) for c in "（(【「『")
+    closed = sum(shadow.count(c, 0, i) for c in "）)】」』")
+    return opened > closed
 
 
 def _inside_turn(shadow: str, i: int) -> bool:
@@ -935,7 +1160,7 @@ def split_answer(
             groups = [[p for p in lead if p.line == ln] for ln in line_numbers]
             lead = head
         else:
-            groups, lead = ([lead] if line_numbers else []), []
+            groups, lead = (_split_at_point_notes(lead, lines) if line_numbers else []), []
     key_points: list[ParsedKeyPoint] = []
     for group in groups:
         group = [p for p in group if p.text]
@@ -950,6 +1175,38 @@ def split_answer(
         else:
             markers.extend(group)
     return key_points, [p for p in lead if p.text.strip()], markers
+
+
+def _split_at_point_notes(pieces: list[Piece], lines: Sequence[Line]) -> list[list[Piece]]:
+    """Return a one-line answer cut after each point note: 先致歉（2分）；核实身份（1分）；….
+
+    Cut only when two notes or more each close their part (a separator or the end follows).
+    """
+    cuts: list[tuple[int, int]] = []  # (piece index, cut position in the piece)
+    for k, piece in enumerate(pieces):
+        shadow = lines[piece.line].shadow[piece.start : piece.end]
+        for match in mk.KEY_POINT_POINTS[0].finditer(shadow):
+            after = match.end()
+            while after < len(shadow) and shadow[after] in " \t\u3000":
+                after += 1
+            if after < len(shadow) and shadow[after] in "；;，,。":
+                cuts.append((k, after + 1))
+            elif after == len(shadow) and k == len(pieces) - 1:
+                cuts.append((k, after))
+    if len(cuts) < 2:
+        return [pieces]
+    groups: list[list[Piece]] = [[]]
+    for k, piece in enumerate(pieces):
+        position = 0
+        for cut_piece, cut in cuts:
+            if cut_piece != k:
+                continue
+            groups[-1].append(Piece(piece.line, piece.start + position, piece.start + cut, piece.text[position:cut]))
+            groups.append([])
+            position = cut
+        if position < len(piece.text):
+            groups[-1].append(Piece(piece.line, piece.start + position, piece.end, piece.text[position:]))
+    return [g for g in groups if any(p.text.strip() for p in g)]
 
 
 def _split_ordinals(
@@ -1019,6 +1276,8 @@ def _strip_separators(group: list[Piece]) -> tuple[list[Piece], list[Piece]]:
 
 def is_cut(question: ParsedQuestion, earlier: Sequence[ParsedQuestion], lines: Sequence[Line]) -> bool:
     """Return whether the last question of a document stops mid-sentence (the file was cut)."""
+    if question.choice:
+        return False  # its answer came after it
     if question.answer == "marked" and not question.key_points:
         return True
     if question.key_points:

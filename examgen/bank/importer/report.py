@@ -81,7 +81,7 @@ def make_report(
         ledgers=tuple(ledgers),
         sections=tuple(built.sections),
         by_type=by_type,
-        no_answer=tuple(_note(i, ()) for i in built.imported if not i.question.key_points),
+        no_answer=tuple(_note(i, ()) for i in built.imported if not i.question.key_points and not i.question.answer),
         review=tuple(_note(i, i.review) for i in built.imported if _specific(i.review)),
         repeats=tuple(built.repeats),
         near_duplicates=tuple(built.near_duplicates),

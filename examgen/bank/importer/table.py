@@ -14,6 +14,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from examgen.bank.importer import markers as mk
+from examgen.bank.importer import objective as ob
 from examgen.bank.importer.model import (
     Line,
     ParsedDocument,
@@ -34,7 +35,7 @@ from examgen.bank.importer.parser import (
     split_stem,
     take_pattern,
 )
-from examgen.models import QUESTION_TYPES
+from examgen.models import OPTION_LETTERS, QUESTION_TYPES
 
 #: The columns of an exported bank sheet: field and header, in this order.
 EXPORT_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -79,6 +80,8 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
     "tags": ("标签", "关键词", "tags"),
 }
 _TYPE_NAMES = {name: qtype for qtype, name in QUESTION_TYPES.items()}
+#: The header of an option column: 选项A, A, A选项.
+_OPTION_HEADER = re.compile(r"^(?:选项)?([a-h])(?:选项)?$")
 
 SKIP_TITLE = "表头上方的标题"
 SKIP_COLUMN = "未识别的列（{header}）"
@@ -115,6 +118,9 @@ def _find_header(table: SourceTable) -> tuple[int | None, dict[int, str], bool]:
         columns: dict[int, str] = {}
         for c, text in enumerate(texts):
             found = words.get(_header_key(text)) if text else None
+            option = _OPTION_HEADER.match(_header_key(text)) if text else None
+            if option:
+                found = f"option_{option.group(1).upper()}"
             if found and found not in columns.values():
                 columns[c] = found
         if "question" in columns.values() and len(columns) >= 2:
@@ -268,6 +274,16 @@ def _row_question(
         stem, question = split_stem(question, None, lines)
     answer, found = _leading_label(fields.get("key_points", []), lines)
     markers.extend(found)
+    options = tuple(
+        tuple(fields[f"option_{letter}"]) for letter in OPTION_LETTERS if fields.get(f"option_{letter}")
+    )
+    choice = ob.answer_in_text(_joined(answer)) if answer else ""
+    if choice and (options or choice in ("true", "false")):
+        # 答案 B (or 错) beside option columns: an objective answer, not a key point.
+        markers.extend(answer)
+        answer = []
+    else:
+        choice = ""
     key_points, lead_in, kp_markers = split_answer(_answer_items(answer, lines), lines)
     markers.extend(kp_markers)
     analysis = [*lead_in, *fields.get("analysis", [])]
@@ -285,8 +301,10 @@ def _row_question(
         analysis=tuple(analysis),
         markers=tuple(markers),
         points=points,
-        answer="marked" if key_points else "",
+        answer="marked" if key_points or choice else "",
         type=qtype,
+        options=options,
+        choice=choice,
         topic=_joined(fields.get("topic", [])),
         difficulty=difficulty if difficulty is not None and 1 <= difficulty <= 5 else None,
         tags=tags,
