@@ -40,7 +40,8 @@ class Case:
     name: str
     setup: Callable[[Path], tuple[list[str], str]]  # workspace → (argv, place named)
     code: int = 1
-    #: Run in a subprocess under a memory limit and a timeout (FIFOs, devices, bombs).
+    #: Run in a subprocess under a memory limit and a timeout (devices, bombs); other
+    #: cases run in-process under an alarm, so a FIFO that blocks fails instead of hanging.
     subprocess: bool = False
     env: dict[str, str] = field(default_factory=dict)
 
@@ -278,7 +279,7 @@ def _(ws: Path):
     return ["bank", "validate", "-w", str(ws)], "folder.yaml"
 
 
-@case("bank", "fifo", subprocess=True)
+@case("bank", "fifo")
 def _(ws: Path):
     fifo(ws / "banks" / "pipe.yaml")
     return ["bank", "validate", "-w", str(ws)], "pipe.yaml"
@@ -290,7 +291,7 @@ def _(ws: Path):
     return ["bank", "validate", "-w", str(ws)], "zero.yaml"
 
 
-@case("bank", "too-large", subprocess=True, env={"EXAMGEN_MAX_INPUT_MB": "1"})
+@case("bank", "too-large", env={"EXAMGEN_MAX_INPUT_MB": "1"})
 def _(ws: Path):
     (ws / "banks" / "big.yaml").write_text("# " + "x" * (2 * 1024 * 1024) + "\n" + QUESTION)
     return ["bank", "validate", "-w", str(ws)], "big.yaml"
@@ -383,7 +384,7 @@ def _(ws: Path):
     return ["build", "-w", str(ws), "--blueprint", str(ws / "templates" / "nope.yaml"), "--seed", "1"], "nope.yaml"
 
 
-@case("blueprint", "fifo", subprocess=True)
+@case("blueprint", "fifo")
 def _(ws: Path):
     fifo(ws / "templates" / "pipe.yaml")
     return ["build", "-w", str(ws), "--blueprint", str(ws / "templates" / "pipe.yaml"), "--seed", "1"], "pipe.yaml"
@@ -487,7 +488,7 @@ _roster_file_case("broken-sheet-xml", lambda p: (p.write_bytes(_xlsx_bytes()), p
 _roster_file_case("entity-bomb-xml", lambda p: (p.write_bytes(_xlsx_bytes()), patch_zip(p, "xl/worksheets/sheet1.xml", lambda t: with_doctype(t).replace("准考证号", "&lol4;"))))
 _roster_file_case("zip-bomb", lambda p: zip_bomb(p, minimal_xlsx_parts(), "xl/worksheets/sheet1.xml", 400), subprocess=True)
 _roster_file_case("too-many-parts", lambda p: _write_zip(p, {**minimal_xlsx_parts(), **{f"x/{i}.xml": b"" for i in range(6000)}}))
-_roster_file_case("fifo", fifo, file="r.csv", subprocess=True)
+_roster_file_case("fifo", fifo, file="r.csv")
 _roster_file_case("link-to-dev-zero", link_to_zero, file="r.csv", subprocess=True)
 _roster_file_case("folder", lambda p: p.mkdir(), file="r.csv")
 _roster_file_case("csv-control-char-name", lambda p: p.write_text("准考证号,姓名,单位\n2026001,张\x01三,北京\n"), file="r.csv")
@@ -496,7 +497,7 @@ _roster_file_case("csv-nul", lambda p: p.write_text("准考证号,姓名,单位\
 _roster_file_case("utf16-lone-surrogate", lambda p: p.write_bytes(b"\xff\xfe" + "准考证号,姓名\n1,".encode("utf-16-le") + b"\x00\xd8"), file="r.csv")
 _roster_file_case("missing", lambda p: None, file="nobody.csv")
 _roster_file_case("csv-not-text", lambda p: p.write_bytes(b"\x81\x30\xff\xfe\x00" * 100), file="roster.csv")
-_roster_file_case("csv-too-large", lambda p: p.write_text("准考证号,姓名,单位\n" + "2026001,张三,北京\n" * 200_000), file="r.csv", subprocess=True, env={"EXAMGEN_MAX_INPUT_MB": "1"})
+_roster_file_case("csv-too-large", lambda p: p.write_text("准考证号,姓名,单位\n" + "2026001,张三,北京\n" * 200_000), file="r.csv", env={"EXAMGEN_MAX_INPUT_MB": "1"})
 _roster_file_case("csv-scientific-id", lambda p: p.write_text("准考证号,姓名,单位\n1.23457E+17,张三,北京\n"), file="r.csv")
 _roster_file_case("csv-duplicate-id", lambda p: p.write_text("准考证号,姓名,单位\n2026001,张三,北京\n2026001,李四,上海\n"), file="r.csv")
 
@@ -594,7 +595,7 @@ def _(ws: Path):
     return [*grade_args(ws), str(ws / "folder.xlsx")], "folder.xlsx"
 
 
-@case("sheet", "fifo", subprocess=True)
+@case("sheet", "fifo")
 def _(ws: Path):
     fifo(ws / "pipe.xlsx")
     return [*grade_args(ws), str(ws / "pipe.xlsx")], "pipe.xlsx"
@@ -673,9 +674,9 @@ _import_case("xlsx-empty", "a.xlsx", lambda p: openpyxl.Workbook().save(p))
 _import_case("xlsx-zip-bomb", "a.xlsx", lambda p: zip_bomb(p, minimal_xlsx_parts(), "xl/worksheets/sheet1.xml", 400), subprocess=True)
 _import_case("csv-empty", "a.csv", lambda p: p.write_text(""))
 _import_case("text-not-chinese-encoding", "a.txt", lambda p: p.write_bytes(b"\x81\x30\xff\xfe" * 50))
-_import_case("text-too-large", "a.txt", lambda p: p.write_text("1．问题？\n答：要点。\n" * 300_000), subprocess=True, env={"EXAMGEN_MAX_INPUT_MB": "2"})
+_import_case("text-too-large", "a.txt", lambda p: p.write_text("1．问题？\n答：要点。\n" * 300_000), env={"EXAMGEN_MAX_INPUT_MB": "2"})
 _import_case("pdf", "a.pdf", lambda p: p.write_bytes(b"%PDF-1.4"))
-_import_case("fifo", "a.txt", fifo, subprocess=True)
+_import_case("fifo", "a.txt", fifo)
 _import_case("link-to-dev-zero", "a.txt", link_to_zero, subprocess=True)
 _import_case("missing", "gone.txt", lambda p: None)
 
@@ -749,8 +750,8 @@ _verify_case("not-utf8", lambda p: p.write_bytes('{"标题": 1}'.encode("gbk")))
 _verify_case("empty", lambda p: p.write_text(""))
 _verify_case("paper-changed", lambda p: (p.parent / "paper-A.docx").write_bytes(b"changed"), place="1 of 2")
 _verify_case("paper-missing", lambda p: (p.parent / "key-A.docx").unlink(), place="1 of 2")
-_verify_case("fifo", lambda p: (p.unlink(), fifo(p)), subprocess=True)
-_verify_case("too-large", lambda p: p.write_text(" " * (2 * 1024 * 1024)), subprocess=True, env={"EXAMGEN_MAX_INPUT_MB": "1"})
+_verify_case("fifo", lambda p: (p.unlink(), fifo(p)))
+_verify_case("too-large", lambda p: p.write_text(" " * (2 * 1024 * 1024)), env={"EXAMGEN_MAX_INPUT_MB": "1"})
 
 
 @case("manifest", "verify-rehashed-paper")
@@ -792,7 +793,7 @@ for _command in ("sheets", "grade"):
     _grading_manifest_case("questions-not-list", lambda r: r["forms"][0]["sections"][0].update(questions=5), _command)
 
 
-@case("manifest", "grade-manifest-fifo", subprocess=True)
+@case("manifest", "grade-manifest-fifo")
 def _(ws: Path):
     path = ws / "output" / "mini" / "pipe.json"
     fifo(path)

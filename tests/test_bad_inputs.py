@@ -3,8 +3,9 @@
 For each case: the exit code is the one expected, every ``error:`` line is short and one
 of them names the place, no traceback appears, and every file of the workspace is
 byte-identical afterwards (nothing written, nothing lost, no temporary left). Cases with
-FIFOs, devices and bombs run in a subprocess under a memory limit and a timeout, so a
-regression fails instead of hanging or exhausting the machine.
+devices and bombs run in a subprocess under a memory limit and a timeout, the others
+in-process under an alarm, so a regression fails instead of hanging or exhausting the
+machine.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import collections
 import os
 import shutil
+import signal
 import stat
 import subprocess
 import sys
@@ -34,6 +36,10 @@ _CHILD = (
     "from examgen.cli import main\n"
     "sys.exit(main())\n"
 )
+
+
+def _timed_out(signum, frame):
+    raise TimeoutError(f"no answer in {TIMEOUT} s (blocked on a FIFO?)")
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +74,13 @@ def run(case: Case, argv: list[str]) -> tuple[int, str, str]:
             timeout=TIMEOUT, env=env, cwd=ROOT,
         )
         return done.returncode, done.stdout, done.stderr
-    result = CliRunner().invoke(main, argv, env=case.env)
+    previous = signal.signal(signal.SIGALRM, _timed_out)
+    signal.alarm(TIMEOUT)
+    try:
+        result = CliRunner().invoke(main, argv, env=case.env)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
     trace = ""
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         import traceback
