@@ -15,8 +15,10 @@ from examgen.bank.export import export_bank_xlsx
 from examgen.bank.importer import ImportOptions, format_report, import_to_bank, resolve_type
 from examgen.bank.load import crosstab, load_bank
 from examgen.encodings import clip
-from examgen.errors import ExamgenError
+from examgen.errors import ExamgenError, MappingNeededError
 from examgen.grading.workflow import (
+    EXIT_PROVISIONAL,
+    explain_reading,
     ranking_rows,
     run_grading,
     write_entry_sheets,
@@ -26,7 +28,7 @@ from examgen.grading.workflow import (
 from examgen.models import REVIEW_TAG
 from examgen.numbers import is_multiple, to_decimal
 from examgen.paper.assemble import parse_forms
-from examgen.paper.build import draw_paper, write_paper
+from examgen.paper.build import document_renderers, draw_paper, write_paper
 from examgen.paper.manifest import manifest_digest, manifest_path_of, verify_documents
 from examgen.paper.workspace import init_workspace
 from examgen.textable import format_table
@@ -118,7 +120,8 @@ def build(workspace: Path, seed: int | None, blueprint_path: Path | None, forms:
     paper = draw_paper(
         workspace, blueprint_path=blueprint_path, seed=seed, forms=letters, allow_unreviewed=allow_unreviewed
     )
-    with click.progressbar(length=2 * len(letters), label="writing documents", file=sys.stderr) as bar:
+    documents = len(document_renderers(paper)) * len(letters)
+    with click.progressbar(length=documents, label="writing documents", file=sys.stderr) as bar:
         result = write_paper(paper, workspace, out=out, force=force, on_document=lambda _: bar.update(1))
     drawn = " (drawn; rebuild with --seed to get the same paper)" if seed is None else ""
     click.echo(f"seed: {paper.seed}{drawn}")
@@ -288,28 +291,44 @@ def sheets(
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--roster", type=click.Path(path_type=Path), default=None, help="Roster, or the code table for anonymised sheets.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for results.xlsx and results.docx (default: beside the manifest).")
-@click.option("--allow-missing", is_flag=True, help="Report missing marks instead of refusing; rank the contestants whose marks are complete.")
+@click.option("--provisional", is_flag=True, help="Grade with missing judges' sheets or blank marks: write only a draft results-草稿（未经复核）.xlsx listing what is pending, and exit 3.")
+@click.option("--allow-missing", is_flag=True, hidden=True, help="Old name of --provisional.")
 @click.option("--date", "date_", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD", help="Date of the results, YYYY-MM-DD (default: today).")
 @click.option("--top", type=click.IntRange(0), default=10, show_default=True, help="How many of the ranking to print.")
 @click.option("--force", is_flag=True, help="Overwrite existing results.")
 @click.option("--single-entry", is_flag=True, help="Accept one answer-entry workbook per form instead of the two of double entry (双人录入).")
-def grade(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, allow_missing: bool, date_, top: int, force: bool, single_entry: bool) -> None:
+@click.option("--map", "map_path", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Mapping file saying how to read judges' own spreadsheets (start from --explain).")
+@click.option("--explain", is_flag=True, help="Print how each file of marks is read (a mapping file to complete); grade nothing.")
+def grade(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, provisional: bool, allow_missing: bool, date_, top: int, force: bool, single_entry: bool, map_path: Path | None, explain: bool) -> None:
     """Read filled score sheets, check them, rank, and write results.xlsx and results.docx.
 
     INPUTS: a manifest.json (or several, or a contest.yaml), then the filled sheets.
+
+    Exit codes: 0 final results written (results.xlsx and the 成绩公示 results.docx);
+    1 a problem, nothing written; 2 a usage error; 3 provisional: something is
+    pending (a judge's sheet, blank marks with --provisional, 三评/仲裁), so only the
+    draft results-草稿（未经复核）.xlsx was written, listing what is pending.
 
     \b
     Example:
         examgen grade output/default/manifest.json output/default/sheets/*.xlsx
         examgen grade contest.yaml output/*/sheets/*.xlsx --roster roster.xlsx
+        examgen grade output/default/manifest.json marks/*.xls --explain > map.yaml
+        examgen grade output/default/manifest.json marks/*.xls --map map.yaml
     """
-
-
+    if explain:
+        click.echo(explain_reading(list(inputs), map_path=map_path), nl=False)
+        return
     day = (date_ or datetime.datetime.now()).date()
-    outcome = run_grading(
-        list(inputs), roster_path=roster, out_dir=out, allow_missing=allow_missing, force=force, date=day,
-        single_entry=single_entry,
-    )
+    try:
+        outcome = run_grading(
+            list(inputs), roster_path=roster, out_dir=out, provisional=provisional or allow_missing,
+            force=force, date=day, single_entry=single_entry, map_path=map_path,
+        )
+    except MappingNeededError as error:
+        click.echo(error.draft + "# save the lines above as map.yaml, replace every ?, grade with --map map.yaml\n",
+                   err=True, nl=False)
+        raise
     header, rows = ranking_rows(outcome.results, top)
     if rows:
         click.echo(format_table(header, rows))
@@ -321,10 +340,17 @@ def grade(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, allow
         click.echo(f"{len(outcome.warnings)} warning(s)", err=True)
     for path in outcome.written:
         click.echo(f"wrote {path}")
+    if outcome.provisional:
+        for line in outcome.pending:
+            click.echo(f"pending: {line}", err=True)
+        click.echo(
+            f"provisional: {len(outcome.pending)} item(s) pending; wrote a draft only, no 成绩公示 (exit {EXIT_PROVISIONAL})",
+            err=True,
+        )
+        sys.exit(EXIT_PROVISIONAL)
 
 
 def _import_type(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-
     if value is None:
         return None
     found = resolve_type(value)

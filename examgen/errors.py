@@ -75,6 +75,18 @@ class SheetError(ExamgenError):
     """Raised when a roster or a judge's score sheet cannot be read or is inconsistent."""
 
 
+class NoScoreSheetError(SheetError):
+    """Raised when a workbook holds no sheet written by ``examgen sheets`` (a judge's own layout, maybe)."""
+
+
+class MappingNeededError(SheetError):
+    """Raised when judges' own spreadsheets are ambiguous; ``draft`` is a mapping file to complete."""
+
+    def __init__(self, *args, draft: str = "", **kwargs) -> None:
+        self.draft = draft
+        super().__init__(*args, **kwargs)
+
+
 class GradingError(ExamgenError):
     """Raised when marks cannot be aggregated or ranked under the blueprint's rules."""
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 
 #: Question types every workspace knows, with their Chinese names.
 QUESTION_TYPES: dict[str, str] = {
@@ -217,6 +218,8 @@ class Layout:
     #: Text for judges on partial marks, printed in the key.
     scoring_note: str = ""
     reference_docx: str = ""
+    #: Questions on a page of an interview's 题本 (面试题本).
+    questions_per_page: int = 1
 
 
 @dataclass(frozen=True)
@@ -236,6 +239,17 @@ class Blueprint:
     #: by :mod:`examgen.paper.rules` and passed to grading through the manifest.
     grading: dict = field(default_factory=dict, compare=False, hash=False)
     path: str = ""
+    #: The blueprint's ``contest`` mapping (name, organizer, 公示期, contact), normalised by
+    #: :func:`examgen.paper.rules.check_contest_info`; passed on in the manifest.
+    contest: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def is_interview(self) -> bool:
+        """Return whether the blueprint is an oral interview (every section of interview questions).
+
+        An interview gets a 题本, judges' 评分表 and a key instead of a written paper.
+        """
+        return all(section.type == "interview" for section in self.sections)
 
 
 @dataclass(frozen=True)
@@ -312,6 +326,8 @@ class ScoredQuestion:
     section_type: str
     #: Objective questions: the right answer (letters, or true/false); "" when judge-marked.
     answer: str = ""
+    #: The key points with their points (答案要点), shown to judges of an interview.
+    key_points: tuple[KeyPoint, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -370,6 +386,8 @@ class Marks:
     contestants: tuple[Contestant, ...]
     marks: tuple[Mark, ...]
     judges: tuple[str, ...] = ()
+    #: Contestants marked 缺考 (absent) by every judge or by the roster.
+    absent: tuple[str, ...] = ()
 
 
 # --- Grading rules, scores and results (examgen.paper.rules, examgen.grading.aggregate, examgen.grading.rank) ------
@@ -379,6 +397,15 @@ class Marks:
 
 #: Aggregation policies (评分方式) a blueprint may choose.
 POLICIES = ("mean", "median", "trimmed_mean", "double_marking")
+
+#: What a policy is applied to: each judge's total, section total, or each answer.
+AGGREGATE_ON = ("total", "section", "question")
+
+#: What 缺考 (absent) contestants count for: ``exclude`` = not ranked, not in award quotas.
+ABSENT_RULES = ("exclude",)
+
+#: What a judge types, or a roster says, for a contestant who did not sit the paper.
+ABSENT_TEXT = "缺考"
 
 #: Ways of rounding the number of contestants an award share gives.
 AWARD_ROUNDINGS = ("half_up", "floor", "ceil")
@@ -396,6 +423,7 @@ FLAG_LABELS: dict[str, str] = {
     "arbitration_unrequested": "仲裁(未触发)",
     "incomplete": "成绩不完整",
     "absent": "未参加本轮",
+    "absent_exam": "缺考",
     "award_tie": "获奖线并列",
     "short_team": "人数不足",
 }
@@ -447,6 +475,9 @@ class GradingRules:
     """The grading rules of a blueprint, parsed by :func:`examgen.paper.rules.parse_grading_rules`."""
 
     policy: str = "mean"
+    #: What the policy applies to: each judge's ``total`` (default for mean, median,
+    #: trimmed_mean), each ``section`` total, or each ``question`` (always, under double_marking).
+    aggregate_on: str = "total"
     #: Marks expected per answer: judges (sheets) per contestant; 2 under double marking.
     judges: int = 3
     #: trimmed_mean drops the highest and lowest mark only when there are at least this many.
@@ -471,6 +502,8 @@ class GradingRules:
     award_rounding: str = "half_up"
     award_ties: str = "better"
     teams: TeamRules = TeamRules()
+    #: 缺考 contestants: ``exclude`` (listed as 缺考, not ranked, not in award quotas).
+    absent: str = "exclude"
 
 
 @dataclass(frozen=True)
@@ -486,8 +519,10 @@ class Flag:
 class AnswerScore:
     """The score of one contestant's answer to one question, and how it was reached.
 
-    ``final`` is rounded half up to the rules' precision, or None while marks are
-    missing or a third mark / arbitration is pending (``status`` says which).
+    ``final`` is exact (a fraction, never rounded): this answer's share of the
+    contestant's score under the policy, so that answers add up exactly to sections and
+    the total. It is None while marks are missing or a third mark / arbitration is
+    pending (``status`` says which). Numbers are rounded once, when published.
     """
 
     contestant_id: str
@@ -496,8 +531,8 @@ class AnswerScore:
     marks: tuple[Mark, ...]
     #: The marks the final score was computed from (e.g. without the trimmed ones).
     used: tuple[Mark, ...]
-    final: Decimal | None
-    #: "ok", "missing", "third_needed" or "arbitration_needed".
+    final: Fraction | None
+    #: "ok", "missing", "third_needed", "arbitration_needed" or "absent" (缺考).
     status: str
     #: How ``final`` was reached: "mean", "median", "trimmed_mean", "agreed", "third",
     #: "arbitration", "objective" (scored from the entered answer), or "" when there is
@@ -525,11 +560,27 @@ class ContestantScores:
 
     contestant: Contestant
     answers: tuple[AnswerScore, ...]
+    #: 缺考: the contestant did not sit the paper; no answer has a score.
+    absent: bool = False
 
     @property
     def complete(self) -> bool:
-        """Return whether every answer has a final score."""
-        return all(a.final is not None for a in self.answers)
+        """Return whether every answer has a final score (never for a 缺考 contestant)."""
+        return not self.absent and all(a.final is not None for a in self.answers)
+
+    def section_scores(self) -> dict[int, Fraction]:
+        """Return the exact score of each section (by number) from the answers that have one.
+
+        Totals are the sums of these; a later stage may add sections scored elsewhere
+        (objective answers read by machine) before ranking.
+        """
+        sums: dict[int, Fraction] = {}
+        for answer in self.answers:
+            number = answer.question.section_number
+            sums.setdefault(number, Fraction(0))
+            if answer.final is not None:
+                sums[number] += Fraction(answer.final)
+        return sums
 
 
 @dataclass(frozen=True)
@@ -580,15 +631,19 @@ class ContestantResult:
 
     contestant: Contestant
     rank: int | None  # None when excluded from the ranking
-    total: Decimal  # partial when incomplete
-    #: Scores aligned with Results.parts; None where the contestant has no score at all
-    #: (absent from a round).
+    #: The published total: the exact total rounded once, half up, to the precision
+    #: (partial when incomplete). Ranks, ties and awards compare these.
+    total: Decimal
+    #: Published part scores (each exact part score rounded once), aligned with
+    #: Results.parts; None where the contestant has no score at all (absent from a round).
     part_scores: tuple[Decimal | None, ...]
     #: The tie-breaker values compared after the total, in the rules' order.
     tie_break_values: tuple[Decimal, ...] = ()
     award: str = ""  # "" for no award
     excluded: bool = False
     flags: tuple[Flag, ...] = ()
+    #: 缺考: listed as absent, never ranked, never shown with a score.
+    absent: bool = False
 
 
 @dataclass(frozen=True)
@@ -637,6 +692,19 @@ class TeamResult:
 
 
 @dataclass(frozen=True)
+class ContestInfo:
+    """Who runs a contest and how its results are published: the heading and 落款 of the 成绩公示."""
+
+    name: str = ""  # 大赛名称
+    organizer: str = ""  # 主办单位, signs the 公示
+    host: str = ""  # 承办单位
+    notice_from: str = ""  # 公示期, first and last day, YYYY-MM-DD
+    notice_to: str = ""
+    contact: str = ""  # 联系人 for objections
+    phone: str = ""  # 联系电话
+
+
+@dataclass(frozen=True)
 class ContestRound:
     """One round of a contest (理论, 实操): its name, manifest path and weight (0.3 for 30%)."""
 
@@ -657,3 +725,4 @@ class Contest:
     #: normalised; applied over a base with rules.apply_overrides.
     overrides: dict = field(default_factory=dict, compare=False, hash=False)
     path: str = ""
+    info: ContestInfo = ContestInfo()

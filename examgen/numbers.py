@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
 
 
 def to_decimal(value: object) -> Decimal | None:
@@ -32,6 +33,18 @@ def to_decimal(value: object) -> Decimal | None:
 def round_half_up(value: Decimal, places: int) -> Decimal:
     """Round ``value`` half up (away from zero at .5) to ``places`` decimals; never banker's."""
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def publish(value: Fraction | Decimal | int, places: int) -> Decimal:
+    """Return an exact value rounded once, half up (四舍五入), to ``places`` decimals.
+
+    Exact aggregates are fractions (a mean of three marks is a third of their sum);
+    rounding works on the fraction itself, so 85.005 exactly goes up and 85.00499… never does.
+    """
+    exact = Fraction(value)
+    scaled = abs(exact) * 10**places
+    whole = int(scaled + Fraction(1, 2))  # floor(x + 1/2): half up, away from zero by sign below
+    return Decimal(-whole if exact < 0 else whole).scaleb(-places)
 
 
 def is_multiple(value: Decimal, step: Decimal) -> bool:

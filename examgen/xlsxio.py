@@ -136,6 +136,15 @@ def set_text(cell: Cell, value: str) -> None:
         cell.quotePrefix = True
 
 
+def set_header(cell: Cell, value: str) -> None:
+    """Write a column header: text, bold, shaded, centred, boxed."""
+    set_text(cell, value)
+    cell.font = BOLD
+    cell.fill = HEADER_FILL
+    cell.alignment = CENTER
+    cell.border = BORDER
+
+
 def workbook_bytes(workbook: Workbook, *, timestamp: datetime.datetime) -> bytes:
     """Return ``workbook`` as .xlsx bytes that depend only on its content and ``timestamp``."""
     properties = workbook.properties

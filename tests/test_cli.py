@@ -57,7 +57,10 @@ def test_build_other_blueprint_forms_and_out(runner, workspace, tmp_path):
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     out = tmp_path / "elsewhere" / "interview"
-    assert sorted(p.name for p in out.iterdir()) == ["key-A.docx", "key-B.docx", "manifest.json", "paper-A.docx", "paper-B.docx"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "interview-book-A.docx", "interview-book-B.docx", "interview-form-A.docx", "interview-form-B.docx",
+        "key-A.docx", "key-B.docx", "manifest.json",
+    ]  # fmt: skip
 
 
 def test_a_bad_bank_gives_one_error_line_per_problem_exit_1_and_writes_nothing(runner, workspace):
@@ -163,6 +166,8 @@ def test_the_package_samples_are_the_repository_samples():
         shipped = {p.name: p.read_bytes() for p in (REPO / "examgen" / "samples" / folder).iterdir()}
         repo = {p.name: p.read_bytes() for p in (REPO / folder).iterdir()}
         assert shipped == repo, folder
+    for name in ("contest.yaml", "roster.csv"):  # cp contest.yaml roster.csv examgen/samples/
+        assert (REPO / "examgen" / "samples" / name).read_bytes() == (REPO / name).read_bytes(), name
 
 
 def test_build_force_never_deletes_judges_sheets(runner, workspace):

@@ -18,6 +18,7 @@ FORMAT_OWNERS = {
     "docx": {
         "render/docx_base.py",
         "render/paper.py",
+        "render/interview.py",
         "render/results.py",
         "bank/importer/docx_reader.py",
     },
@@ -29,7 +30,8 @@ FORMAT_OWNERS = {
         "grading/entry_sheets.py",
         "grading/results_xlsx.py",
     },
-    "yaml": {"yamlio.py", "bank/load.py", "paper/blueprint.py", "grading/contest.py"},
+    "yaml": {"yamlio.py", "bank/load.py", "paper/blueprint.py", "grading/contest.py", "grading/foreign_reader.py"},
+    "python_calamine": {"grading/foreign_reader.py"},
 }
 
 

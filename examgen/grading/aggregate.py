@@ -1,11 +1,22 @@
-"""Aggregate judges' marks into question scores under the blueprint's policy (pure).
+"""Aggregate judges' marks into exact scores under the blueprint's policy (pure).
 
-Policies (``GradingRules.policy``):
+Policies (``GradingRules.policy``), applied to what ``aggregate_on`` names: each judge's
+``total`` for the contestant (the default, as competition rules mean 去掉一个最高分和一个
+最低分), each judge's ``section`` total, or each ``question``:
 
-- ``mean``: the mean of the regular marks.
-- ``median``: the middle mark; with an even number of marks, the mean of the two middle ones.
-- ``trimmed_mean``: with at least ``trim_min_judges`` marks, drop one highest and one
-  lowest mark (去掉一个最高分和一个最低分) and take the mean of the rest; with fewer, the mean.
+- ``mean``: the mean of the judges' values.
+- ``median``: the middle value; with an even number of judges, the mean of the two middle ones.
+- ``trimmed_mean``: with at least ``trim_min_judges`` judges, drop one highest and one
+  lowest value (去掉一个最高分和一个最低分) and take the mean of the rest; with fewer, the mean.
+
+Each policy is a weighting of the judges (mean: 1/n each; trimmed: 0 for the highest and
+lowest, 1/(n-2) for the others; median: 1 for the middle one). A judge's weight comes from
+the rank of their value, and judges with equal values share their weights equally, so the
+result never depends on the order of judges or sheets. An answer's score is the weighted
+sum of its marks with the weights of its unit (total, section or question), so answers
+add up exactly to section scores and totals: under ``aggregate_on: total`` with
+``trimmed_mean``, the total is exactly the mean of the judges' totals without the highest
+and the lowest, and a section is the same mean of those judges' section totals.
 - ``double_marking`` (双评): two regular marks ``a`` and ``b``; with ``T`` the threshold
   for the question (points, or a share of its maximum):
 
@@ -26,8 +37,12 @@ Every answer whose marks (regular and third) are further apart than
 
 Missing marks are not errors: an answer with fewer regular marks than expected
 (``len(Marks.judges)`` when given, else ``rules.judges``; 2 under double marking)
-gets no final score, status ``missing``, and is listed in ``Scores.missing``.
-Final scores are rounded half up to ``rules.precision`` decimals.
+gets no final score, status ``missing``, and is listed in ``Scores.missing``; the other
+answers of its unit get the policy applied to their own marks (a draft figure).
+Contestants in ``Marks.absent`` (缺考) get no score at all, status ``absent``.
+
+Scores are exact fractions, never rounded here: a number is rounded once, when it is
+published (:func:`examgen.numbers.publish`).
 
 Marks that cannot be placed (unknown contestant or question, unknown kind, a value
 outside 0..maximum, one judge twice on one answer, more marks than a kind allows)
@@ -39,6 +54,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from fractions import Fraction
 
 from examgen.errors import GradingError, Problem, raise_if
 from examgen.models import (
@@ -56,31 +72,70 @@ from examgen.models import (
     Threshold,
     format_points,
 )
-from examgen.numbers import round_half_up
 
 _KIND_ORDER = {kind: index for index, kind in enumerate(MARK_KINDS)}
 
 
-def mean(values: Sequence[Decimal]) -> Decimal:
+def mean(values: Sequence[Decimal | Fraction]) -> Fraction:
     """Return the exact mean of ``values`` (at least one)."""
-    return sum(values, Decimal(0)) / len(values)
+    return sum((Fraction(v) for v in values), Fraction(0)) / len(values)
 
 
-def median(values: Sequence[Decimal]) -> Decimal:
+def median(values: Sequence[Decimal | Fraction]) -> Fraction:
     """Return the median of ``values``: the middle one, or the mean of the two middle ones."""
-    ordered = sorted(values)
+    ordered = sorted(Fraction(v) for v in values)
     middle = len(ordered) // 2
     if len(ordered) % 2:
         return ordered[middle]
     return (ordered[middle - 1] + ordered[middle]) / 2
 
 
-def trimmed_mean(values: Sequence[Decimal], min_count: int) -> Decimal:
+def trimmed_mean(values: Sequence[Decimal | Fraction], min_count: int) -> Fraction:
     """Return the mean without one highest and one lowest value when there are ``min_count`` or more."""
-    ordered = sorted(values)
+    ordered = sorted(Fraction(v) for v in values)
     if len(ordered) >= max(min_count, 3):
         ordered = ordered[1:-1]
     return mean(ordered)
+
+
+def judge_weights(values: Sequence[Decimal | Fraction], policy: str, trim_min: int) -> tuple[Fraction, ...]:
+    """Return each judge's weight under ``policy`` given the judges' ``values`` (in any order).
+
+    The weighted sum of ``values`` is the policy's value (mean, median, trimmed mean).
+    Weights go by rank; judges with equal values share the weights of their ranks
+    equally, so the weights never depend on the order the judges are listed in.
+    """
+    count = len(values)
+    if policy == "median":
+        middle = count // 2
+        by_rank = [Fraction(0)] * count
+        if count % 2:
+            by_rank[middle] = Fraction(1)
+        else:
+            by_rank[middle - 1] = by_rank[middle] = Fraction(1, 2)
+    elif policy == "trimmed_mean" and count >= max(trim_min, 3):
+        by_rank = [Fraction(0)] + [Fraction(1, count - 2)] * (count - 2) + [Fraction(0)]
+    else:
+        by_rank = [Fraction(1, count)] * count
+    order = sorted(range(count), key=lambda i: Fraction(values[i]))
+    weights = [Fraction(0)] * count
+    start = 0
+    while start < count:
+        end = start
+        while end < count and values[order[end]] == values[order[start]]:
+            end += 1
+        shared = sum(by_rank[start:end], Fraction(0)) / (end - start)
+        for position in range(start, end):
+            weights[order[position]] = shared
+        start = end
+    return tuple(weights)
+
+
+def policy_method(policy: str, judges: int, trim_min: int) -> str:
+    """Return how a value was reached: the policy, or ``mean`` when too few judges to trim."""
+    if policy == "trimmed_mean" and judges < max(trim_min, 3):
+        return "mean"
+    return policy
 
 
 def nearer_mark(first: Decimal, second: Decimal, third: Decimal) -> Decimal:
@@ -100,10 +155,17 @@ def aggregate_marks(marks: Marks, rules: GradingRules) -> Scores:
     contestants = {c.id: c for c in marks.contestants}
     problems = _check_structure(marks)
     judge_order = {judge: index for index, judge in enumerate(marks.judges)}
+    absent = set(marks.absent)
 
     grouped: dict[tuple[str, str], list[Mark]] = defaultdict(list)
     for mark in marks.marks:
         problem = _check_mark(mark, questions, contestants, rules)
+        if problem is None and mark.contestant_id in absent:
+            problem = Problem(
+                _where(mark),
+                f"mark {format_points(mark.value)} for {mark.contestant_id}, who is 缺考 (absent)",
+                "clear the mark, or remove 缺考 if the contestant sat the paper",
+            )
         if problem:
             problems.append(problem)
             continue
@@ -119,14 +181,28 @@ def aggregate_marks(marks: Marks, rules: GradingRules) -> Scores:
         expected = 2
     else:
         expected = len(marks.judges) or rules.judges
+    units = _units(marks.questions, "question" if rules.policy == "double_marking" else rules.aggregate_on)
     contestant_scores: list[ContestantScores] = []
     pending: list[PendingAnswer] = []
     missing: list[PendingAnswer] = []
     for contestant in marks.contestants:
+        if contestant.id in absent:
+            contestant_scores.append(ContestantScores(contestant, tuple(
+                AnswerScore(contestant.id, q, (), (), None, "absent", "") for q in marks.questions
+            ), absent=True))
+            continue
+        scored: dict[str, AnswerScore] = {}
+        for unit in units:
+            given = {q.label: tuple(grouped.get((contestant.id, q.label), ())) for q in unit}
+            if rules.policy == "double_marking":
+                scored.update(
+                    (q.label, _score_answer(contestant, q, given[q.label], rules, expected)) for q in unit
+                )
+            else:
+                scored.update(_score_unit(contestant, unit, given, rules, expected, judge_order))
         answers = []
         for question in marks.questions:
-            given = tuple(grouped.get((contestant.id, question.label), ()))
-            answer = _score_answer(contestant, question, given, rules, expected)
+            answer = scored[question.label]
             answers.append(answer)
             if answer.status == "missing":
                 missing.append(_pending(contestant, answer, "marks"))
@@ -145,6 +221,74 @@ def aggregate_marks(marks: Marks, rules: GradingRules) -> Scores:
         missing=tuple(missing),
         judges=marks.judges,
     )
+
+
+def _units(questions: Sequence[ScoredQuestion], level: str) -> list[list[ScoredQuestion]]:
+    """Return the questions grouped by what the policy applies to: all, by section, or each."""
+    if level == "total":
+        return [list(questions)] if questions else []
+    if level == "section":
+        sections: dict[int, list[ScoredQuestion]] = {}
+        for question in questions:
+            sections.setdefault(question.section_number, []).append(question)
+        return list(sections.values())
+    return [[question] for question in questions]
+
+
+def _score_unit(
+    contestant: Contestant,
+    unit: Sequence[ScoredQuestion],
+    given: dict[str, tuple[Mark, ...]],
+    rules: GradingRules,
+    expected: int,
+    judge_order: dict[str, int],
+) -> list[tuple[str, AnswerScore]]:
+    """Return the scores of one unit's answers: the judges' weights from their unit totals."""
+    regular = {q.label: [m for m in given[q.label] if m.kind == "regular"] for q in unit}
+    judge_sets = {frozenset(m.judge for m in regular[q.label]) for q in unit}
+    judges = sorted(next(iter(judge_sets)), key=lambda j: (judge_order.get(j, len(judge_order)), j))
+    whole = len(judge_sets) == 1 and len(judges) >= expected
+    if not whole or len(unit) == 1:
+        # Each answer on its own: a one-question unit, or a draft figure for the answers
+        # that have their marks while others of the unit wait.
+        return [
+            (q.label, _score_answer(contestant, q, given[q.label], rules, expected)) for q in unit
+        ]
+    by_judge = {q.label: {m.judge: m for m in regular[q.label]} for q in unit}
+    totals = [sum((Fraction(by_judge[q.label][j].value) for q in unit), Fraction(0)) for j in judges]
+    weights = dict(zip(judges, judge_weights(totals, rules.policy, rules.trim_min_judges), strict=True))
+    method = policy_method(rules.policy, len(judges), rules.trim_min_judges)
+    result = []
+    for question in unit:
+        flags = _disagreement(question, given[question.label], rules)
+        final = sum(
+            (weights[j] * Fraction(by_judge[question.label][j].value) for j in judges), Fraction(0)
+        )
+        used = tuple(m for m in regular[question.label] if weights[m.judge])
+        result.append((question.label, AnswerScore(
+            contestant.id, question, given[question.label], used, final, "ok", method, tuple(flags),
+        )))
+    return result
+
+
+def _disagreement(question: ScoredQuestion, given: Sequence[Mark], rules: GradingRules) -> list[Flag]:
+    """Return the 分差过大 flag of an answer whose marks are further apart than allowed."""
+    label = question.label
+    judged = [m for m in given if m.kind in ("regular", "third")]
+    limit = rules.disagreement_threshold.for_max(question.points)
+    if len(judged) >= 2:
+        values = [m.value for m in judged]
+        if max(values) - min(values) > limit:
+            return [
+                Flag(
+                    "disagreement",
+                    f"{label}: marks {_marks_text(judged)} differ by "
+                    f"{format_points(max(values) - min(values))}, more than "
+                    f"{_threshold_text(rules.disagreement_threshold, question.points)}",
+                    label,
+                )
+            ]
+    return []
 
 
 def _where(mark: Mark) -> str:
@@ -275,26 +419,12 @@ def _score_answer(
     expected: int,
 ) -> AnswerScore:
     label = question.label
-    flags: list[Flag] = []
-    judged = [m for m in given if m.kind in ("regular", "third")]
-    limit = rules.disagreement_threshold.for_max(question.points)
-    if len(judged) >= 2:
-        values = [m.value for m in judged]
-        if max(values) - min(values) > limit:
-            flags.append(
-                Flag(
-                    "disagreement",
-                    f"{label}: marks {_marks_text(judged)} differ by "
-                    f"{format_points(max(values) - min(values))}, more than "
-                    f"{_threshold_text(rules.disagreement_threshold, question.points)}",
-                    label,
-                )
-            )
+    flags = _disagreement(question, given, rules)
 
     def result(
-        value: Decimal | None, status: str, method: str, used: Sequence[Mark]
+        value: Decimal | Fraction | None, status: str, method: str, used: Sequence[Mark]
     ) -> AnswerScore:
-        final = None if value is None else round_half_up(value, rules.precision)
+        final = None if value is None else Fraction(value)
         return AnswerScore(
             contestant.id, question, given, tuple(used), final, status, method, tuple(flags)
         )
@@ -313,15 +443,10 @@ def _score_answer(
             )
         )
         return result(None, "missing", "", ())
-    values = [m.value for m in regular]
-    if rules.policy == "median":
-        return result(median(values), "ok", "median", regular)
-    if rules.policy == "trimmed_mean" and len(regular) >= rules.trim_min_judges:
-        ordered = sorted(regular, key=lambda m: m.value)
-        kept = ordered[1:-1]
-        used = [m for m in regular if m in kept]
-        return result(mean([m.value for m in kept]), "ok", "trimmed_mean", used)
-    return result(mean(values), "ok", "mean", regular)
+    weights = judge_weights([m.value for m in regular], rules.policy, rules.trim_min_judges)
+    value = sum((w * Fraction(m.value) for w, m in zip(weights, regular, strict=True)), Fraction(0))
+    used = [m for w, m in zip(weights, regular, strict=True) if w]
+    return result(value, "ok", policy_method(rules.policy, len(regular), rules.trim_min_judges), used)
 
 
 def _double_marking(

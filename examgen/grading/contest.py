@@ -11,6 +11,13 @@ Shape::
         manifest: output/practical/manifest.json
         weight: 70%
     normalize: false                # scale each round's total to 100 before weighting
+    # Who publishes the results (the 成绩公示's heading and 落款), all optional:
+    organizer: 某某省通信管理局        # 主办单位
+    host: 某某通信有限公司             # 承办单位
+    notice_from: 2026-05-08         # 公示期
+    notice_to: 2026-05-14
+    contact: 王老师                  # objections to 联系人, 联系电话
+    phone: 010-12345678
     # Optional overrides of the first round's grading rules for the combined ranking,
     # written as in a blueprint's grading: mapping (see examgen.paper.rules):
     tie_breakers: [实操]            # rounds by name (or number)
@@ -36,10 +43,16 @@ from examgen.errors import ContestError, Problem
 from examgen.inputs import read_input
 from examgen.models import Contest, ContestRound, format_points
 from examgen.numbers import to_decimal
-from examgen.paper.rules import OVERRIDE_KEYS, check_overrides
+from examgen.paper.rules import (
+    CONTEST_INFO_KEYS,
+    OVERRIDE_KEYS,
+    check_contest_info,
+    check_overrides,
+    contest_info,
+)
 from examgen.yamlio import load_yaml
 
-_TOP_KEYS = ("name", "rounds", "normalize", *OVERRIDE_KEYS)
+_TOP_KEYS = ("name", "rounds", "normalize", *CONTEST_INFO_KEYS[1:], *OVERRIDE_KEYS)
 _ROUND_KEYS = ("name", "manifest", "weight")
 
 
@@ -100,6 +113,8 @@ def parse_contest(
 
     rounds = _rounds(raw.get("rounds"), base, problems)
 
+    info, info_problems = check_contest_info(raw, "", CONTEST_INFO_KEYS[1:])
+    problems.extend(info_problems)
     override_raw = {k: raw[k] for k in OVERRIDE_KEYS if k in raw}
     overrides, override_problems = check_overrides(override_raw)
     problems.extend(override_problems)
@@ -114,7 +129,8 @@ def parse_contest(
             ]
         )
     return Contest(
-        name=name.strip(), rounds=rounds, normalize=normalize, overrides=overrides, path=where
+        name=name.strip(), rounds=rounds, normalize=normalize, overrides=overrides, path=where,
+        info=contest_info({**info, "name": name.strip()}),
     )
 
 

@@ -237,6 +237,16 @@ def join_objective(
     for contestant_scores in scores.contestants:
         contestant = contestant_scores.contestant
         given = answers.get(contestant.id)
+        if contestant_scores.absent:
+            if given and any(given.values()):
+                problems.append(Problem(
+                    where or scores.form,
+                    f"准考证号 {contestant.id} {contestant.name}".rstrip()
+                    + " is 缺考 on the score sheets but has answers entered",
+                    "clear the entered answers, or the 缺考 on the score sheets",
+                ))
+            contestants.append(contestant_scores)  # 缺考: no answers to score
+            continue
         if given is None and not allow_missing:
             problems.append(Problem(
                 where or scores.form,

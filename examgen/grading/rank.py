@@ -1,14 +1,19 @@
 """Rank contestants, give awards, rank units, and combine weighted rounds (pure).
 
 Ranking
-    A contestant's total is the sum of their question scores (already rounded to the
-    rules' precision, so the total is exact). Contestants are ordered by total, then by
+    A contestant's total is the exact sum of their section scores (fractions), rounded
+    once, half up, to the rules' precision: the published total. Each section score is
+    published the same way. Ranks, ties, tie-breakers and award boundaries compare the
+    published figures, so anyone can check them from the 成绩公示 (a published total may
+    differ by one last digit from the sum of the published sections; it is the exact
+    total rounded). Contestants are ordered by total, then by
     each tie-breaker (a section by type, numeral, name or number; for a combined
     ranking a round by name), higher first. Contestants still equal share a rank and
     the next rank skips (1, 2, 2, 4); rows of equal rank are listed by contestant id.
     Contestants with missing or pending marks are flagged ``incomplete``; under
     ``missing: exclude`` they get no rank and no award and are listed last, by id;
-    under ``missing: zero`` their missing answers count 0.
+    under ``missing: zero`` their missing answers count 0. 缺考 contestants are listed
+    after them, by id, flagged ``absent_exam``, never ranked and never in award quotas.
 
 Awards
     Shares are per award and boundaries cumulative: with N ranked contestants and
@@ -40,6 +45,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from examgen.errors import GradingError, Problem
 from examgen.models import (
@@ -56,7 +62,7 @@ from examgen.models import (
     chinese_numeral,
     format_points,
 )
-from examgen.numbers import round_half_up
+from examgen.numbers import publish, round_half_up
 from examgen.paper.rules import describe_parts, match_parts
 
 _ROUNDINGS = {"half_up": ROUND_HALF_UP, "floor": ROUND_FLOOR, "ceil": ROUND_CEILING}
@@ -71,6 +77,7 @@ class _Entry:
     part_scores: tuple[Decimal | None, ...]
     flags: tuple[Flag, ...]
     excluded: bool
+    absent: bool = False
 
 
 def section_parts(scores: Scores) -> tuple[Part, ...]:
@@ -102,12 +109,20 @@ def rank_contestants(scores: Scores, rules: GradingRules) -> Results:
     index = {part.number: i for i, part in enumerate(parts)}
     entries = []
     for contestant_scores in scores.contestants:
-        sums = [Decimal(0)] * len(parts)
+        if contestant_scores.absent:
+            entries.append(_Entry(
+                contestant_scores.contestant, Decimal(0), tuple(None for _ in parts),
+                (Flag("absent_exam", "缺考: not ranked, not counted in award quotas"),),
+                excluded=True, absent=True,
+            ))
+            continue
+        exact = [Fraction(0)] * len(parts)
         flags: list[Flag] = []
         for answer in contestant_scores.answers:
             flags.extend(answer.flags)
-            if answer.final is not None:
-                sums[index[answer.question.section_number]] += answer.final
+        for number, value in contestant_scores.section_scores().items():
+            exact[index[number]] += value
+        sums = [publish(value, rules.precision) for value in exact]
         complete = contestant_scores.complete
         if not complete:
             open_labels = [a.question.label for a in contestant_scores.answers if a.final is None]
@@ -125,7 +140,7 @@ def rank_contestants(scores: Scores, rules: GradingRules) -> Results:
         entries.append(
             _Entry(
                 contestant_scores.contestant,
-                sum(sums, Decimal(0)),
+                publish(sum(exact, Fraction(0)), rules.precision),
                 tuple(sums),
                 tuple(flags),
                 excluded=not complete and rules.missing == "exclude",
@@ -169,8 +184,20 @@ def combine_rounds(
     for contestant_id in sorted(contestants):
         part_scores: list[Decimal | None] = []
         flags: list[Flag] = []
-        total = Decimal(0)
+        total = Fraction(0)
         complete = True
+        absent_from = [
+            contest_round.name
+            for (contest_round, _), rows in zip(rounds, by_round, strict=True)
+            if contestant_id in rows and rows[contestant_id].absent
+        ]
+        if absent_from:
+            entries.append(_Entry(
+                contestants[contestant_id], Decimal(0), tuple(None for _ in rounds),
+                (Flag("absent_exam", f"缺考 in round {'、'.join(absent_from)}: not ranked"),),
+                excluded=True, absent=True,
+            ))
+            continue
         for (contest_round, results), rows in zip(rounds, by_round, strict=True):
             row = rows.get(contestant_id)
             if row is None:
@@ -182,10 +209,11 @@ def combine_rounds(
             if row.excluded:
                 flags.append(Flag("incomplete", f"incomplete in round {contest_round.name}"))
                 complete = False
-            score = row.total
+            # The round's published total, scaled and weighted exactly; rounded once below.
+            score = Fraction(row.total)
             if normalize and results.maximum:
-                score = score * hundred / results.maximum
-            total += contest_round.weight * score
+                score = score * 100 / Fraction(results.maximum)
+            total += Fraction(contest_round.weight) * score
         if not complete:
             flags.append(
                 Flag(
@@ -198,7 +226,7 @@ def combine_rounds(
         entries.append(
             _Entry(
                 contestants[contestant_id],
-                round_half_up(total, rules.precision),
+                publish(total, rules.precision),
                 tuple(part_scores),
                 tuple(flags),
                 excluded=not complete and rules.missing == "exclude",
@@ -235,7 +263,7 @@ def team_standings(results: Results, rules: GradingRules) -> tuple[TeamResult, .
             totals = [r.total for r in counted]
             score = sum(totals, Decimal(0))
             if team_rules.aggregate == "mean":
-                score = round_half_up(score / len(totals), results.precision)
+                score = publish(Fraction(score) / len(totals), results.precision)
         else:
             score = Decimal(0)
         excluded = not counted or (short and team_rules.short_units == "exclude")
@@ -370,7 +398,7 @@ def _rank(
                 tuple(flags),
             )
         )
-    for entry in sorted((e for e in entries if e.excluded), key=lambda e: e.contestant.id):
+    for entry in sorted((e for e in entries if e.excluded), key=lambda e: (e.absent, e.contestant.id)):
         rows.append(
             ContestantResult(
                 entry.contestant,
@@ -381,6 +409,7 @@ def _rank(
                 "",
                 True,
                 entry.flags,
+                absent=entry.absent,
             )
         )
 

@@ -1,4 +1,10 @@
-"""results.xlsx: the ranking, per-question detail, per-judge marks, teams and notes."""
+"""results.xlsx: the ranking, per-question detail, per-judge marks, teams and notes.
+
+Every sheet opens readable: columns as wide as their header and content, the header row
+frozen and repeated on every printed page, A4 landscape one page wide. Scores are the
+published figures (exact values rounded once); a draft says 草稿（未经复核）in every
+sheet's title and printed header, and lists what is still pending.
+"""
 
 from __future__ import annotations
 
@@ -6,33 +12,50 @@ import datetime
 import re
 from collections.abc import Sequence
 from decimal import Decimal
+from fractions import Fraction
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from examgen.grading.objective import shown_response
+from examgen.grading.publication import DRAFT_MARK
 from examgen.models import (
+    ABSENT_TEXT,
     FLAG_LABELS,
     Results,
     Scores,
     TeamResult,
     format_points,
 )
+from examgen.numbers import publish
 from examgen.xlsxio import BOLD, BORDER, CENTER, HEADER_FILL, set_text, workbook_bytes
+
+_MAX_WIDTH = 60
 
 
 def _number_format(precision: int) -> str:
     return "0." + "0" * precision if precision > 0 else "0"
 
 
+def display_width(text: str) -> int:
+    """Return how many character cells ``text`` takes: 2 for a Chinese character, 1 otherwise."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
 def _write_table(
     ws: Worksheet, title: str, headers: Sequence[str], rows: Sequence[Sequence[object]],
-    *, widths: Sequence[int], number_format: str,
+    *, widths: Sequence[int], number_format: str, draft: bool = False, freeze: str = "A3",
 ) -> None:
-    """Write a titled table: strings as text, Decimals and ints as numbers."""
+    """Write a titled table: strings as text, Decimals and ints as numbers; fit the columns."""
     last = get_column_letter(max(len(headers), 1))
+    if draft:
+        title = f"{DRAFT_MARK} {title}"
+        ws.oddHeader.center.text = DRAFT_MARK
+        ws.oddHeader.center.size = 14
+        ws.oddHeader.center.color = "C00000"
+    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
     set_text(ws.cell(1, 1), title)
     ws.cell(1, 1).font = Font(bold=True, size=13)
     ws.merge_cells(f"A1:{last}1")
@@ -55,8 +78,19 @@ def _write_table(
                 cell.value = value
             cell.border = BORDER
     for col, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = width
-    ws.freeze_panes = "A3"
+        texts = [headers[col - 1]] if col <= len(headers) else []
+        texts += [_shown(r[col - 1], number_format) for r in rows if col <= len(r)]
+        fitted = max((display_width(t) for t in texts), default=0) + 2
+        ws.column_dimensions[get_column_letter(col)].width = min(max(width, fitted), _MAX_WIDTH)
+    ws.freeze_panes = freeze
+    ws.print_title_rows = "2:2"
+
+
+def _shown(value: object, number_format: str) -> str:
+    if isinstance(value, Decimal):
+        places = len(number_format.partition(".")[2])
+        return format(publish(value, places), "f") if number_format != "General" else format(value, "f")
+    return "" if value is None else str(value)
 
 
 def _flags_text(flags) -> str:
@@ -72,11 +106,14 @@ def _flags_text(flags) -> str:
 def results_xlsx_bytes(
     results: Results, teams: Sequence[TeamResult], details: Sequence[tuple[str, Scores]], *,
     title: str, date: str, timestamp: datetime.datetime,
+    notes: Sequence[tuple[str, str]] = (), draft: bool = False, pending: Sequence[str] = (),
 ) -> bytes:
     """Return results.xlsx: sheets 排名, 明细 and 评委 (one pair per form or round), 团体, 说明.
 
     ``details`` are the per-question scores to show, each with a label ("" for a single
-    form, else the form or round) that names its 明细 and 评委 sheets.
+    form, else the form or round) that names its 明细 and 评委 sheets. ``notes`` are the
+    说明 rows. A ``draft`` is marked 草稿（未经复核）on every sheet and gets a 待办 sheet
+    listing ``pending``.
     """
     workbook = Workbook()
     number_format = _number_format(results.precision)
@@ -86,6 +123,12 @@ def results_xlsx_bytes(
     headers = ["名次", "准考证号", "姓名", "单位", *part_headers, "总分", "奖项", "备注"]
     rows = []
     for row in results.rows:
+        if row.absent:
+            rows.append([
+                None, row.contestant.id, row.contestant.name, row.contestant.unit,
+                *[None] * len(part_headers), ABSENT_TEXT, None, _flags_text(row.flags),
+            ])
+            continue
         rows.append([
             row.rank, row.contestant.id, row.contestant.name, row.contestant.unit,
             *row.part_scores, row.total, row.award,
@@ -94,33 +137,44 @@ def results_xlsx_bytes(
     _write_table(
         ranking, f"{title} 成绩排名（{date}）", headers, rows,
         widths=[6, 16, 10, 22, *[12] * len(part_headers), 9, 9, 30], number_format=number_format,
+        draft=draft, freeze="E3",
     )
 
     for label, scores in details:
-        _detail_sheet(workbook.create_sheet(_sheet_name("明细", label)), scores, title, number_format)
-        _judges_sheet(workbook.create_sheet(_sheet_name("评委", label)), scores, title, number_format)
+        _detail_sheet(workbook.create_sheet(_sheet_name("明细", label)), scores, title, number_format, draft)
+        _judges_sheet(workbook.create_sheet(_sheet_name("评委", label)), scores, title, number_format, draft)
         if any(q.answer for q in scores.questions):
-            _objective_sheet(workbook.create_sheet(_sheet_name("客观题", label)), scores, title)
+            _objective_sheet(workbook.create_sheet(_sheet_name("客观题", label)), scores, title, draft)
 
+    names = {row.contestant.id: row.contestant.name for row in results.rows}
     team_sheet = workbook.create_sheet("团体")
     _write_table(
         team_sheet, f"{title} 团体成绩", ["名次", "单位", "成绩", "计入人数", "参赛人数", "计入选手", "备注"],
         [
-            [t.rank, t.unit, t.score, len(t.counted), t.members, "、".join(t.counted), _flags_text(t.flags)]
+            [
+                t.rank, t.unit, t.score, len(t.counted), t.members,
+                "、".join(f"{names.get(i, '')}（{i}）" for i in t.counted), _flags_text(t.flags),
+            ]
             for t in teams
         ],
-        widths=[6, 24, 10, 9, 9, 40, 24], number_format=number_format,
+        widths=[6, 24, 10, 9, 9, 40, 24], number_format=number_format, draft=draft, freeze="C3",
     )
 
-    notes = workbook.create_sheet("说明")
-    note_rows: list[list[object]] = [
-        ["满分", results.maximum],
-        ["保留小数位", results.precision],
-        ["同分比较", "、".join(results.tie_breakers) or "无"],
-    ]
-    for award in results.awards:
-        note_rows.append([f"{award.name}（{format_points(award.share * 100)}%）", award.count])
-    _write_table(notes, f"{title} 统分说明", ["项目", "内容"], note_rows, widths=[24, 40], number_format="General")
+    if draft:
+        _write_table(
+            workbook.create_sheet("待办"), f"{title} 尚待完成的评分（{len(pending)}项）", ["序号", "待办"],
+            [[i, line] for i, line in enumerate(pending, start=1)],
+            widths=[6, 60], number_format="General", draft=True,
+        )
+    sheet = workbook.create_sheet("说明")
+    _write_table(
+        sheet, f"{title} 统分说明", ["项目", "内容"], [list(row) for row in notes],
+        widths=[16, 40], number_format="General", draft=draft,
+    )
+    for row in sheet.iter_rows(min_row=3, min_col=2, max_col=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.column_dimensions["B"].width = 90
     return workbook_bytes(workbook, timestamp=timestamp)
 
 
@@ -134,27 +188,38 @@ def _sheet_name(base: str, label: str) -> str:
 
 def _part_header(part) -> str:
     if part.type:
-        return f"{part.key}、{part.name}({format_points(part.maximum)})"
+        return f"{part.key}、{part.name}（{format_points(part.maximum)}分）"
     weight = f" ×{format_points(part.weight * 100)}%" if part.weight is not None else ""
     return f"{part.name}{weight}"
 
 
-def _detail_sheet(ws: Worksheet, scores: Scores, title: str, number_format: str) -> None:
-    headers = ["准考证号", "姓名", "单位", *[f"{q.label} {q.id}({format_points(q.points)})" for q in scores.questions], "备注"]
+def _detail_sheet(ws: Worksheet, scores: Scores, title: str, number_format: str, draft: bool) -> None:
+    headers = ["准考证号", "姓名", "单位", *[f"{q.label} {q.id}（{format_points(q.points)}分）" for q in scores.questions], "备注"]
     rows = []
     for contestant_scores in scores.contestants:
         c = contestant_scores.contestant
         answers = {a.question.label: a for a in contestant_scores.answers}
-        finals = [answers[q.label].final if q.label in answers else None for q in scores.questions]
+        if contestant_scores.absent:
+            rows.append([c.id, c.name, c.unit, *[None] * len(scores.questions), ABSENT_TEXT])
+            continue
+        finals = [
+            _published(answers[q.label].final, scores.precision) if q.label in answers else None
+            for q in scores.questions
+        ]
         flags = [f for a in contestant_scores.answers for f in a.flags]
         rows.append([c.id, c.name, c.unit, *finals, _flags_text(flags)])
     _write_table(
-        ws, f"{title} 卷{scores.form} 各题得分", headers, rows,
+        ws, f"{title} 各题得分（各题为显示四舍五入，总分按精确值计算）", headers, rows,
         widths=[16, 10, 22, *[11] * len(scores.questions), 30], number_format=number_format,
+        draft=draft, freeze="D3",
     )
 
 
-def _judges_sheet(ws: Worksheet, scores: Scores, title: str, number_format: str) -> None:
+def _published(value, precision: int) -> Decimal | None:
+    return None if value is None else publish(value, precision)
+
+
+def _judges_sheet(ws: Worksheet, scores: Scores, title: str, number_format: str, draft: bool) -> None:
     judges = list(scores.judges)
     # 三评 and 仲裁 exist only under double marking.
     follow_ups = ["third", "arbitration"] if scores.policy == "double_marking" else []
@@ -165,6 +230,8 @@ def _judges_sheet(ws: Worksheet, scores: Scores, title: str, number_format: str)
     rows = []
     for contestant_scores in scores.contestants:
         c = contestant_scores.contestant
+        if contestant_scores.absent:
+            continue
         for answer in contestant_scores.answers:
             if answer.method == "objective":
                 continue  # no judge marks: the 客观题 sheet shows these answers
@@ -173,12 +240,13 @@ def _judges_sheet(ws: Worksheet, scores: Scores, title: str, number_format: str)
             rows.append([
                 c.id, c.name, answer.question.label, answer.question.id, answer.question.points,
                 *[regular.get(j) for j in judges], *[others.get(k) for k in follow_ups],
-                answer.final, _METHOD_LABELS.get(answer.method, answer.method), _flags_text(answer.flags),
+                _published(answer.final, scores.precision), _METHOD_LABELS.get(answer.method, answer.method), _flags_text(answer.flags),
             ])
     marks_end = 5 + len(judges) + len(follow_ups)
     _write_table(
-        ws, f"{title} 卷{scores.form} 评委评分", headers, rows,
+        ws, f"{title} 评委评分", headers, rows,
         widths=[16, 10, 7, 10, 6, *[8] * (marks_end - 5), 9, 12, 30], number_format=number_format,
+        draft=draft, freeze="D3",
     )
     # Marks are exact half points: show them as typed, not padded to the precision.
     for row in ws.iter_rows(min_row=3, min_col=5, max_col=marks_end):
@@ -186,7 +254,7 @@ def _judges_sheet(ws: Worksheet, scores: Scores, title: str, number_format: str)
             cell.number_format = "General"
 
 
-def _objective_sheet(ws: Worksheet, scores: Scores, title: str) -> None:
+def _objective_sheet(ws: Worksheet, scores: Scores, title: str, draft: bool = False) -> None:
     """Write each contestant's objective answers, each marked 对, 错 or 部分 (partly right)."""
     questions = [q for q in scores.questions if q.answer]
     headers = [
@@ -198,7 +266,7 @@ def _objective_sheet(ws: Worksheet, scores: Scores, title: str) -> None:
         c = contestant_scores.contestant
         answers = {a.question.label: a for a in contestant_scores.answers}
         cells: list[object] = []
-        right, total = 0, Decimal(0)
+        right, total = 0, Fraction(0)
         for q in questions:
             answer = answers.get(q.label)
             if answer is None or answer.final is None:
@@ -206,12 +274,12 @@ def _objective_sheet(ws: Worksheet, scores: Scores, title: str) -> None:
                 continue
             kind = "对" if answer.final == q.points else ("部分" if answer.final > 0 else "错")
             right += kind == "对"
-            total += answer.final
+            total += Fraction(answer.final)
             cells.append(f"{shown_response(answer.response)} {kind}")
-        rows.append([c.id, c.name, *cells, right, total])
+        rows.append([c.id, c.name, *cells, right, publish(total, scores.precision)])
     _write_table(
         ws, f"{title} 卷{scores.form} 客观题作答（表头括号内为标准答案）", headers, rows,
-        widths=[16, 10, *[11] * len(questions), 9, 10], number_format="General",
+        widths=[16, 10, *[11] * len(questions), 9, 10], number_format="General", draft=draft,
     )
 
 

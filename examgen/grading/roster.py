@@ -43,8 +43,13 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "code": ("密号", "密码号", "code"),
     "form": ("卷别", "卷型", "试卷类型", "form"),
+    "absent": ("缺考", "是否缺考", "考试状态", "参赛状态", "状态", "absent"),
 }
-_FIELD_NAMES = {"id": "准考证号", "name": "姓名", "unit": "单位", "code": "密号", "form": "卷别"}
+_FIELD_NAMES = {
+    "id": "准考证号", "name": "姓名", "unit": "单位", "code": "密号", "form": "卷别", "absent": "缺考",
+}
+#: What a roster's 缺考 / 状态 column says for a contestant who did not sit the paper.
+_ABSENT_VALUES = {"缺考", "是", "y", "yes", "1", "√", "✓", "true"}
 #: How far down a header row is looked for (a title and notes may stand above it).
 _HEADER_SEARCH_ROWS = 20
 #: An id Excel has turned into a number and shortened: 1.23457E+17.
@@ -59,6 +64,8 @@ class Roster:
     contestants: tuple[Contestant, ...]
     #: (contestant id, form letter) for each contestant, when the roster has a 卷别 column.
     forms: tuple[tuple[str, str], ...] = ()
+    #: Ids of contestants the roster marks 缺考 (a 缺考 or 状态 column).
+    absent: tuple[str, ...] = ()
 
     @property
     def has_codes(self) -> bool:
@@ -190,6 +197,7 @@ def _read_rows(
     problems: list[Problem] = []
     contestants: list[Contestant] = []
     forms: list[tuple[str, str]] = []
+    absent: list[str] = []
     first_seen: dict[str, str] = {}
     first_code: dict[str, str] = {}
 
@@ -265,6 +273,8 @@ def _read_rows(
             else:
                 first_code[code] = where_of(columns["code"])
         contestants.append(Contestant(id=ident, name=name, unit=unit, code=code))
+        if normalize_text(cell_text(value(row, "absent"))).lower() in _ABSENT_VALUES:
+            absent.append(ident)
         if form:
             forms.append((ident, form))
     if not contestants and not problems:
@@ -273,4 +283,4 @@ def _read_rows(
             "the roster lists no contestants", "add one row per contestant below the header",
         ))
     raise_if(problems, SheetError)
-    return Roster(str(path), tuple(contestants), tuple(forms))
+    return Roster(str(path), tuple(contestants), tuple(forms), tuple(absent))

@@ -6,14 +6,20 @@ workbook properties and zip timestamps, so the same inputs give the same bytes.
 
 A score sheet (one per judge) looks like this::
 
-    1  title (merged)
-    2  试卷 <paper> 卷别 <form> 评委 <judge> 日期 <date>
+    1  paper title and 评分表 (merged)
+    2            卷别 <form> 评委 <judge> 日期 <date>
     3  hidden marker row: examgen-score-sheet, version, paper, form, judge, kind, mode
     4  note for the judge (merged)
     5  序号 准考证号 姓名 单位 | 一.1 一.2 … | 总分       (anonymised: 序号 密号 | …)
     6                  试题编号 | SA-003 …
     7                      满分 | 5 5 … | 100
     8… one row per contestant, one mark cell per question, a total formula
+       then 评委签名 / 日期 lines for the judge to sign the printed sheet
+
+Mark cells are white and open; every other cell is grey and locked. Each mark cell
+validates range AND step with a custom rule Excel, WPS and LibreOffice all enforce
+(``=OR(G8="缺考",AND(ISNUMBER(G8),G8>=0,G8<=10,MOD(G8*2,1)=0))``): a judge types a mark
+or 缺考 for an absent contestant. A contestant the roster marks 缺考 has 缺考 printed.
 
 A follow-up sheet (三评, 仲裁) has the same layout without the total: only the answers
 waiting for that mark are open, the others show ``—`` and are locked.
@@ -36,11 +42,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from examgen.models import (
+    ABSENT_TEXT,
     Contestant,
     ScoredQuestion,
     format_points,
 )
-from examgen.xlsxio import BOLD, BORDER, CENTER, HEADER_FILL, set_text, workbook_bytes
+from examgen.xlsxio import BOLD, BORDER, CENTER, HEADER_FILL, set_header, set_text, workbook_bytes
 
 #: The marker that identifies a score sheet, in the first cell of its hidden row.
 SHEET_MARKER = "examgen-score-sheet"
@@ -48,11 +55,15 @@ SHEET_FORMAT = "1"
 SHEET_TITLE = "评分"
 #: What a closed cell of a follow-up sheet shows (an answer not waiting for a mark).
 CLOSED_CELL = "—"
+#: What the judge's signature line starts with; a reader stops at it.
+SIGNATURE_LABEL = "评委签名："
 KIND_TITLES = {"regular": "评分表", "third": "三评评分表", "arbitration": "仲裁评分表"}
 
 _HEADER_ROW = 5
 _FIRST_DATA_ROW = 8
 _CLOSED_FILL = PatternFill("solid", fgColor="D9D9D9")
+_LOCKED_FILL = PatternFill("solid", fgColor="EDEDED")
+_OPEN_FILL = PatternFill("solid", fgColor="FFFFFF")
 _UNLOCKED = Protection(locked=False)
 
 
@@ -63,6 +74,8 @@ class SheetRow:
     key: str  # 准考证号, or 密号 on an anonymised sheet
     name: str = ""
     unit: str = ""
+    #: The roster marks the contestant 缺考: the row is printed 缺考 and locked.
+    absent: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,6 +95,22 @@ class ScoreSheet:
     #: Follow-up sheets only: the (row key, question label) cells to be marked; the others
     #: are closed. None opens every cell.
     open_cells: frozenset[tuple[str, str]] | None = None
+
+
+def mark_rule(cell: str, maximum: Decimal, step: Decimal) -> str:
+    """Return the validation formula of a mark cell: 缺考, or a number in 0..maximum in steps.
+
+    ``=OR(G8="缺考",AND(ISNUMBER(G8),G8>=0,G8<=10,MOD(G8*2,1)=0))`` for half points.
+    """
+    per_point = Decimal(1) / step
+    if per_point == per_point.to_integral_value():
+        on_step = f"MOD({cell}*{format_points(per_point)},1)=0"
+    else:
+        on_step = f"MOD({cell},{format_points(step)})=0"
+    return (
+        f'OR({cell}="{ABSENT_TEXT}",AND(ISNUMBER({cell}),{cell}>=0,'
+        f"{cell}<={format_points(maximum)},{on_step}))"
+    )
 
 
 def key_header(anonymized: bool) -> str:
@@ -116,8 +145,9 @@ def score_sheet_bytes(sheet: ScoreSheet, *, timestamp: datetime.datetime) -> byt
     ws.merge_cells(f"A1:{last_letter}1")
     ws.row_dimensions[1].height = 28
 
+    # The paper is named by its title (row 1); its id is only in the hidden marker row.
     for index, (label, value) in enumerate(
-        (("试卷", sheet.paper_id), ("卷别", sheet.form), ("评委", sheet.judge), ("日期", sheet.date))
+        (("卷别", sheet.form), ("评委", sheet.judge), ("日期", sheet.date)), start=1
     ):
         set_text(ws.cell(2, 1 + 2 * index), label)
         ws.cell(2, 1 + 2 * index).font = BOLD
@@ -132,7 +162,10 @@ def score_sheet_bytes(sheet: ScoreSheet, *, timestamp: datetime.datetime) -> byt
     ws.row_dimensions[3].hidden = True
 
     step = format_points(sheet.mark_step)
-    note = f"请在白色格内填写各题得分：0 至该题满分，按 {step} 分给分；不要改动表头、{key_header(sheet.anonymized)}和其他格。"
+    note = (
+        f"请在白色格内填写各题得分：0 至该题满分，按 {step} 分给分；考生缺考时填“{ABSENT_TEXT}”。"
+        f"灰色格不可改动（表头、{key_header(sheet.anonymized)}等）。"
+    )
     if sheet.kind != "regular":
         note += f"只评未标“{CLOSED_CELL}”的格。"
     set_text(ws.cell(4, 1), note)
@@ -169,13 +202,16 @@ def score_sheet_bytes(sheet: ScoreSheet, *, timestamp: datetime.datetime) -> byt
     validations = {}
     for offset, question in enumerate(sheet.questions):
         maximum = format_points(question.points)
+        col = first_q + offset
+        # The rule names the first cell of the range it is given; spreadsheets shift it.
         validation = DataValidation(
-            type="decimal", operator="between", formula1="0", formula2=maximum,
+            type="custom", formula1=mark_rule(f"{get_column_letter(col)}{_FIRST_DATA_ROW}", question.points, sheet.mark_step),
             allow_blank=True, showErrorMessage=True, showInputMessage=True,
-            errorTitle="分数超出范围", error=f"{question.label} 的得分应在 0 至 {maximum} 之间（按 {step} 分给分）。",
-            promptTitle=question.label, prompt=f"满分 {maximum} 分",
+            errorTitle="分数不符合要求",
+            error=f"{question.label} 的得分应在 0 至 {maximum} 之间，按 {step} 分给分；缺考填“{ABSENT_TEXT}”。",
+            promptTitle=question.label, prompt=f"满分 {maximum} 分，按 {step} 分给分",
         )
-        validations[first_q + offset] = validation
+        validations[col] = validation
 
     for index, row in enumerate(sheet.rows):
         r = _FIRST_DATA_ROW + index
@@ -183,14 +219,18 @@ def score_sheet_bytes(sheet: ScoreSheet, *, timestamp: datetime.datetime) -> byt
         values = [row.key] if sheet.anonymized else [row.key, row.name, row.unit]
         for col, value in enumerate(values, start=2):
             set_text(ws.cell(r, col), value)
+        for col in range(1, first_q):
+            ws.cell(r, col).fill = _LOCKED_FILL
         for offset, question in enumerate(sheet.questions):
             col = first_q + offset
             cell = ws.cell(r, col)
             is_open = sheet.open_cells is None or (row.key, question.label) in sheet.open_cells
-            if is_open:
+            if row.absent:
+                set_text(cell, ABSENT_TEXT)
+                cell.fill = _CLOSED_FILL
+            elif is_open:
                 cell.protection = _UNLOCKED
-                if sheet.open_cells is not None:
-                    validations[col].add(cell.coordinate)
+                cell.fill = _OPEN_FILL
             else:
                 set_text(cell, CLOSED_CELL)
                 cell.fill = _CLOSED_FILL
@@ -199,10 +239,21 @@ def score_sheet_bytes(sheet: ScoreSheet, *, timestamp: datetime.datetime) -> byt
             total = ws.cell(r, total_col)
             total.value = f'=IF(COUNT({first_letter}{r}:{last_q_letter}{r})=0,"",SUM({first_letter}{r}:{last_q_letter}{r}))'
             total.font = BOLD
+            total.fill = _LOCKED_FILL
         for col in range(1, end_col + 1):
             ws.cell(r, col).border = BORDER
 
-    if sheet.open_cells is None and sheet.rows:
+    # The judge signs the printed sheet: the marks are theirs.
+    # One cell whose text runs over the empty cells beside it; reading stops at it.
+    sign_row = _FIRST_DATA_ROW + len(sheet.rows)
+    set_text(ws.cell(sign_row, 1), f"{SIGNATURE_LABEL}＿＿＿＿＿＿＿＿＿＿　　日期：＿＿＿＿年＿＿月＿＿日")
+    ws.cell(sign_row, 1).font = BOLD
+    ws.row_dimensions[sign_row].height = 40
+    ws.cell(sign_row, 1).alignment = Alignment(vertical="bottom")
+
+    # Whole columns, so that the rule's first cell is the range's first cell; closed cells
+    # are locked anyway.
+    if sheet.rows:
         last_row = _FIRST_DATA_ROW + len(sheet.rows) - 1
         for col, validation in validations.items():
             letter = get_column_letter(col)
@@ -222,7 +273,47 @@ def score_sheet_bytes(sheet: ScoreSheet, *, timestamp: datetime.datetime) -> byt
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = f"{header}:{maxima}"
+    if any(q.section_type == "interview" and q.key_points for q in sheet.questions):
+        _key_points_sheet(workbook.create_sheet(KEY_POINTS_TITLE), sheet)
     return workbook_bytes(workbook, timestamp=timestamp)
+
+
+#: The sheet of an interview's score workbook that lists each question's key points.
+KEY_POINTS_TITLE = "评分要点"
+
+
+def _key_points_sheet(ws, sheet: ScoreSheet) -> None:
+    """Fill the 评分要点 sheet: question, id, each key point and its points, for reference.
+
+    An interview judge marks what is heard against these points; the sheet is read-only
+    and the importer never reads it (it looks for the marker row of the 评分 sheet).
+    """
+    set_text(ws.cell(1, 1), f"{sheet.title} 评分要点（{sheet.form}卷）".strip())
+    ws.cell(1, 1).font = Font(bold=True, size=14)
+    ws.merge_cells("A1:D1")
+    for col, (label, width) in enumerate((("题号", 9), ("试题编号", 11), ("评分要点", 70), ("分值", 8)), start=1):
+        set_header(ws.cell(2, col), label)
+        ws.column_dimensions[get_column_letter(col)].width = width
+    row = 3
+    for question in sheet.questions:
+        for number, point in enumerate(question.key_points, start=1):
+            set_text(ws.cell(row, 1), question.label if number == 1 else "")
+            set_text(ws.cell(row, 2), question.id if number == 1 else "")
+            set_text(ws.cell(row, 3), f"（{number}）{point.text.strip()}")
+            ws.cell(row, 3).alignment = Alignment(wrap_text=True, vertical="center")
+            ws.cell(row, 4).value = point.points
+            for col in range(1, 5):
+                ws.cell(row, col).border = BORDER
+            row += 1
+        set_text(ws.cell(row, 3), "本题满分")
+        ws.cell(row, 3).font = BOLD
+        ws.cell(row, 4).value = question.points
+        ws.cell(row, 4).font = BOLD
+        for col in range(1, 5):
+            ws.cell(row, col).border = BORDER
+        row += 1
+    ws.freeze_panes = "A3"
+    ws.protection.sheet = True
 
 
 def code_table_bytes(

@@ -7,6 +7,7 @@ file is reported at once with file!sheet!cell.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -16,9 +17,16 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from examgen.encodings import clip
-from examgen.errors import Problem, SheetError, raise_if
-from examgen.grading.score_sheets import CLOSED_CELL, SHEET_MARKER, SheetRow, key_header
+from examgen.errors import NoScoreSheetError, Problem, SheetError, raise_if
+from examgen.grading.score_sheets import (
+    CLOSED_CELL,
+    SHEET_MARKER,
+    SIGNATURE_LABEL,
+    SheetRow,
+    key_header,
+)
 from examgen.models import (
+    ABSENT_TEXT,
     MARK_KINDS,
     Mark,
     ScoredQuestion,
@@ -60,6 +68,8 @@ class FilledSheet:
     marks: tuple[Mark, ...]
     #: Empty mark cells: (row key, question label, where).
     missing: tuple[tuple[str, str, str], ...]
+    #: Rows the judge marked 缺考 (absent): (row key, where the first 缺考 is).
+    absent: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,11 +88,13 @@ def read_score_sheet(
     *,
     paper_id: str,
     mark_step: Decimal,
+    report_blanks: bool = False,
 ) -> FilledSheet:
     """Return the marks of one filled score sheet; raise SheetError listing every problem.
 
     ``forms`` maps each form letter of the manifest to its questions. The file is read
-    once into memory and never written.
+    once into memory and never written. With ``report_blanks``, a sheet refused for
+    other problems also lists its blank mark cells, so that one run names them all.
     """
     data = read_file_bytes(path)
     values_book = load_workbook_bytes(path, data, data_only=True)
@@ -96,7 +108,8 @@ def read_score_sheet(
 
     problems: list[Problem] = []
     marker = layout.marker
-    sheet_paper = marker.get("paper", "") or layout.info.get("试卷", "")
+    # Only the hidden marker row names the paper's id; a visible 试卷 cell is a title.
+    sheet_paper = marker.get("paper", "")
     if sheet_paper and paper_id and sheet_paper != paper_id:
         problems.append(Problem(
             f"{path}!{ws.title}", f"the sheet is for paper '{sheet_paper}', the manifest for '{paper_id}'",
@@ -132,6 +145,7 @@ def read_score_sheet(
     row_cells: list[str] = []
     marks: list[Mark] = []
     missing: list[tuple[str, str, str]] = []
+    absent: list[tuple[str, str]] = []
     seen: dict[str, str] = {}
     key_label = key_header(layout.anonymized)
     name_col = None if layout.anonymized else layout.key_col + 1
@@ -140,6 +154,8 @@ def read_score_sheet(
     # Only the rows that hold something: a stray cell at row 1,048,576 costs one row.
     used_rows = sorted({r for (r, _), cell in ws._cells.items() if cell.value is not None})
     for r in (r for r in used_rows if r >= layout.header_row + 3):
+        if normalize_text(cell_text(_value(ws, r, 1))).startswith(normalize_text(SIGNATURE_LABEL)):
+            break  # the judge's signature line ends the marks
         key = normalize_text(cell_text(_value(ws, r, layout.key_col)))
         cells = {label: (col, _value(ws, r, col)) for col, label in columns}
         filled = {label: v for label, (_, v) in cells.items() if cell_text(v) not in ("", CLOSED_CELL)}
@@ -162,6 +178,22 @@ def read_score_sheet(
         unit = cell_text(_value(ws, r, unit_col)) if unit_col else ""
         rows.append(SheetRow(key, name, unit))
         row_cells.append(where(r, layout.key_col))
+        absent_cols = [col for col, value in cells.values() if normalize_text(cell_text(value)) == ABSENT_TEXT]
+        if absent_cols:
+            marked = [
+                col for col, value in cells.values()
+                if cell_text(value) not in ("", CLOSED_CELL) and col not in absent_cols
+            ]
+            if marked:
+                problems.append(Problem(
+                    where(r, absent_cols[0]),
+                    f"{key_label} {key} is {ABSENT_TEXT} here but has marks in the same row "
+                    f"({', '.join(f'{get_column_letter(c)}{r}' for c in marked)})",
+                    f"clear the marks if the contestant was absent, or replace {ABSENT_TEXT} by a mark",
+                ))
+            else:
+                absent.append((key, where(r, absent_cols[0])))
+            continue
         for label, (col, value) in cells.items():
             formula = formulas._cells.get((r, col)) or formulas.cell(r, col)
             formula_text = str(getattr(formula.value, "text", formula.value) or "")
@@ -196,11 +228,14 @@ def read_score_sheet(
             f"{path}!{ws.title}", f"the sheet has no rows with a {key_label}",
             "use the score sheet made by `examgen sheets`",
         ))
+    if problems and report_blanks and kind == "regular":
+        problems.extend(blank_cell_problems(missing, key_label, len(questions)))
+        problems.sort(key=lambda p: _cell_order(p.where))
     raise_if(problems, SheetError)
     return FilledSheet(
         path=str(path), sheet=ws.title, paper_id=sheet_paper, form=form, judge=judge,
         kind=kind, anonymized=layout.anonymized, rows=tuple(rows), row_cells=tuple(row_cells),
-        marks=tuple(marks), missing=tuple(missing),
+        marks=tuple(marks), missing=tuple(missing), absent=tuple(absent),
     )
 
 
@@ -208,6 +243,40 @@ def _value(ws: Worksheet, row: int, column: int) -> object:
     """Return the value of a cell without creating it (``ws.cell`` would)."""
     cell = ws._cells.get((row, column))
     return cell.value if cell is not None else None
+
+
+def blank_cell_problems(
+    blanks: Sequence[tuple[str, str, str]], key_label: str, questions: int,
+) -> list[Problem]:
+    """Return a problem per blank mark cell (key, label, where); one per row left wholly blank."""
+    by_key: dict[str, list[tuple[str, str]]] = {}
+    for key, label, where in blanks:
+        by_key.setdefault(key, []).append((label, where))
+    problems = []
+    for key, cells in by_key.items():
+        if len(cells) == questions and questions > 1:
+            row = cells[0][1].rsplit("!", 1)[1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+            problems.append(Problem(
+                cells[0][1], f"no marks at all for {key_label} {key} (row {row})",
+                f"fill in the marks, type {ABSENT_TEXT} if the contestant was absent, or pass --provisional",
+            ))
+        else:
+            problems.extend(
+                Problem(where, f"no mark for {label} ({key_label} {key})", "fill in the mark, or pass --provisional")
+                for label, where in cells
+            )
+    return problems
+
+
+def _cell_order(where: str) -> tuple[int, int]:
+    """Return (row, column) of ``file!sheet!B7`` for reading problems top to bottom."""
+    cell = where.rsplit("!", 1)[-1]
+    letters = cell.rstrip("0123456789")
+    digits = cell[len(letters):]
+    column = 0
+    for letter in letters:
+        column = column * 26 + ord(letter) - 64 if "A" <= letter <= "Z" else column
+    return (int(digits) if digits.isdigit() else 0, column)
 
 
 def _parse_mark(
@@ -228,6 +297,10 @@ def _parse_mark(
     if not is_multiple(number, step):
         return Decimal(0), (f"mark {shown} is not a multiple of {format_points(step)} ({about})", fix)
     return _plain(number), None
+
+
+#: Check one mark cell against its question; judges' own sheets are checked the same way.
+parse_mark = _parse_mark
 
 
 def sheet_paper_id(path: Path) -> str:
@@ -251,7 +324,7 @@ def _find_layout(path: Path, workbook: Workbook) -> _Layout:
         if layout is not None:
             found.append(layout)
     if not found:
-        raise SheetError(
+        raise NoScoreSheetError(
             "no score sheet found (no sheet has the examgen header with 准考证号 or 密号 and "
             "question numbers)",
             where=str(path),

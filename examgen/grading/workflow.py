@@ -27,7 +27,15 @@ from decimal import Decimal
 from pathlib import Path
 
 from examgen.encodings import clip
-from examgen.errors import ExamgenError, GradingError, ManifestError, Problem, SheetError, raise_if
+from examgen.errors import (
+    ExamgenError,
+    GradingError,
+    ManifestError,
+    MappingNeededError,
+    Problem,
+    SheetError,
+    raise_if,
+)
 from examgen.grading.aggregate import aggregate_marks
 from examgen.grading.contest import load_contest
 from examgen.grading.entry_sheets import (
@@ -39,18 +47,30 @@ from examgen.grading.entry_sheets import (
     is_entry_workbook,
     read_entry_workbook,
 )
+from examgen.grading.foreign_reader import (
+    Mapping,
+    explain_files,
+    load_mapping,
+    read_sheet_file,
+    sheet_paper,
+)
+from examgen.grading.foreign_sheets import MAP_HINT, fold_section_marks
 from examgen.grading.objective import FilledEntry, entry_answers, join_objective
+from examgen.grading.publication import DRAFT_MARK, method_text, notes_rows, rounding_text, tie_text
 from examgen.grading.rank import combine_rounds, rank_contestants, team_standings
 from examgen.grading.results_xlsx import results_xlsx_bytes
 from examgen.grading.roster import Roster, read_roster
 from examgen.grading.score_sheets import ScoreSheet, SheetRow, code_table_bytes, score_sheet_bytes
-from examgen.grading.sheet_reader import FilledSheet, read_score_sheet, sheet_paper_id
+from examgen.grading.sheet_reader import FilledSheet, blank_cell_problems
 from examgen.models import (
+    ABSENT_TEXT,
     FLAG_LABELS,
     OPTION_LETTERS,
     Contestant,
+    ContestInfo,
     ContestRound,
     GradingRules,
+    KeyPoint,
     Mark,
     Marks,
     ObjectiveQuestion,
@@ -58,16 +78,26 @@ from examgen.models import (
     ScoredQuestion,
     Scores,
     TeamResult,
+    format_points,
 )
 from examgen.numbers import to_decimal
 from examgen.outputs import write_outputs
-from examgen.paper.manifest import load_manifest
-from examgen.paper.rules import apply_overrides, parse_grading_rules
+from examgen.paper.manifest import load_manifest, sha256_hex
+from examgen.paper.rules import (
+    apply_overrides,
+    check_contest_info,
+    contest_info,
+    parse_grading_rules,
+)
 from examgen.render.results import results_docx_bytes
 from examgen.xlsxio import timestamp_of
 
 RESULTS_XLSX = "results.xlsx"
 RESULTS_DOCX = "results.docx"
+#: Provisional results: a draft workbook only, never a 成绩公示.
+DRAFT_XLSX = f"results-{DRAFT_MARK}.xlsx"
+#: Exit code of `examgen grade` when it wrote a draft (something is pending).
+EXIT_PROVISIONAL = 3
 SHEETS_FOLDER = "sheets"
 _KEY_NAMES = {True: "密号", False: "准考证号"}
 
@@ -87,6 +117,10 @@ class GradingPaper:
     rules: GradingRules = field(compare=False)
     #: Form letter -> objective questions (scored from answer-entry workbooks, not judges).
     objective: dict[str, tuple[ObjectiveQuestion, ...]] = field(default_factory=dict, compare=False)
+    #: The blueprint's contest block (name, organizer, 公示期, contact), when it has one.
+    info: ContestInfo = ContestInfo()
+    #: sha256 of the manifest file, stated in results.xlsx.
+    digest: str = ""
 
 
 def load_grading_paper(path: Path) -> GradingPaper:
@@ -109,6 +143,10 @@ def load_grading_paper(path: Path) -> GradingPaper:
                         label=str(question["label"]), id=str(question["id"]), points=points,
                         section_number=int(section["number"]), section_name=str(section["name"]),
                         section_type=str(section["type"]),
+                        key_points=tuple(
+                            KeyPoint(str(kp["text"]), to_decimal(kp["points"]) or Decimal(0))
+                            for kp in question.get("key_points", ())
+                        ),
                     )
                     if section.get("objective"):
                         scored = replace(scored, answer=str(question["answer"]))
@@ -130,8 +168,15 @@ def load_grading_paper(path: Path) -> GradingPaper:
     if not forms:
         raise ManifestError("the manifest lists no forms", where=str(path))
     rules = parse_grading_rules(record.get("grading") or {}, where=f"{path}: grading")
+    info_values, info_problems = check_contest_info(record.get("contest"), "contest")
+    if info_problems:
+        raise ManifestError(
+            f"malformed contest block: {info_problems[0][0]}: {info_problems[0][1]}", where=str(path),
+            hint="rebuild it with `examgen build --force`",
+        )
     return GradingPaper(
-        path=path, paper_id=paper_id, title=title, forms=forms, rules=rules, objective=objective
+        path=path, paper_id=paper_id, title=title, forms=forms, rules=rules,
+        info=contest_info(info_values), digest=sha256_hex(path.read_bytes()), objective=objective,
     )
 
 
@@ -218,9 +263,11 @@ def write_score_sheets(
             contestants = [
                 Contestant(c.id, c.name, c.unit, code) for c, code in zip(contestants, codes, strict=True)
             ]
-        rows = tuple(SheetRow(c.code) for c in sorted(contestants, key=lambda c: c.code))
+        absent = set(roster.absent)
+        rows = tuple(SheetRow(c.code, absent=c.id in absent) for c in sorted(contestants, key=lambda c: c.code))
     else:
-        rows = tuple(SheetRow(c.id, c.name, c.unit) for c in contestants)
+        absent = set(roster.absent)
+        rows = tuple(SheetRow(c.id, c.name, c.unit, c.id in absent) for c in contestants)
 
     outputs: list[tuple[Path, bytes]] = []
     for judge, stem in judge_files:
@@ -360,7 +407,7 @@ class ImportedPaper:
     marks: tuple[Marks, ...]
     sheets: tuple[FilledSheet, ...]
     anonymized: bool
-    #: Missing marks reported (with allow_missing), one line each.
+    #: Missing marks and missing judges' sheets reported (with allow_missing), one line each.
     missing: tuple[str, ...] = ()
 
 
@@ -371,11 +418,15 @@ def import_sheets(
     roster: Roster | None,
     allow_missing: bool,
     need_identities: bool = True,
+    mapping: Mapping | None = None,
 ) -> ImportedPaper:
     """Return the marks of ``paper`` read from ``sheet_paths``; raise SheetError with every problem.
 
     With ``need_identities`` anonymised sheets need a code table as roster; without, a
-    contestant is known by code alone (enough to find pending answers).
+    contestant is known by code alone (enough to find pending answers). The grading
+    rules say how many judges mark each form; fewer sheets (or blank marks) are
+    problems unless ``allow_missing``, which reports them in ``missing`` instead (a
+    provisional grading).
     """
     problems: list[Problem] = []
     filled: list[FilledSheet] = []
@@ -387,11 +438,22 @@ def import_sheets(
             continue
         seen_paths[resolved] = path
         try:
-            filled.append(read_score_sheet(
+            # An examgen score sheet, or a judge's own spreadsheet (one or more tables).
+            filled.extend(read_sheet_file(
                 path, paper.forms, paper_id=paper.paper_id, mark_step=paper.rules.mark_step,
+                mapping=mapping, roster=roster, report_blanks=not allow_missing,
             ))
         except SheetError as error:
             problems.extend(error.problems)
+    if any(p.hint.endswith(MAP_HINT) for p in problems):
+        # What examgen cannot tell is settled by a mapping file: give the user its draft.
+        draft = explain_files(sheet_paths, paper.forms, paper_id=paper.paper_id,
+                              mark_step=paper.rules.mark_step, mapping=mapping)
+        raise MappingNeededError(problems=problems, draft=draft)
+    # A section marked as a whole on some sheet is graded as one question on every sheet.
+    forms, filled, folded = fold_section_marks(paper.forms, filled, paper.rules)
+    problems.extend(folded)
+    paper = replace(paper, forms=forms)
 
     judges_seen: dict[tuple[str, str, str], str] = {}
     for sheet in filled:
@@ -432,10 +494,49 @@ def import_sheets(
         raise SheetError("no score sheets given", hint="list the filled .xlsx sheets after the manifest")
 
     # Go on with the sheets that could be read, so that one run reports every problem.
+    # A sheet that could not be read is reported as such, not as a missing judge.
+    judge_lines = _missing_judges(paper, filled) if len(filled) == len(seen_paths) else []
     identities = _identities(paper, filled, roster, anonymized, need_identities, problems)
     marks, missing = _form_marks(paper, filled, identities, anonymized, allow_missing, problems)
+    if not allow_missing:
+        problems.extend(judge_lines)
     raise_if(problems, SheetError)
-    return ImportedPaper(paper, tuple(marks), tuple(filled), anonymized, tuple(missing))
+    lines = [str(p) for p in judge_lines] + missing if allow_missing else missing
+    return ImportedPaper(paper, tuple(marks), tuple(filled), anonymized, tuple(lines))
+
+
+def _missing_judges(paper: GradingPaper, filled: list[FilledSheet]) -> list[Problem]:
+    """Return a problem for each form with fewer (or more) judges' sheets than the rules say."""
+    expected = paper.rules.judges
+    by_form: dict[str, set[str]] = defaultdict(set)
+    for sheet in filled:
+        if sheet.kind == "regular":
+            by_form[sheet.form].add(sheet.judge)
+    problems = []
+    for letter in paper.forms:
+        judges = by_form.get(letter, set())
+        if not judges or len(judges) == expected:
+            continue
+        names = sorted(judges, key=_natural_key)
+        given = f"form {letter} has the sheets of {len(names)} judge(s) ({', '.join(names)})"
+        rule = f"the grading rules ({paper.rules.policy}) need {expected}"
+        if len(names) < expected:
+            numbered = {int(n[2:]) for n in names if re.fullmatch(r"评委\d+", n)}
+            if len(numbered) == len(names):
+                absent = [f"评委{i}" for i in range(1, expected + len(names) + 1) if i not in numbered]
+                what = f"; missing: {', '.join(absent[: expected - len(names)])}"
+            else:
+                what = f"; {expected - len(names)} missing"
+            problems.append(Problem(
+                str(paper.path), f"{given}; {rule}{what}",
+                "give every judge's sheet, or pass --provisional for a draft (草稿) ranking",
+            ))
+        else:
+            problems.append(Problem(
+                str(paper.path), f"{given}; {rule}",
+                "give only this paper's judges' sheets, or change grading.judges in the blueprint and rebuild",
+            ))
+    return problems
 
 
 @dataclass
@@ -445,6 +546,8 @@ class _Identities:
     by_key: dict[str, Contestant]
     #: Form letter -> contestants expected on its sheets, in roster (or first-seen) order.
     expected: dict[str, list[Contestant]]
+    #: Ids the roster marks 缺考.
+    absent: frozenset[str] = frozenset()
 
 
 def _identities(
@@ -488,7 +591,7 @@ def _identities(
                 if known is None:
                     by_key[row.key] = Contestant(row.key, row.name, row.unit, row.key if anonymized else "")
                     order.append(row.key)
-                elif (row.name, row.unit) != (known.name, known.unit):
+                elif not _same_person(row, known):
                     problems.append(Problem(
                         where,
                         f"{key_name} {row.key} is '{_who(row.name, row.unit)}' here but "
@@ -520,7 +623,12 @@ def _identities(
                     roster.path, f"{key_name} {key} ({contestant.name}) is on no score sheet",
                     "add a 卷别 column to the roster, or give that form's sheets",
                 ))
-    return _Identities(by_key, expected)
+    return _Identities(by_key, expected, frozenset(roster.absent) if roster is not None else frozenset())
+
+
+def _same_person(row: SheetRow, known: Contestant) -> bool:
+    """Return whether a row agrees with what another sheet said (a sheet may omit 姓名, 单位)."""
+    return all(not a or not b or a == b for a, b in ((row.name, known.name), (row.unit, known.unit)))
 
 
 def _who(name: str, unit: str) -> str:
@@ -538,6 +646,9 @@ def _form_marks(
         sheets = [s for s in filled if s.form == letter]
         key_of = {c.id: (c.code if anonymized else c.id) for c in contestants}
         expected_keys = set(key_of.values())
+        absent = _absent_keys(
+            sheets, {key_of[c.id] for c in contestants if c.id in identities.absent}, key_name, problems,
+        )
         marks: list[Mark] = []
         for sheet in sheets:
             rows = {row.key for row in sheet.rows}
@@ -550,30 +661,16 @@ def _form_marks(
             if sheet.kind == "regular":
                 for contestant in contestants:
                     key = key_of[contestant.id]
-                    if key not in rows:
+                    if key not in rows and key not in absent:
                         missing_lines.append(Problem(
                             f"{sheet.path}!{sheet.sheet}",
                             f"{key_name} {key} {contestant.name}".rstrip() + " has no row on this sheet",
-                            "add the row and the marks, or pass --allow-missing",
+                            f"add the row and the marks (or {ABSENT_TEXT} if absent), or pass --provisional",
                         ))
-            blank_by_key: dict[str, list[tuple[str, str]]] = defaultdict(list)
-            for key, label, where in sheet.missing:
-                if key in expected_keys:
-                    blank_by_key[key].append((label, where))
-            questions = len(paper.forms[letter])
-            for key, blanks in blank_by_key.items():
-                if len(blanks) == questions and questions > 1:
-                    row = blanks[0][1].rsplit("!", 1)[1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-                    missing_lines.append(Problem(
-                        blanks[0][1], f"no marks at all for {key_name} {key} (row {row})",
-                        "fill in the marks, or pass --allow-missing (e.g. for an absent contestant)",
-                    ))
-                else:
-                    for label, where in blanks:
-                        missing_lines.append(Problem(
-                            where, f"no mark for {label} ({key_name} {key})",
-                            "fill in the mark, or pass --allow-missing",
-                        ))
+            missing_lines.extend(blank_cell_problems(
+                [b for b in sheet.missing if b[0] in expected_keys and b[0] not in absent],
+                key_name, len(paper.forms[letter]),
+            ))
             for mark in sheet.marks:
                 contestant = identities.by_key.get(mark.contestant_id)
                 if contestant is None or mark.contestant_id not in expected_keys:
@@ -585,10 +682,44 @@ def _form_marks(
         result.append(Marks(
             form=letter, questions=paper.forms[letter], contestants=tuple(contestants),
             marks=tuple(marks), judges=judges,
+            absent=tuple(c.id for c in contestants if key_of[c.id] in absent),
         ))
     if not allow_missing:
         problems.extend(missing_lines)
     return result, [str(p) for p in missing_lines]
+
+
+def _absent_keys(
+    sheets: list[FilledSheet], roster_absent: set[str], key_name: str, problems: list[Problem],
+) -> set[str]:
+    """Return the row keys that are 缺考 (on a sheet or in the roster) and have no marks anywhere.
+
+    A contestant 缺考 in one place and marked in another is a problem naming both cells.
+    """
+    said: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(roster_absent):
+        said[key].append("the roster")
+    marked: dict[str, list[str]] = defaultdict(list)
+    for sheet in sheets:
+        for key, where in sheet.absent:
+            said[key].append(where)
+        seen: set[str] = set()
+        for mark in sheet.marks:
+            if mark.contestant_id not in seen:
+                seen.add(mark.contestant_id)
+                marked[mark.contestant_id].append(mark.where)
+    absent = set()
+    for key, places in said.items():
+        if key in marked:
+            problems.append(Problem(
+                places[0] if places[0] != "the roster" else marked[key][0],
+                f"{key_name} {key} is 缺考 at {', '.join(places)} but has marks at {', '.join(marked[key])}",
+                "a contestant is either absent on every sheet or marked on every sheet: "
+                "clear the marks or the 缺考",
+            ))
+        else:
+            absent.add(key)
+    return absent
 
 
 def _natural_key(text: str) -> list[object]:
@@ -673,6 +804,13 @@ class GradingOutcome:
     teams: tuple[TeamResult, ...]
     written: tuple[Path, ...]
     warnings: tuple[str, ...]
+    #: What keeps the results a draft (草稿): missing sheets or marks, 三评/仲裁 pending.
+    pending: tuple[str, ...] = ()
+
+    @property
+    def provisional(self) -> bool:
+        """Return whether only a draft was written (no 成绩公示)."""
+        return bool(self.pending)
 
 
 def split_inputs(inputs: Sequence[Path]) -> tuple[list[Path], list[Path], list[Path]]:
@@ -695,16 +833,23 @@ def run_grading(
     roster_path: Path | None = None,
     out_dir: Path | None = None,
     allow_missing: bool = False,
+    provisional: bool = False,
     force: bool = False,
     date: datetime.date,
     single_entry: bool = False,
+    map_path: Path | None = None,
 ) -> GradingOutcome:
-    """Grade filled sheets and write results.xlsx and results.docx; return the results.
+    """Grade filled sheets and write results.xlsx and results.docx (成绩公示); return the results.
 
     ``inputs`` are one manifest, several manifests (rounds of equal weight) or a
     contest.yaml, followed by the filled sheets of every paper. Nothing is written
-    unless every sheet is read without a problem.
+    unless every sheet is read without a problem. Missing judges' sheets and blank marks
+    are problems unless ``provisional`` (``allow_missing`` is its old name). Final
+    results are written only when every contestant is complete or 缺考; otherwise
+    (provisional, or 三评/仲裁 pending) only a draft workbook marked 草稿（未经复核）is
+    written, and ``outcome.pending`` says what is missing.
     """
+    provisional = provisional or allow_missing
     manifests, contests, sheet_paths = split_inputs(inputs)
     if len(contests) > 1 or (contests and manifests):
         raise ExamgenError(
@@ -729,25 +874,33 @@ def run_grading(
     entry_paths = [p for p in sheet_paths if p.suffix.lower() == ".xlsx" and is_entry_workbook(p)]
     sheet_paths = [p for p in sheet_paths if p not in entry_paths]
     objective_answers = _objective_answers(papers, entry_paths, single_entry=single_entry)
-    routed = _route_sheets(papers, sheet_paths)
+    mapping = load_mapping(map_path) if map_path else None
+    routed = _route_sheets(papers, sheet_paths, mapping)
     problems: list[Problem] = []
+    drafts: list[str] = []  # mapping files to complete, for judges' ambiguous spreadsheets
     imported: list[ImportedPaper] = []
     for paper in papers:
         try:
             if has_judged_questions(paper):
-                imported.append(import_sheets(paper, routed[paper.paper_id], roster=roster, allow_missing=allow_missing))
+                imported.append(import_sheets(
+                    paper, routed[paper.paper_id], roster=roster, allow_missing=provisional, mapping=mapping,
+                ))
             else:
                 imported.append(_objective_only(paper, roster, objective_answers.get(paper.paper_id, {})))
         except SheetError as error:
             problems.extend(error.problems)
+            drafts.append(getattr(error, "draft", ""))
+    if any(drafts):
+        raise MappingNeededError(problems=problems, draft="".join(drafts))
     raise_if(problems, SheetError)
 
     warnings: list[str] = []
+    pending: list[str] = []
     round_results: list[tuple[ContestRound, Results]] = []
     details: list[tuple[str, Scores]] = []
     all_teams: tuple[TeamResult, ...] = ()
     for contest_round, paper, one in zip(rounds, papers, imported, strict=True):
-        warnings.extend(one.missing)
+        pending.extend(one.missing)
         per_form = []
         for marks in one.marks:
             try:
@@ -755,7 +908,7 @@ def run_grading(
                 per_form.append(join_objective(
                     form_scores, paper.objective.get(marks.form, ()),
                     objective_answers.get(paper.paper_id, {}).get(marks.form, {}),
-                    allow_missing=allow_missing, where=f"{paper.path}: form {marks.form}",
+                    allow_missing=provisional, where=f"{paper.path}: form {marks.form}",
                 ))
             except GradingError as error:
                 problems.extend(error.problems)
@@ -768,6 +921,7 @@ def run_grading(
             label = " ".join(p for p in (prefix, form_scores.form if len(per_form) > 1 else "") if p)
             details.append((label, form_scores))
             warnings.extend(_score_warnings(form_scores, label))
+            pending.extend(_pending_lines(form_scores, label))
         name = contest_round.name or paper.title
         round_results.append((ContestRound(name, contest_round.manifest, contest_round.weight), results))
     raise_if(problems, GradingError)
@@ -787,17 +941,87 @@ def run_grading(
         )
     all_teams = team_standings(results, rules)
     warnings.extend(_result_warnings(results))
+    if not pending:
+        # Complete sheets can still leave a contestant without a score (a combined
+        # contest whose rounds disagree on who sat): never publish around them.
+        pending.extend(
+            f"{r.contestant.id} {r.contestant.name}: {_flags_text(r.flags)}"
+            for r in results.rows if r.excluded and not r.absent
+        )
 
     folder = out_dir or base
     date_text = date.isoformat()
-    outputs = [
-        (folder / RESULTS_XLSX, results_xlsx_bytes(
-            results, all_teams, details, title=title, date=date_text, timestamp=timestamp_of(date),
-        )),
-        (folder / RESULTS_DOCX, results_docx_bytes(results, title=title, date=date)),
+    info = contest.info if contest is not None else papers[0].info
+    judges = papers[0].rules.judges
+    manifests = [
+        (r.name or (p.paper_id if len(papers) > 1 else ""), p.digest)
+        for r, p in zip(rounds, papers, strict=True)
     ]
+    method = method_text(papers[0].rules, judges) if len(papers) == 1 else _rounds_text(round_results)
+    notes = notes_rows(
+        rules, results, judges=judges, manifests=manifests, date=date_text, draft=bool(pending),
+        method=method,
+    )
+    workbook = results_xlsx_bytes(
+        results, all_teams, details, title=title, date=date_text, timestamp=timestamp_of(date),
+        notes=notes, draft=bool(pending), pending=pending,
+    )
+    if pending:
+        outputs = [(folder / DRAFT_XLSX, workbook)]
+    else:
+        outputs = [
+            (folder / RESULTS_XLSX, workbook),
+            (folder / RESULTS_DOCX, results_docx_bytes(
+                results, all_teams if _has_units(results) else (),
+                title=title, info=info, date=date,
+                method=f"{method}；{rounding_text(results.precision)}；{tie_text(results.tie_breakers)}",
+            )),
+        ]
     write_outputs(outputs, force=force, inputs=[*inputs, *([roster_path] if roster_path else [])])
-    return GradingOutcome(results, all_teams, tuple(p for p, _ in outputs), tuple(warnings))
+    return GradingOutcome(
+        results, all_teams, tuple(p for p, _ in outputs), tuple(warnings), tuple(pending),
+    )
+
+
+def _has_units(results: Results) -> bool:
+    return any(row.contestant.unit.strip() for row in results.rows)
+
+
+def _rounds_text(rounds: Sequence[tuple[ContestRound, Results]]) -> str:
+    parts = "＋".join(f"{r.name}×{format_points(r.weight * 100)}%" for r, _ in rounds)
+    return f"总成绩＝{parts}（各轮成绩为该轮公布成绩）"
+
+
+def _flags_text(flags) -> str:
+    return "；".join(dict.fromkeys(FLAG_LABELS.get(f.code, f.code) for f in flags))
+
+
+def _pending_lines(scores: Scores, label: str) -> list[str]:
+    """Return one line per answer waiting for 三评 or 仲裁."""
+    where = f"{label}: " if label else ""
+    texts = {"third": "待三评", "arbitration": "待仲裁"}
+    return [
+        f"{where}{p.contestant.id} {p.contestant.name} {p.question.label}：{texts[p.needed]}（{p.reason}）"
+        for p in scores.pending if p.needed in texts
+    ]
+
+
+def explain_reading(inputs: Sequence[Path], *, map_path: Path | None = None) -> str:
+    """Return how ``examgen grade`` would read each file of marks (a mapping file to complete)."""
+    manifests, contests, sheet_paths = split_inputs(inputs)
+    sheet_paths = [p for p in sheet_paths if not (p.suffix.lower() == ".xlsx" and is_entry_workbook(p))]
+    if contests:
+        manifests = [Path(r.manifest) for r in load_contest(contests[0]).rounds]
+    if not manifests:
+        raise ExamgenError("no manifest.json given", hint="start with output/<paper-id>/manifest.json")
+    mapping = load_mapping(map_path) if map_path else None
+    parts = []
+    for manifest in manifests:
+        paper = load_grading_paper(manifest)
+        text = explain_files(sheet_paths, paper.forms, paper_id=paper.paper_id,
+                             mark_step=paper.rules.mark_step, mapping=mapping)
+        parts.append((f"# paper {paper.paper_id} ({manifest})\n" if len(manifests) > 1 else "") + text)
+    return "\n".join(parts)
 
 
 def _objective_only(
@@ -846,7 +1070,9 @@ def _objective_answers(
     return result
 
 
-def _route_sheets(papers: list[GradingPaper], sheet_paths: Sequence[Path]) -> dict[str, list[Path]]:
+def _route_sheets(
+    papers: list[GradingPaper], sheet_paths: Sequence[Path], mapping: Mapping | None = None,
+) -> dict[str, list[Path]]:
     """Return each paper's sheets: all of them for one paper, else by the paper a sheet names."""
     routed: dict[str, list[Path]] = {p.paper_id: [] for p in papers}
     if len(papers) == 1:
@@ -855,10 +1081,12 @@ def _route_sheets(papers: list[GradingPaper], sheet_paths: Sequence[Path]) -> di
     problems: list[Problem] = []
     for path in sheet_paths:
         try:
-            paper_id = sheet_paper_id(path)
+            paper_id = sheet_paper(path, {p.paper_id: p.forms for p in papers}, mapping)
         except SheetError as error:
             problems.extend(error.problems)
             continue
+        # A sheet without its marker row names the paper by its title.
+        paper_id = next((p.paper_id for p in papers if paper_id in (p.paper_id, p.title)), paper_id)
         if paper_id not in routed:
             problems.append(Problem(
                 str(path), f"the sheet is for paper '{paper_id or '?'}', which is not one of "
@@ -912,7 +1140,10 @@ def _score_warnings(scores: Scores, label: str) -> list[str]:
 
 def _result_warnings(results: Results) -> list[str]:
     lines = []
-    excluded = [r for r in results.rows if r.excluded]
+    excluded = [r for r in results.rows if r.excluded and not r.absent]
+    absent = [r for r in results.rows if r.absent]
+    if absent:
+        lines.append(f"{len(absent)} contestant(s) 缺考 (absent): listed, not ranked")
     if excluded:
         ids = ", ".join(r.contestant.id for r in excluded[:10]) + (" …" if len(excluded) > 10 else "")
         lines.append(f"{len(excluded)} contestant(s) not ranked (incomplete marks): {ids}")

@@ -23,13 +23,13 @@ from examgen.models import (
 )
 from examgen.numbers import is_multiple, to_decimal
 from examgen.outputs import is_safe_name
-from examgen.paper.rules import percent_or_fraction, validate_grading_rules
+from examgen.paper.rules import check_contest_info, percent_or_fraction, validate_grading_rules
 from examgen.yamlio import LineMapping, load_yaml, yaml_error_line
 
 DEFAULT_BLUEPRINT = Path("templates") / "default.yaml"
 KNOWN_KEYS = (
     "name", "paper_id", "title", "subtitle", "duration", "total", "instructions",
-    "layout", "sections", "grading",
+    "layout", "sections", "grading", "contest",
 )  # fmt: skip
 #: Most sections a paper may have (they are numbered 一 … 九十九).
 MAX_SECTIONS = 99
@@ -40,6 +40,7 @@ SECTION_KEYS = (
 SCORINGS = ("all_or_nothing", "partial")
 LAYOUT_KEYS = (
     "lines_per_point", "min_answer_lines", "max_answer_lines", "scoring_note", "reference_docx",
+    "questions_per_page",
 )  # fmt: skip
 
 
@@ -128,6 +129,9 @@ def parse_blueprint(raw: object, path: str, *, default_name: str = "paper") -> B
         grading = validate_grading_rules(raw.get("grading"), at(raw, "grading"), tuple(sections))
     except ExamgenError as error:
         problems.extend(error.problems)
+    contest, contest_problems = check_contest_info(raw.get("contest"), "contest")
+    problems.extend(Problem(at(raw, "contest"), f"{key}: {what}", hint) for key, what, hint in contest_problems)
+    raise_if(problems, BlueprintError)
     name = str(raw.get("name") or default_name)
     paper_id = str(raw.get("paper_id") or name)
     if not is_safe_name(paper_id):
@@ -149,6 +153,7 @@ def parse_blueprint(raw: object, path: str, *, default_name: str = "paper") -> B
         layout=layout,
         grading=grading,
         path=path,
+        contest=contest,
     )
 
 
@@ -287,10 +292,11 @@ def _parse_layout(raw: object, where: str, problems: list[Problem]) -> Layout:
         problems.append(Problem(where, f"layout.lines_per_point must be a positive number, not {raw.get('lines_per_point')!r}"))
         lines = Decimal(1)
     bounds = []
-    for key, default in (("min_answer_lines", 3), ("max_answer_lines", 30)):
+    for key, default in (("min_answer_lines", 3), ("max_answer_lines", 30), ("questions_per_page", 1)):
         value = raw.get(key, default)
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            problems.append(Problem(where, f"layout.{key} must be a whole number, not {value!r}"))
+        lowest = 1 if key == "questions_per_page" else 0
+        if not isinstance(value, int) or isinstance(value, bool) or value < lowest:
+            problems.append(Problem(where, f"layout.{key} must be a whole number of at least {lowest}, not {value!r}"))
             value = default
         bounds.append(value)
     return Layout(
@@ -299,4 +305,5 @@ def _parse_layout(raw: object, where: str, problems: list[Problem]) -> Layout:
         max_answer_lines=bounds[1],
         scoring_note=str(raw.get("scoring_note") or "").strip(),
         reference_docx=str(raw.get("reference_docx") or ""),
+        questions_per_page=bounds[2],
     )

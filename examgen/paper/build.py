@@ -9,11 +9,12 @@ from pathlib import Path
 
 from examgen.bank.load import load_bank
 from examgen.errors import BankError, OutputError, raise_if
-from examgen.models import Paper
+from examgen.models import Form, Paper
 from examgen.outputs import staged_folder, write_file
 from examgen.paper.assemble import assemble, new_seed, unreviewed
 from examgen.paper.blueprint import DEFAULT_BLUEPRINT, load_blueprint
 from examgen.paper.manifest import MANIFEST_NAME, dump_manifest, manifest_record, sha256_hex
+from examgen.render.interview import render_interview_book, render_interview_form
 from examgen.render.key import render_key
 from examgen.render.paper import reference_path, render_paper
 
@@ -69,7 +70,7 @@ def write_paper(
     with staged_folder(target, force=force) as staging:
         for form in paper.forms:
             documents[form.letter] = {}
-            for kind, render in (("paper", render_paper), ("key", render_key)):
+            for kind, render in document_renderers(paper):
                 name = f"{kind}-{form.letter}.docx"
                 data = render(paper, form, reference)
                 write_file(staging / name, data)
@@ -85,6 +86,22 @@ def write_paper(
     )
 
 
+def document_renderers(paper: Paper) -> list[tuple[str, Callable[[Paper, Form, Path | None], bytes]]]:
+    """Return (kind, render) of each document a form gets: file ``<kind>-<form>.docx``.
+
+    A written paper gets the paper and its key; an oral interview gets the 面试题本
+    (``interview-book``), the judges' 面试评分表 (``interview-form``) and the key.
+    """
+    if not paper.blueprint.is_interview:
+        return [("paper", render_paper), ("key", render_key)]
+    judges = int(paper.blueprint.grading.get("judges", 1) or 1)
+
+    def render_form(paper: Paper, form: Form, reference: Path | None) -> bytes:
+        return render_interview_form(paper, form, judges, reference)
+
+    return [("interview-book", render_interview_book), ("interview-form", render_form), ("key", render_key)]
+
+
 def _refuse_grading_files(target: Path) -> None:
     """Refuse to replace a folder that holds more than a build writes (sheets, codes, results).
 
@@ -93,7 +110,7 @@ def _refuse_grading_files(target: Path) -> None:
     """
     if not target.is_dir():
         return
-    own = re.compile(r"^(paper|key)-[A-Z]\.docx$|^manifest\.json$")
+    own = re.compile(r"^(paper|key|interview-book|interview-form)-[A-Z]\.docx$|^manifest\.json$")
     foreign = sorted(p.name for p in target.iterdir() if not own.match(p.name))
     if foreign:
         raise OutputError(

@@ -104,6 +104,7 @@ def manifest_record(paper: Paper, documents: dict[str, dict[str, tuple[str, str]
         "bank_fingerprint": paper.bank_fingerprint,
         "total": json_number(blueprint.total),
         "grading": blueprint.grading,
+        **({"contest": blueprint.contest} if blueprint.contest else {}),
         "forms": [form_record(form, documents[form.letter]) for form in paper.forms],
     }
 

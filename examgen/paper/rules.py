@@ -5,6 +5,10 @@ defaults shown)::
 
     grading:
       policy: mean              # mean | median | trimmed_mean | double_marking (双评)
+      aggregate_on: total       # what the policy applies to: total (each judge's total,
+                                # as competition rules mean it; default), section (each
+                                # judge's section total) or question (each answer);
+                                # double_marking is always per question (高考-style)
       judges: 3                 # marks expected per answer = judges (one sheet each);
                                 # 2 under double_marking, and only 2 is allowed there
       trim_min_judges: 3        # trimmed_mean: drop one highest and one lowest mark
@@ -16,13 +20,17 @@ defaults shown)::
       disagreement_threshold: 20%   # every policy: flag an answer whose marks are further
                                 # apart than this (分差过大); points or "N%" as above
       mark_step: 0.5            # marks are multiples of this (score sheets check it)
-      precision: 2              # decimals of question scores and totals, 0..4, half up
+      precision: 2              # decimals published, 0..4; totals are exact until
+                                # published, then rounded once, half up (四舍五入)
       tie_breakers: [practical, 三]   # compared after the total, in order, higher first;
                                 # a section by type, numeral (三), name (实训操作题) or
                                 # number (3); a type used by several sections sums them
       missing: exclude          # contestants with missing or pending marks: exclude
                                 # (listed, flagged, no rank or award) | zero (missing
-                                # answers count 0; ranked, flagged)
+                                # answers count 0; ranked, flagged) — either way the
+                                # results stay a draft (草稿) until every mark is in
+      absent: exclude           # 缺考 (typed by a judge or in the roster): listed as 缺考,
+                                # not ranked, not counted in award quotas
       awards:                   # shares of the ranked contestants, per award, best
         - {name: 一等奖, share: 10%}   # first; boundaries are cumulative: 一等奖 is the
         - {name: 二等奖, share: 20%}   # top 10%, 二等奖 down to 30%, 三等奖 down to 60%
@@ -47,6 +55,7 @@ manifest stores that. :func:`parse_grading_rules` turns it (or a raw mapping) in
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -54,10 +63,13 @@ from decimal import Decimal
 
 from examgen.errors import BlueprintError, Problem
 from examgen.models import (
+    ABSENT_RULES,
+    AGGREGATE_ON,
     AWARD_ROUNDINGS,
     AWARD_TIES,
     POLICIES,
     Award,
+    ContestInfo,
     GradingRules,
     Part,
     Section,
@@ -71,6 +83,7 @@ from examgen.numbers import json_number, to_decimal
 #: Keys of ``grading:`` in the order the normalised mapping lists them.
 GRADING_KEYS = (
     "policy",
+    "aggregate_on",
     "judges",
     "trim_min_judges",
     "threshold",
@@ -79,6 +92,7 @@ GRADING_KEYS = (
     "precision",
     "tie_breakers",
     "missing",
+    "absent",
     "awards",
     "award_rounding",
     "award_ties",
@@ -246,6 +260,22 @@ def _check(
         add("policy", _choice(raw.get("policy"), POLICIES, "mean", path("policy"), problems))
     policy = values.get("policy", "mean")
     double = policy == "double_marking"
+    if given("aggregate_on") or (fill_defaults and "aggregate_on" in allowed):
+        level = _choice(
+            raw.get("aggregate_on"), AGGREGATE_ON, "question" if double else "total",
+            path("aggregate_on"), problems,
+        )
+        if double and level not in (_INVALID, "question"):
+            problems.append(
+                (
+                    path("aggregate_on"),
+                    f"double_marking compares two marks per answer, so it applies per "
+                    f"question, not per {level}",
+                    "remove aggregate_on or set it to question",
+                )
+            )
+            level = _INVALID
+        add("aggregate_on", level)
     if given("judges") or (fill_defaults and "judges" in allowed):
         judges = _integer(
             raw.get("judges"), 2 if double else 3, 1, MAX_JUDGES, path("judges"), problems
@@ -284,6 +314,8 @@ def _check(
             "missing",
             _choice(raw.get("missing"), MISSING_POLICIES, "exclude", path("missing"), problems),
         )
+    if given("absent") or (fill_defaults and "absent" in allowed):
+        add("absent", _choice(raw.get("absent"), ABSENT_RULES, "exclude", path("absent"), problems))
     if "awards" in allowed and "awards" in raw:
         add("awards", _awards(raw["awards"], path("awards"), problems))
     elif fill_defaults and "awards" in allowed:
@@ -622,3 +654,50 @@ def _to_rules(values: Mapping[str, object], base: GradingRules) -> GradingRules:
 def rules_to_json(rules: GradingRules) -> dict:
     """Return grading rules as the normalised JSON-able mapping the manifest stores."""
     return _to_json({key: getattr(rules, key) for key in GRADING_KEYS})
+
+
+# --- the contest block -----------------------------------------------------------------------
+
+#: Keys of a blueprint's ``contest:`` block (and of contest.yaml, beside its rounds): who runs
+#: the contest and how results are published.
+CONTEST_INFO_KEYS = ("name", "organizer", "host", "notice_from", "notice_to", "contact", "phone")
+
+
+def check_contest_info(raw: object, prefix: str, keys: Sequence[str] = CONTEST_INFO_KEYS) -> tuple[dict, list[KeyProblem]]:
+    """Return the contest block (texts, dates as YYYY-MM-DD) normalised, and its problems.
+
+    ``notice_from`` and ``notice_to`` (公示期) are dates, the first not after the last.
+    """
+    problems: list[KeyProblem] = []
+    if raw is None:
+        return {}, problems
+    if not isinstance(raw, Mapping):
+        return {}, [(prefix, f"must be a mapping (name:, organizer:, …), not {_show(raw)}", "")]
+    values: dict = {}
+    for key in keys:
+        value = raw.get(key)
+        if value is None:
+            continue
+        here = _join(prefix, key)
+        if key.startswith("notice_"):
+            text = value.isoformat() if isinstance(value, datetime.date) else str(value).strip()
+            try:
+                values[key] = datetime.date.fromisoformat(text).isoformat()
+            except ValueError:
+                problems.append((here, f"{_show(value)} is not a date", "write a date as 2026-05-08"))
+        elif isinstance(value, str | int) and not isinstance(value, bool) and str(value).strip():
+            values[key] = str(value).strip()
+        else:
+            problems.append((here, f"{_show(value)} is not a text", f"write {key}: …"))
+    if values.get("notice_from", "") > values.get("notice_to", "9") :
+        problems.append((
+            _join(prefix, "notice_to"),
+            f"the 公示期 ends ({values['notice_to']}) before it starts ({values['notice_from']})",
+            "swap the dates",
+        ))
+    return values, problems
+
+
+def contest_info(values: Mapping[str, object]) -> ContestInfo:
+    """Return the ContestInfo of a normalised contest block (as from :func:`check_contest_info`)."""
+    return ContestInfo(**{k: str(v) for k, v in values.items() if k in CONTEST_INFO_KEYS})

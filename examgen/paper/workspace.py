@@ -10,16 +10,21 @@ from examgen.outputs import write_atomic
 
 #: Folders of a workspace and the sample files shipped for each.
 SAMPLE_FOLDERS = ("banks", "templates")
+#: Sample files at the top of a workspace: a commented contest of two rounds and a
+#: roster of 30 invented contestants, so that the README's commands run as written.
+SAMPLE_TOP_FILES = ("contest.yaml", "roster.csv")
 
 
 def sample_files() -> list[tuple[str, bytes]]:
-    """Return (relative path, bytes) of every sample bank and template shipped in the package."""
+    """Return (relative path, bytes) of every sample shipped in the package (banks, templates, …)."""
     root = resources.files("examgen") / "samples"
     files = []
     for folder in SAMPLE_FOLDERS:
         for entry in sorted(root.joinpath(folder).iterdir(), key=lambda e: e.name):
             if entry.is_file() and not entry.name.startswith("."):
                 files.append((f"{folder}/{entry.name}", entry.read_bytes()))
+    for name in SAMPLE_TOP_FILES:
+        files.append((name, root.joinpath(name).read_bytes()))
     return files
 
 

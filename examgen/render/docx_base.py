@@ -53,6 +53,7 @@ class StyleSpec:
     left_indent_cm: float = 0
     first_indent_cm: float = 0
     keep_with_next: bool = False
+    keep_together: bool = False  # never split the paragraph across pages
     outline_level: int | None = None
     ruled: bool = False  # a writing line: bottom and between borders
 
@@ -70,14 +71,23 @@ STYLES: tuple[StyleSpec, ...] = (
     StyleSpec(
         "大题标题", HEADING_FONT, 14, space_before=10, space_after=6, keep_with_next=True, outline_level=0
     ),
-    StyleSpec("试题", BODY_FONT, 12, space_before=6, keep_with_next=True, left_indent_cm=0.74, first_indent_cm=-0.74),
-    StyleSpec("材料", BODY_FONT, 12, keep_with_next=True, left_indent_cm=0.74),
-    StyleSpec("选项", BODY_FONT, 12, keep_with_next=True, left_indent_cm=0.74),
-    StyleSpec("对话", KAI_FONT, 12, keep_with_next=True, left_indent_cm=1.48, first_indent_cm=-0.74),
+    StyleSpec(
+        "试题", BODY_FONT, 12, space_before=6, keep_with_next=True, keep_together=True,
+        left_indent_cm=0.74, first_indent_cm=-0.74,
+    ),
+    StyleSpec("材料", BODY_FONT, 12, keep_with_next=True, keep_together=True, left_indent_cm=0.74),
+    StyleSpec("选项", BODY_FONT, 12, keep_with_next=True, keep_together=True, left_indent_cm=0.74),
+    # A dialogue is one paragraph, a line per turn, so that it is never split (see render/paper.py).
+    StyleSpec("对话", KAI_FONT, 12, keep_with_next=True, keep_together=True, left_indent_cm=0.74),
     StyleSpec("答题线", BODY_FONT, 12, line=26, ruled=True),
     StyleSpec("评分要点", BODY_FONT, 12, left_indent_cm=1.48, first_indent_cm=-0.74),
     StyleSpec("解析", KAI_FONT, 12, left_indent_cm=0.74, space_before=2),
     StyleSpec("评分说明", BODY_FONT, 10.5, space_before=4, space_after=4),
+    # The oral interview kit: a 题本 read by the contestant in large print, a form for judges.
+    StyleSpec("面试题", HEADING_FONT, 16, space_before=12, space_after=12, keep_with_next=True, keep_together=True),
+    StyleSpec("面试材料", BODY_FONT, 16, line=30, keep_with_next=True, keep_together=True, first_indent_cm=1.13),
+    StyleSpec("面试对话", KAI_FONT, 16, line=30, keep_with_next=True, keep_together=True, left_indent_cm=0.6),
+    StyleSpec("签名栏", BODY_FONT, 12, space_before=18, space_after=6),
     StyleSpec("页眉文字", BODY_FONT, 9),
     StyleSpec("页脚文字", BODY_FONT, 9, align="center"),
 )
@@ -191,6 +201,7 @@ def _apply_style_spec(document: DocumentObject, spec: StyleSpec) -> None:
     fmt.left_indent = Cm(spec.left_indent_cm)
     fmt.first_line_indent = Cm(spec.first_indent_cm)
     fmt.keep_with_next = spec.keep_with_next
+    fmt.keep_together = spec.keep_together or None
     fmt.widow_control = True
     ppr = style.element.get_or_add_pPr()
     if spec.outline_level is not None:
@@ -314,6 +325,19 @@ def remove_table_borders(table: Table) -> None:
         element.set(qn("w:val"), "nil")
         borders.append(element)
     insert_in_order(table._tbl.tblPr, borders, _AFTER_TBL_BORDERS)
+
+
+def keep_row_together(row) -> None:
+    """Keep a table row on one page (``w:cantSplit``, first in the row's properties)."""
+    row._tr.get_or_add_trPr().insert(0, OxmlElement("w:cantSplit"))
+
+
+def repeat_header_row(row) -> None:
+    """Mark a table row as a header row, repeated at the top of every page."""
+    properties = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
 
 
 def cell_text(cell, text: str, *, style: str = "表格文字", bold: bool = False) -> None:

@@ -6,9 +6,18 @@ from pathlib import Path
 
 from examgen.models import TRUE_FALSE_MARKS, Form, Paper, PaperQuestion, PaperSection, format_points
 from examgen.render.docx_base import add_fixed_table, cell_text, paragraph, save_stable, text_width
-from examgen.render.paper import first_numbers, new_document, section_heading
+from examgen.render.paper import (
+    add_dialogue,
+    first_numbers,
+    join_dialogue,
+    new_document,
+    question_lines,
+    section_heading,
+)
 
 KEY_TITLE = "答案及评分标准"
+#: Question types whose key repeats the scenario or dialogue before the task.
+SCENARIO_TYPES = ("case_analysis", "practical", "interview")
 DEFAULT_SCORING_NOTE = (
     "评分时按要点给分，答出要点的主要意思即可得分；要点不全的按所答要点酌情给分，"
     "表述不准确的酌情扣分；与要点意思相同但表述不同的，同样给分。"
@@ -61,7 +70,18 @@ def add_key_question(document, question: PaperQuestion, number: int = 0) -> None
     head = paragraph(document, style="试题")
     head.add_run(f"{number or question.number}．")
     head.add_run(f"【{q.id}】").bold = True
-    head.add_run(f"（{format_points(question.points)}分）{q.question.strip()}")
+    head.add_run(f"（{format_points(question.points)}分）")
+    if q.type in SCENARIO_TYPES and q.stem.strip():
+        # A judge marks a case against its whole scenario or dialogue, then the task.
+        for kind, text in join_dialogue(question_lines(question)):
+            if kind == "dialogue":
+                add_dialogue(document, text)
+            elif kind == "material":
+                paragraph(document, text, style="材料")
+        paragraph(document, f"【问题】{q.question.strip()}", style="材料")
+        paragraph(document, "【答案要点】", style="材料")
+    else:
+        head.add_run(q.question.strip())
     for number, point in enumerate(question.key_points, start=1):
         paragraph(document, key_point_line(number, point.text, point.points), style="评分要点")
     if q.analysis:

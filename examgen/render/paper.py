@@ -16,7 +16,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm
+from docx.shared import Cm, Pt
 
 from examgen.models import (
     OBJECTIVE_INSTRUCTIONS,
@@ -285,15 +285,46 @@ def add_objective_question(document: DocumentObject, question: PaperQuestion, nu
     added[-1].paragraph_format.keep_with_next = False
 
 
+def join_dialogue(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Return the lines with each run of dialogue turns joined into one, a turn per line.
+
+    LibreOffice breaks a long chain of keep-with-next paragraphs after its first one;
+    one paragraph kept together is never split.
+    """
+    joined: list[tuple[str, str]] = []
+    for kind, text in lines:
+        if kind == "dialogue" and joined and joined[-1][0] == "dialogue":
+            joined[-1] = (kind, joined[-1][1] + "\n" + text)
+        else:
+            joined.append((kind, text))
+    return joined
+
+
+def add_dialogue(document: DocumentObject, turns: str) -> None:
+    """Add dialogue turns as one paragraph, each turn on its own line."""
+    par = paragraph(document, style="对话")
+    for index, turn in enumerate(turns.split("\n")):
+        if index:
+            par.add_run().add_break()
+        par.add_run(turn)
+
+
 def add_question(
     document: DocumentObject, question: PaperQuestion, blueprint: Blueprint, number: int = 0
 ) -> None:
-    """Add a numbered question (stem, dialogue turns, what is asked) and its answer lines."""
+    """Add a numbered question (stem, dialogue turns, what is asked) and its answer lines.
+
+    Its paragraphs keep with the next, and with the section heading above it.
+    """
     if question.question.objective:
         add_objective_question(document, question, number or question.number)
         return
-    lines = question_lines(question)
+    lines = join_dialogue(question_lines(question))
     number = f"{number or question.number}．"
+    area = answer_lines(question.points, blueprint)
+    # A question that fits on a page keeps all its lines together, so the page breaks
+    # between questions; a longer one keeps only its first answer lines with the question.
+    whole = area <= lines_per_page(document) - len(lines)
     if len(lines) == 1:
         paragraph(document, number + lines[0][1], style="试题")
     else:
@@ -301,14 +332,40 @@ def add_question(
         if kind == "dialogue":
             # A dialogue turn cannot carry the number; introduce the recording instead.
             paragraph(document, number + "阅读下面的通话记录，回答问题。", style="试题")
-            paragraph(document, text, style="对话")
+            add_dialogue(document, text)
         else:
             paragraph(document, number + text, style="试题")
         for kind, text in lines[1:]:
-            style = {"dialogue": "对话", "material": "材料", "question": "材料"}[kind]
-            paragraph(document, text, style=style)
-    for _ in range(answer_lines(question.points, blueprint)):
-        paragraph(document, "", style="答题线")
+            if kind == "dialogue":
+                add_dialogue(document, text)
+            else:
+                paragraph(document, text, style="材料")
+    add_answer_area(document, area, kept=area - 1 if whole else LINES_KEPT_WITH_QUESTION)
+
+
+#: Answer lines that stay with the question when its answer area is split across pages.
+LINES_KEPT_WITH_QUESTION = 3
+
+
+def lines_per_page(document: DocumentObject) -> int:
+    """Return how many ruled answer lines fill the text area of a page."""
+    section = document.sections[0]
+    body = section.page_height - section.top_margin - section.bottom_margin
+    line = document.styles["答题线"].paragraph_format.line_spacing
+    # A reference .docx may give the style a multiple, not a height; 26 pt is the default.
+    height = line if isinstance(line, int) and line > Pt(2) else Pt(26)
+    return max(1, body // height)
+
+
+def add_answer_area(target, lines: int, *, kept: int) -> None:
+    """Add ``lines`` ruled answer lines, the first ``kept`` of them kept with the next line.
+
+    Kept lines hold a question that is split across pages to its first answer lines.
+    """
+    for index in range(lines):
+        line = paragraph(target, "", style="答题线")
+        if index < kept:
+            line.paragraph_format.keep_with_next = True
 
 
 def render_paper(paper: Paper, form: Form, reference: Path | None = None) -> bytes:

@@ -91,7 +91,7 @@ awards:
         f"{shown}:8: rounds[1].weight: 'heavy' is not a share (write a share such as 30% or 0.3)",
         f"{shown}:9: rounds[1].extra: unknown key 'extra' (a round has name, manifest and weight)",
         f"{shown}:10: normalize: 'maybe' is not true or false (write normalize: true or false)",
-        f"{shown}:11: policy: unknown key 'policy' (allowed keys: name, rounds, normalize, precision, "
+        f"{shown}:11: policy: unknown key 'policy' (allowed keys: name, rounds, normalize, organizer, host, notice_from, notice_to, contact, phone, precision, "
         "tie_breakers, missing, awards, award_rounding, award_ties, teams)",
         f"{shown}:13: awards[0].share: '200%' is more than 100% "
         "(write a percentage such as 10% or a fraction such as 0.1)",

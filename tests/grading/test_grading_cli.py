@@ -53,6 +53,8 @@ def set_marks(path: Path, marks: dict[tuple[str, str], object], default=None) ->
     ws = wb.active
     for r in range(8, ws.max_row + 1):
         key = ws.cell(r, 2).value
+        if key is None:
+            continue  # the judge's signature line
         for c in range(3, ws.max_column + 1):
             label = ws.cell(5, c).value
             if label not in LABELS or ws.cell(r, c).value == "—":
@@ -165,7 +167,7 @@ def test_results_xlsx_content_numbers_text_and_stable_bytes(runner, tmp_path):
     assert wb.sheetnames == ["排名", "明细", "评委", "团体", "说明"]
     ranking = wb["排名"]
     assert [c.value for c in ranking[2]] == [
-        "名次", "准考证号", "姓名", "单位", "一、简答题(10)", "二、实训操作题(20)", "总分", "奖项", "备注",
+        "名次", "准考证号", "姓名", "单位", "一、简答题（10分）", "二、实训操作题（20分）", "总分", "奖项", "备注",
     ]
     rows = [[c.value for c in row] for row in ranking.iter_rows(min_row=3, max_col=8)]
     assert rows == [
@@ -193,7 +195,7 @@ def test_results_xlsx_content_numbers_text_and_stable_bytes(runner, tmp_path):
     row = next(r for r in judges.iter_rows(min_row=3, values_only=True) if r[0] == "2026004" and r[2] == "二.2")
     assert row[5:9] == (7.5, 7, 7, pytest.approx(7.17))
     detail = wb["明细"]
-    assert [c.value for c in detail[2]][:4] == ["准考证号", "姓名", "单位", "一.1 SA-001(5)"]
+    assert [c.value for c in detail[2]][:4] == ["准考证号", "姓名", "单位", "一.1 SA-001（5分）"]
     teams = [[c.value for c in row] for row in wb["团体"].iter_rows(min_row=3, max_col=3)]
     assert teams[0][:2] == [1, "北京分公司"] and teams[0][2] == 51
 
@@ -228,9 +230,12 @@ def test_double_marking_with_third_marks_and_arbitration(runner, tmp_path):
     set_marks(second, {("2026002", "二.1"): 2, ("2026003", "二.1"): 2}, lambda key, label: 4 if label.startswith("一") else 8)
 
     result = invoke(runner, "grade", manifest, first, second, *DATE)
-    assert result.exit_code == 0, result.output
+    # 三评 pending: a draft only, exit 3, no 成绩公示.
+    assert result.exit_code == 3, result.output
     assert "3 of 5 contestants ranked" in result.stdout
     assert "warning: 2 answer(s) wait for third marking (三评); make their sheet with `examgen sheets --pending`" in result.stderr
+    assert not (manifest.parent / "results.docx").exists() and not (manifest.parent / "results.xlsx").exists()
+    assert (manifest.parent / "results-草稿（未经复核）.xlsx").exists()
 
     result = invoke(runner, "sheets", "--pending", manifest, first, second, *DATE)
     assert result.exit_code == 0, result.output
@@ -238,7 +243,7 @@ def test_double_marking_with_third_marks_and_arbitration(runner, tmp_path):
     assert result.stdout.splitlines() == [f"wrote {third}", "2 answer(s) to mark; grade them with the other sheets"]
     ws = openpyxl.load_workbook(third).active
     assert ws["A1"].value == "测试竞赛理论试卷 三评评分表" and ws["F2"].value == "三评"
-    assert [ws.cell(r, 2).value for r in (8, 9)] == ["2026002", "2026003"] and ws.max_row == 9
+    assert [ws.cell(r, 2).value for r in (8, 9)] == ["2026002", "2026003"] and ws.max_row == 10
     assert [ws.cell(8, c).value for c in range(5, 9)] == ["—", "—", None, "—"]
     assert ws["G8"].protection.locked is False and ws["E8"].protection.locked
     set_marks(third, {("2026002", "二.1"): 7, ("2026003", "二.1"): 5})
@@ -260,8 +265,8 @@ def test_double_marking_with_third_marks_and_arbitration(runner, tmp_path):
 
 
 def test_anonymized_round_trip_through_the_commands(runner, tmp_path):
-    manifest = paper(tmp_path)
-    result = invoke(runner, "sheets", manifest, "--roster", ROSTER, "--anonymize", "--judges", "2", *DATE)
+    manifest = paper(tmp_path, judges=2)
+    result = invoke(runner, "sheets", manifest, "--roster", ROSTER, "--anonymize", *DATE)
     codes = manifest.parent / "codes-A.xlsx"
     assert f"wrote {codes} (code table: keep it away from the judges)" in result.stdout
     sheets = sorted((manifest.parent / "sheets").glob("*.xlsx"))
@@ -313,9 +318,9 @@ def test_contest_yaml_combines_weighted_rounds(runner, tmp_path):
 
 
 def test_several_manifests_are_rounds_of_equal_weight(runner, tmp_path):
-    theory = paper(tmp_path, "theory", "理论")
-    practical = paper(tmp_path, "practical", "实操")
-    stray = paper(tmp_path, "stray", "其他")
+    theory = paper(tmp_path, "theory", "理论", judges=1)
+    practical = paper(tmp_path, "practical", "实操", judges=1)
+    stray = paper(tmp_path, "stray", "其他", judges=1)
     sheets = []
     for manifest in (theory, practical, stray):
         invoke(runner, "sheets", manifest, "--roster", ROSTER, "--judges", "1", *DATE)
@@ -334,9 +339,9 @@ def test_several_manifests_are_rounds_of_equal_weight(runner, tmp_path):
     assert (tmp_path / "output" / "results.xlsx").exists()
 
 
-def two_form_paper(tmp_path: Path) -> Path:
+def two_form_paper(tmp_path: Path, judges: int = 2) -> Path:
     """Write a manifest with forms A and B (B draws other questions into the same sections)."""
-    manifest = paper(tmp_path)
+    manifest = paper(tmp_path, judges=judges)
     record = json.loads(manifest.read_text(encoding="utf-8"))
     form_b = json.loads(json.dumps(record["forms"][0]))
     form_b["form"] = "B"
@@ -376,7 +381,7 @@ def test_two_forms_are_marked_apart_and_ranked_together(runner, tmp_path):
     assert wb.sheetnames == ["排名", "明细-A", "评委-A", "明细-B", "评委-B", "团体", "说明"]
     ranking = [row[:2] for row in wb["排名"].iter_rows(min_row=3, values_only=True)]
     assert ranking == [(1, "2026001"), (2, "2026002"), (3, "2026003"), (4, "2026004")]
-    assert wb["明细-B"]["D2"].value == "一.1 SA-101(5)"
+    assert wb["明细-B"]["D2"].value == "一.1 SA-101（5分）"
 
     # A form-B sheet relabelled as form A is caught by its question ids.
     relabelled = openpyxl.load_workbook(sheets[3])
@@ -399,11 +404,11 @@ def test_pending_sheet_of_anonymized_double_marking_keeps_the_codes(runner, tmp_
     ws = openpyxl.load_workbook(manifest.parent / "sheets" / "A-third.xlsx").active
     assert [ws.cell(5, c).value for c in range(1, 4)] == ["序号", "密号", "一.1"]
     assert [ws.cell(8, c).value for c in range(2, 7)] == [code, "—", None, "—", "—"]
-    assert ws.max_row == 8
+    assert ws.max_row == 9  # one row, then the signature line
 
 
 def test_a_contestant_on_the_wrong_form_is_refused(runner, tmp_path):
-    manifest = two_form_paper(tmp_path)
+    manifest = two_form_paper(tmp_path, judges=1)
     plain = tmp_path / "plain.csv"
     plain.write_text("准考证号,姓名,单位\n2026001,张三,甲\n2026002,李四,乙\n", encoding="utf-8")
     with_forms = tmp_path / "forms.csv"

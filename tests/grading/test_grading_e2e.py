@@ -1,7 +1,9 @@
 """End to end: build a paper, write sheets for 40 contestants, fill them as 3 judges, grade.
 
 Every total, rank and award is recomputed here from the marks typed in, without the
-library's aggregation or ranking, and compared with results.xlsx.
+library's aggregation or ranking, and compared with results.xlsx — as a spectator would
+check the 成绩公示 by hand: add up each judge's total, average (or drop the highest and
+the lowest), round once, half up.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import random
 import shutil
 import subprocess
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import openpyxl
@@ -73,6 +76,8 @@ def fill_sheets(sheets: list[Path], questions: list[dict], seed: int) -> dict[tu
         columns = {ws.cell(5, c).value: c for c in range(1, ws.max_column + 1)}
         for r in range(8, ws.max_row + 1):
             key = ws.cell(r, 2).value
+            if key is None:
+                continue  # the judge's signature line
             # Contestants differ in strength, so ranks are spread but ties still happen.
             strength = Decimal(int(key[-2:]) % 7 + 4) / 10
             for q in questions:
@@ -91,30 +96,23 @@ def fill_sheets(sheets: list[Path], questions: list[dict], seed: int) -> dict[tu
 def expected_ranking(manifest: dict, roster, typed, judges: int) -> dict[str, tuple[Decimal, int, str]]:
     """Return id -> (total, rank, award), computed from the typed marks and the manifest's rules."""
     rules = manifest["grading"]
+    assert rules["policy"] == "mean" and rules["aggregate_on"] == "total"
     precision = int(rules["precision"])
     quantum = Decimal(1).scaleb(-precision)
     questions = questions_of(manifest)
     totals: dict[str, Decimal] = {}
     sections: dict[str, dict[str, Decimal]] = {}
     for contestant_id, _, _ in roster:
-        total = Decimal(0)
+        # Each judge's total, averaged, rounded once; sections the same way.
+        judge_totals = [sum(typed[(contestant_id, q["label"], j)] for q in questions) for j in range(1, judges + 1)]
+        totals[contestant_id] = hand_round(Fraction(sum(judge_totals)) / judges, quantum)
         by_type: dict[str, Decimal] = {}
-        for q in questions:
-            marks = sorted(typed[(contestant_id, q["label"], j)] for j in range(1, judges + 1))
-            if rules["policy"] == "median":
-                middle = len(marks) // 2
-                value = marks[middle] if len(marks) % 2 else (marks[middle - 1] + marks[middle]) / 2
-            elif rules["policy"] == "trimmed_mean" and len(marks) >= max(int(rules["trim_min_judges"]), 3):
-                value = sum(marks[1:-1]) / (len(marks) - 2)
-            else:
-                assert rules["policy"] in ("mean", "trimmed_mean")
-                value = sum(marks) / len(marks)
-            final = value.quantize(quantum, rounding=ROUND_HALF_UP)
-            total += final
+        for number in {q["section"] for q in questions}:
+            in_section = [q for q in questions if q["section"] == number]
+            marks = sum(typed[(contestant_id, q["label"], j)] for q in in_section for j in range(1, judges + 1))
             # A tie-breaker names a section by type, name, numeral or number.
-            for ref in q["refs"]:
-                by_type[ref] = by_type.get(ref, Decimal(0)) + final
-        totals[contestant_id] = total
+            for ref in in_section[0]["refs"]:
+                by_type[ref] = hand_round(Fraction(marks) / judges, quantum)
         sections[contestant_id] = by_type
 
     def key(contestant_id: str):
@@ -150,6 +148,14 @@ def expected_ranking(manifest: dict, roster, typed, judges: int) -> dict[str, tu
     return {c: (totals[c], ranks[c], awards[c]) for c in totals}
 
 
+def hand_round(value: Fraction, quantum: Decimal) -> Decimal:
+    """Round an exact fraction half up, as by hand: exact decimal digits, then quantize."""
+    whole, rest = divmod(value.numerator * 10**8, value.denominator)
+    # 8 exact digits decide any half-up at 2 places; a remainder only matters below them.
+    digits = Decimal(whole).scaleb(-8) + (Decimal("1e-9") if rest else 0)
+    return digits.quantize(quantum, rounding=ROUND_HALF_UP)
+
+
 def ranking_in(results: Path) -> dict[str, tuple[Decimal, int, str]]:
     ws = openpyxl.load_workbook(results)["排名"]
     header = [c.value for c in ws[2]]
@@ -158,6 +164,32 @@ def ranking_in(results: Path) -> dict[str, tuple[Decimal, int, str]]:
         record = dict(zip(header, row, strict=True))
         rows[record["准考证号"]] = (Decimal(str(record["总分"])), record["名次"], record["奖项"] or "")
     return rows
+
+
+def test_hand_check_of_5_judges_under_trimmed_mean(built, tmp_path):
+    """Every published total is the judges' totals without the highest and lowest, averaged, rounded once."""
+    manifest_path, manifest = built
+    record = json.loads(manifest_path.read_text(encoding="utf-8"))
+    record["grading"].update(policy="trimmed_mean", judges=5)
+    trimmed = tmp_path / "trimmed" / "manifest.json"
+    trimmed.parent.mkdir()
+    trimmed.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    roster = make_roster(tmp_path / "roster.csv", count=40)
+    invoke("sheets", trimmed, "--roster", tmp_path / "roster.csv", *DATE)
+    sheets = sorted((trimmed.parent / "sheets").glob("*.xlsx"))
+    assert len(sheets) == 5
+    questions = questions_of(manifest)
+    typed = fill_sheets(sheets, questions, seed=5)
+    invoke("grade", trimmed, *sheets, "--out", tmp_path, *DATE)
+
+    published = ranking_in(tmp_path / "results.xlsx")
+    for contestant_id, _, _ in roster:
+        judge_totals = sorted(
+            sum(typed[(contestant_id, q["label"], j)] for q in questions) for j in range(1, 6)
+        )
+        by_hand = hand_round(Fraction(sum(judge_totals[1:-1])) / 3, Decimal("0.01"))
+        assert published[contestant_id][0] == by_hand, contestant_id
+    assert len({total for total, _, _ in published.values()}) > 20
 
 
 def test_build_sheets_fill_grade_and_check_every_total_rank_and_award(built, tmp_path):

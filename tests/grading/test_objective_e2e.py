@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import random
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import openpyxl
@@ -108,6 +109,12 @@ def expected_points(section: dict, question: dict, typed: str) -> Decimal:
     return Decimal(0)
 
 
+def _rounded(value: Fraction, quantum: Decimal) -> Decimal:
+    """Round an exact fraction half up, by hand: enough exact digits, then quantize."""
+    whole, rest = divmod(value.numerator * 10**8, value.denominator)
+    return (Decimal(whole).scaleb(-8) + (Decimal("1e-9") if rest else 0)).quantize(quantum, rounding=ROUND_HALF_UP)
+
+
 def test_objective_answers_and_judges_marks_make_the_totals(built, tmp_path):
     manifest, record, roster, folder = built
     entries = sorted((folder / "entry").glob("*.xlsx"))
@@ -126,23 +133,24 @@ def test_objective_answers_and_judges_marks_make_the_totals(built, tmp_path):
     expected: dict[str, Decimal] = {}
     by_section: dict[str, list[Decimal]] = {}
     for contestant_id, _, _ in roster:
+        # Exact until published: objective points plus the judges' section totals / 3, each
+        # section and the total rounded once.
         parts = []
         for section in sections_of(record):
-            part = Decimal(0)
+            part = Fraction(0)
             for q in section["questions"]:
                 if section.get("objective"):
-                    part += expected_points(section, q, typed[(contestant_id, q["label"])])
+                    part += Fraction(expected_points(section, q, typed[(contestant_id, q["label"])]))
                 else:
-                    mean = sum(marks[(contestant_id, q["label"], j)] for j in (1, 2, 3)) / 3
-                    part += mean.quantize(precision, rounding=ROUND_HALF_UP)
+                    part += Fraction(sum(marks[(contestant_id, q["label"], j)] for j in (1, 2, 3))) / 3
             parts.append(part)
-        expected[contestant_id] = sum(parts, Decimal(0))
-        by_section[contestant_id] = parts
+        expected[contestant_id] = _rounded(sum(parts, Fraction(0)), precision)
+        by_section[contestant_id] = [_rounded(part, precision) for part in parts]
 
     book = openpyxl.load_workbook(tmp_path / "results.xlsx")
     ranking = book["排名"]
     header = [c.value for c in ranking[2]]
-    assert header[4:9] == ["一、单项选择题(10)", "二、多项选择题(10)", "三、判断题(10)", "四、案例分析题(20)", "五、实训操作题(50)"]
+    assert header[4:9] == ["一、单项选择题（10分）", "二、多项选择题（10分）", "三、判断题（10分）", "四、案例分析题（20分）", "五、实训操作题（50分）"]
     actual, actual_parts = {}, {}
     for row in ranking.iter_rows(min_row=3, values_only=True):
         actual[row[1]] = Decimal(str(row[header.index("总分")]))

@@ -23,6 +23,7 @@ WHERE = "templates/default.yaml"
 
 DEFAULTS = {
     "policy": "mean",
+    "aggregate_on": "total",
     "judges": 3,
     "trim_min_judges": 3,
     "threshold": "20%",
@@ -31,6 +32,7 @@ DEFAULTS = {
     "precision": 2,
     "tie_breakers": [],
     "missing": "exclude",
+    "absent": "exclude",
     "awards": [
         {"name": "一等奖", "share": 0.1},
         {"name": "二等奖", "share": 0.2},

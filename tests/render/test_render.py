@@ -98,7 +98,8 @@ def test_dialogue_turns_are_one_per_line(built):
     form = built.paper.forms[0]
     dialogues = [q for q in form.questions() if any(k == "dialogue" for k, _ in question_lines(q))]
     assert dialogues, "seed 42 draws at least one dialogue case"
-    shown = [t for s, t in paragraphs(paper_path(built)) if s == "对话"]
+    # A dialogue is one paragraph (kept together), a turn per line.
+    shown = [turn for s, t in paragraphs(paper_path(built)) if s == "对话" for turn in t.split("\n")]
     for q in dialogues:
         for kind, line in question_lines(q):
             if kind == "dialogue":
@@ -294,3 +295,31 @@ def test_the_shipped_reference_docx_is_the_one_the_code_builds():
     from tests.conftest import REPO
 
     assert (REPO / "templates" / "reference.docx").read_bytes() == reference_bytes()
+
+
+def test_the_key_shows_a_case_s_whole_scenario_then_the_task_then_the_key_points(built):
+    form = built.paper.forms[0]
+    texts = [t for _, t in paragraphs(key_path(built))]
+    flat = "\n".join(texts)
+    cases = [q for q in form.questions() if q.question.type in ("case_analysis", "practical")]
+    assert cases
+    for q in cases:
+        stem_lines = [line.strip() for line in q.question.stem.splitlines() if line.strip()]
+        positions = [flat.index(line) for line in stem_lines]
+        assert positions == sorted(positions), q.question.id
+        task = flat.index(f"【问题】{q.question.question.strip()}", positions[-1])
+        first_point = flat.index(f"（1）{q.key_points[0].text.strip()}", task)
+        assert positions[-1] < task < first_point, q.question.id
+
+
+
+def test_a_short_answer_s_key_gives_the_question_on_its_head_line(tmp_path):
+    from examgen.paper.workspace import init_workspace
+
+    ws = tmp_path / "ws"
+    init_workspace(ws)
+    # The judge-marked paper has a 简答题 section (the default paper has none).
+    built = build_paper(ws, seed=42, blueprint_path=ws / "templates" / "judged.yaml")
+    texts = [t for _, t in paragraphs(key_path(built))]
+    short = next(q for q in built.paper.forms[0].questions() if q.question.type == "short_answer")
+    assert any(t.endswith(short.question.question.strip()) and f"【{short.question.id}】" in t for t in texts)
