@@ -34,7 +34,7 @@ from examgen.paper.workspace import init_workspace
 from examgen.textable import format_table
 
 #: Longest error line printed, in characters.
-MAX_ERROR_LINE = 300
+MAX_ERROR_LINE = 1000
 
 
 class _EchoHandler(logging.Handler):
