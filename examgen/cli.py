@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from examgen import __version__
+from examgen.analysis.workflow import analysis_paths, run_analysis, write_analysis
 from examgen.bank.export import export_bank_xlsx
 from examgen.bank.importer import ImportOptions, format_report, import_to_bank, resolve_type
 from examgen.bank.load import crosstab, load_bank
@@ -27,8 +28,10 @@ from examgen.grading.workflow import (
 )
 from examgen.models import REVIEW_TAG
 from examgen.numbers import is_multiple, to_decimal
+from examgen.outputs import refuse_existing
 from examgen.paper.assemble import parse_forms
 from examgen.paper.build import document_renderers, draw_paper, write_paper
+from examgen.paper.history import history_rows, load_history, release_paper, usage_rows
 from examgen.paper.manifest import manifest_digest, manifest_path_of, verify_documents
 from examgen.paper.workspace import init_workspace
 from examgen.textable import format_table
@@ -200,6 +203,9 @@ def bank_validate(workspace: Path, files: tuple[Path, ...]) -> None:
 def bank_stats(workspace: Path) -> None:
     """Show how many questions the bank has by type × topic and type × difficulty.
 
+    With a workspace history (`examgen release`), also each used question's number of
+    uses and its observed difficulty P and discrimination D.
+
     \b
     Example:
         examgen bank stats
@@ -213,6 +219,11 @@ def bank_stats(workspace: Path) -> None:
     waiting = sum(1 for q in loaded.questions if REVIEW_TAG in q.tags)
     refused = " — examgen build refuses them in the sections it draws (--allow-unreviewed to accept)"
     click.echo(f"unreviewed ({REVIEW_TAG}): {waiting} question(s)" + (refused if waiting else ""))
+    header, rows = usage_rows(loaded, load_history(workspace))
+    if rows:
+        click.echo(f"{len(rows)} questions used in released papers (history.jsonl):")
+        click.echo(format_table(header, rows))
+        click.echo()
 
 
 @main.command()
@@ -299,7 +310,8 @@ def sheets(
 @click.option("--single-entry", is_flag=True, help="Accept one answer-entry workbook per form instead of the two of double entry (双人录入).")
 @click.option("--map", "map_path", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Mapping file saying how to read judges' own spreadsheets (start from --explain).")
 @click.option("--explain", is_flag=True, help="Print how each file of marks is read (a mapping file to complete); grade nothing.")
-def grade(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, provisional: bool, allow_missing: bool, date_, top: int, force: bool, single_entry: bool, map_path: Path | None, explain: bool) -> None:
+@click.option("--analyse", "analyse_", is_flag=True, help="Also write analysis.xlsx and 成绩分析报告.docx (as `examgen analyse`).")
+def grade(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, provisional: bool, allow_missing: bool, date_, top: int, force: bool, single_entry: bool, map_path: Path | None, explain: bool, analyse_: bool) -> None:
     """Read filled score sheets, check them, rank, and write results.xlsx and results.docx.
 
     INPUTS: a manifest.json (or several, or a contest.yaml), then the filled sheets.
@@ -315,11 +327,18 @@ def grade(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, provi
         examgen grade contest.yaml output/*/sheets/*.xlsx --roster roster.xlsx
         examgen grade output/default/manifest.json marks/*.xls --explain > map.yaml
         examgen grade output/default/manifest.json marks/*.xls --map map.yaml
+        examgen grade output/default/manifest.json output/default/sheets/*.xlsx --analyse
     """
     if explain:
         click.echo(explain_reading(list(inputs), map_path=map_path), nl=False)
         return
     day = (date_ or datetime.datetime.now()).date()
+    manifests = [p for p in inputs if p.suffix.lower() == ".json"]
+    if analyse_ and len(manifests) != 1:
+        raise click.UsageError("--analyse works on one paper: give one manifest.json (analyse contest rounds one by one)")
+    if analyse_:
+        # Refuse before grading writes anything, not halfway.
+        refuse_existing(analysis_paths(out or manifests[0].parent), force=force)
     try:
         outcome = run_grading(
             list(inputs), roster_path=roster, out_dir=out, provisional=provisional or allow_missing,
@@ -340,6 +359,10 @@ def grade(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, provi
         click.echo(f"{len(outcome.warnings)} warning(s)", err=True)
     for path in outcome.written:
         click.echo(f"wrote {path}")
+    if analyse_ and not outcome.provisional:
+        _echo_analysis(write_analysis(outcome.results, manifests[0], outcome.written[0].parent, force=force, date=day))
+    elif analyse_:
+        click.echo("no analysis: the results are provisional (analyse once they are final)", err=True)
     if outcome.provisional:
         for line in outcome.pending:
             click.echo(f"pending: {line}", err=True)
@@ -348,6 +371,91 @@ def grade(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, provi
             err=True,
         )
         sys.exit(EXIT_PROVISIONAL)
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Roster, or the code table for anonymised sheets.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for analysis.xlsx and 成绩分析报告.docx (default: beside the manifest).")
+@click.option("--allow-missing", is_flag=True, help="Analyse the contestants whose marks are complete; report the others.")
+@click.option("--date", "date_", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD", help="Date of the report, YYYY-MM-DD (default: today).")
+@click.option("--force", is_flag=True, help="Overwrite an existing analysis.")
+def analyse(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, allow_missing: bool, date_, force: bool) -> None:
+    """Analyse a graded paper: score distribution, items, judges; write analysis.xlsx and 成绩分析报告.docx.
+
+    INPUTS: the manifest.json, then the filled sheets (the same as for `examgen grade`).
+    Also writes item-stats.json, which `examgen release` records in the workspace history.
+
+    \b
+    Example:
+        examgen analyse output/default/manifest.json output/default/sheets/*.xlsx
+        examgen analyse output/default/manifest.json sheets/*.xlsx --roster codes-A.xlsx --out report/
+    """
+    day = (date_ or datetime.datetime.now()).date()
+    _echo_analysis(run_analysis(
+        list(inputs), roster_path=roster, out_dir=out, allow_missing=allow_missing, force=force, date=day,
+    ))
+
+
+def _echo_analysis(outcome) -> None:
+    analysis = outcome.analysis
+    total = analysis.total
+    click.echo(
+        f"analysed {analysis.analysed} of {analysis.contestants} contestants: mean {total.mean:.2f}, "
+        f"SD {total.sd:.2f}, pass rate {total.pass_rate:.1%}"
+    )
+    for alpha in analysis.reliability:
+        click.echo(f"Cronbach's alpha (form {alpha.form}): {alpha.alpha:.3f}")
+    flagged = [i for i in analysis.items if i.flags]
+    click.echo(f"{len(flagged)} of {len(analysis.items)} question(s) and "
+               f"{sum(1 for line in analysis.attention if line.startswith('评委'))} judge note(s) need attention")
+    for line in outcome.warnings:
+        click.echo(f"warning: {line}", err=True)
+    for path in outcome.written:
+        click.echo(f"wrote {path}")
+
+
+@main.command()
+@_workspace_option
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--stats", "stats_path", type=click.Path(dir_okay=False, path_type=Path), default=None, help="item-stats.json written by `examgen analyse` (default: the one in FOLDER, when there).")
+@click.option("--date", "date_", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD", help="Date of the event when there are no results (default: today).")
+@click.option("--force", is_flag=True, help="Replace the record of a paper released before.")
+def release(workspace: Path, folder: Path, stats_path: Path | None, date_, force: bool) -> None:
+    """Record a built paper in the workspace history: its questions and their observed P and D.
+
+    FOLDER is the build's folder (output/<paper-id>). With the item-stats.json of
+    `examgen analyse` there, each question's observed difficulty P and discrimination D
+    are recorded too; `bank stats` shows them and blueprints with `difficulty_by:
+    observed` select by them.
+
+    \b
+    Example:
+        examgen analyse output/default/manifest.json output/default/sheets/*.xlsx
+        examgen release output/default
+    """
+    day = (date_ or datetime.datetime.now()).date()
+    outcome = release_paper(workspace, folder, date=day, item_stats=stats_path, force=force)
+    event = outcome.event
+    count = len({q.id for q in event.questions})
+    results = "with observed P and D" if outcome.with_results else "without results (run `examgen analyse` first to add P and D)"
+    click.echo(f"{'replaced' if outcome.replaced else 'recorded'} {event.paper_id} ({event.date}): {count} questions, {results}")
+    click.echo(f"wrote {outcome.path}")
+
+
+@main.command()
+@_workspace_option
+def history(workspace: Path) -> None:
+    """List the papers released in this workspace (history.jsonl), oldest first.
+
+    \b
+    Example:
+        examgen history
+    """
+    loaded = load_history(workspace)
+    header, rows = history_rows(loaded)
+    if not rows:
+        click.echo(f"no history yet ({loaded.path}); record a paper with `examgen release output/<paper-id>`")
+        return
+    click.echo(format_table(header, rows))
 
 
 def _import_type(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

@@ -99,6 +99,10 @@ class BankImportError(ExamgenError):
     """Raised when a question document cannot be imported into a bank."""
 
 
+class HistoryError(ExamgenError):
+    """Raised when the workspace history cannot be read, or a release cannot be recorded."""
+
+
 def raise_if(problems: list[Problem], error: type[ExamgenError]) -> None:
     """Raise ``error`` with all ``problems`` at once, if there are any."""
     if problems:

@@ -239,6 +239,11 @@ class Blueprint:
     #: by :mod:`examgen.paper.rules` and passed to grading through the manifest.
     grading: dict = field(default_factory=dict, compare=False, hash=False)
     path: str = ""
+    #: Which difficulty section filters use: "author" (the bank's) or "observed" (from the
+    #: workspace history where a question has been analysed, else the bank's).
+    difficulty_by: str = "author"
+    #: Settings of the analysis after grading, normalised: {"pass_mark": 60 | "60%"}.
+    analysis: dict = field(default_factory=dict, compare=False, hash=False)
     #: The blueprint's ``contest`` mapping (name, organizer, 公示期, contact), normalised by
     #: :func:`examgen.paper.rules.check_contest_info`; passed on in the manifest.
     contest: dict = field(default_factory=dict, compare=False, hash=False)

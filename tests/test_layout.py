@@ -21,6 +21,7 @@ FORMAT_OWNERS = {
         "render/interview.py",
         "render/results.py",
         "bank/importer/docx_reader.py",
+        "analysis/report.py",
     },
     "openpyxl": {
         "xlsxio.py",
@@ -29,9 +30,11 @@ FORMAT_OWNERS = {
         "grading/sheet_reader.py",
         "grading/entry_sheets.py",
         "grading/results_xlsx.py",
+        "analysis/workbook.py",
     },
     "yaml": {"yamlio.py", "bank/load.py", "paper/blueprint.py", "grading/contest.py", "grading/foreign_reader.py"},
     "python_calamine": {"grading/foreign_reader.py"},
+    "matplotlib": {"analysis/charts.py"},
 }
 
 
@@ -102,6 +105,6 @@ def test_architecture_page_lists_every_format_owner():
 
 
 def test_tests_mirror_the_package_stages():
-    for stage in ("bank", "paper", "render", "grading"):
+    for stage in ("bank", "paper", "render", "grading", "analysis"):
         assert (PACKAGE / stage / "__init__.py").exists()
         assert list((REPO / "tests" / stage).glob("test_*.py")), stage

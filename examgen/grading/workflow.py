@@ -1162,3 +1162,32 @@ def ranking_rows(results: Results, top: int) -> tuple[list[str], list[list[str]]
         for r in results.ranked[:top]
     ]
     return header, rows
+
+
+# --- For analysis ------------------------------------------------------------------------
+
+
+def grade_paper(
+    manifest_path: Path,
+    sheet_paths: Sequence[Path],
+    *,
+    roster_path: Path | None = None,
+    allow_missing: bool = False,
+) -> tuple[GradingPaper, Results]:
+    """Return the paper and the results of one manifest's filled sheets, writing nothing.
+
+    The same reading, checks, aggregation and ranking as ``examgen grade`` for one paper;
+    ``Results.scores`` keeps every judge's mark for analysis.
+    """
+    paper = load_grading_paper(manifest_path)
+    roster = read_roster(roster_path) if roster_path else None
+    imported = import_sheets(paper, sheet_paths, roster=roster, allow_missing=allow_missing)
+    problems: list[Problem] = []
+    per_form = []
+    for marks in imported.marks:
+        try:
+            per_form.append(aggregate_marks(marks, paper.rules))
+        except GradingError as error:
+            problems.extend(error.problems)
+    raise_if(problems, GradingError)
+    return paper, rank_contestants(_merge_forms(per_form), paper.rules)

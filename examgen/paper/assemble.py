@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import random
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 
@@ -55,26 +55,33 @@ def parse_forms(text: str) -> tuple[str, ...]:
 
 
 def assemble(
-    bank: Bank, blueprint: Blueprint, *, seed: int, forms: Sequence[str] = ("A",)
+    bank: Bank,
+    blueprint: Blueprint,
+    *,
+    seed: int,
+    forms: Sequence[str] = ("A",),
+    difficulty: Mapping[str, int] | None = None,
 ) -> Paper:
     """Return the paper drawn from ``bank`` under ``blueprint`` with ``seed``, one form per letter.
 
+    ``difficulty`` (question id -> 1..5) replaces the bank's difficulty in the sections'
+    filters for the questions it names (observed difficulty, ``difficulty_by: observed``).
     Raise BlueprintError naming each section the bank cannot satisfy, what it
     needed and what the bank had.
     """
     check_answer_letters(bank, blueprint)
-    check_feasible(bank, blueprint)
-    drawn = tuple(_assemble_form(bank, blueprint, seed, letter) for letter in forms)
+    check_feasible(bank, blueprint, difficulty)
+    drawn = tuple(_assemble_form(bank, blueprint, seed, letter, difficulty) for letter in forms)
     return Paper(blueprint=blueprint, seed=seed, bank_fingerprint=bank.fingerprint, forms=drawn)
 
 
-def check_feasible(bank: Bank, blueprint: Blueprint) -> None:
+def check_feasible(bank: Bank, blueprint: Blueprint, difficulty: Mapping[str, int] | None = None) -> None:
     """Raise BlueprintError, for all sections at once, if the bank cannot fill the blueprint."""
     problems: list[Problem] = []
     used: set[str] = set()
     ordered = sorted(bank.questions, key=lambda q: q.id)
     for index, section in enumerate(blueprint.sections, start=1):
-        pool = eligible(ordered, section)
+        pool = eligible(ordered, section, difficulty)
         available = [q for q in pool if q.id not in used]
         if len(available) < section.count:
             problems.append(_shortage(blueprint, index, section, ordered, pool, available))
@@ -130,15 +137,21 @@ def unreviewed(bank: Bank, blueprint: Blueprint) -> list[Problem]:
     return problems
 
 
-def eligible(questions: Sequence[Question], section: Section) -> list[Question]:
-    """Return the questions a section may draw: its type, topics and difficulty range."""
+def eligible(
+    questions: Sequence[Question], section: Section, difficulty: Mapping[str, int] | None = None
+) -> list[Question]:
+    """Return the questions a section may draw: its type, topics and difficulty range.
+
+    ``difficulty`` overrides the bank's difficulty of the questions it names.
+    """
     low, high = section.difficulty
+    level = difficulty or {}
     return [
         q
         for q in questions
         if q.type == section.type
         and (not section.topics or q.topic in section.topics)
-        and low <= q.difficulty <= high
+        and low <= level.get(q.id, q.difficulty) <= high
         and q.id not in section.exclude
     ]
 
@@ -185,17 +198,19 @@ def _draw(rng: random.Random, candidates: list[Question], count: int) -> list[Qu
     return pool[:count]
 
 
-def _assemble_form(bank: Bank, blueprint: Blueprint, seed: int, letter: str) -> Form:
+def _assemble_form(
+    bank: Bank, blueprint: Blueprint, seed: int, letter: str, difficulty: Mapping[str, int] | None = None
+) -> Form:
     rng = _form_random(seed, letter)
     ordered = sorted(bank.questions, key=lambda q: q.id)
     used: set[str] = set()
     sections = []
     for index, section in enumerate(blueprint.sections, start=1):
-        candidates = [q for q in eligible(ordered, section) if q.id not in used]
+        candidates = [q for q in eligible(ordered, section, difficulty) if q.id not in used]
         if len(candidates) < section.count:
             # check_feasible reserves greedily; a draw can still starve a later section.
             raise BlueprintError(
-                problems=[_shortage(blueprint, index, section, ordered, eligible(ordered, section), candidates)]
+                problems=[_shortage(blueprint, index, section, ordered, eligible(ordered, section, difficulty), candidates)]
             )
         chosen = _draw(rng, candidates, section.count)
         used.update(q.id for q in chosen)

@@ -21,7 +21,7 @@ from examgen.models import (
     Section,
     format_points,
 )
-from examgen.numbers import is_multiple, to_decimal
+from examgen.numbers import is_multiple, json_number, to_decimal
 from examgen.outputs import is_safe_name
 from examgen.paper.rules import check_contest_info, percent_or_fraction, validate_grading_rules
 from examgen.yamlio import LineMapping, load_yaml, yaml_error_line
@@ -29,10 +29,12 @@ from examgen.yamlio import LineMapping, load_yaml, yaml_error_line
 DEFAULT_BLUEPRINT = Path("templates") / "default.yaml"
 KNOWN_KEYS = (
     "name", "paper_id", "title", "subtitle", "duration", "total", "instructions",
-    "layout", "sections", "grading", "contest",
+    "layout", "sections", "grading", "contest", "difficulty_by", "analysis",
 )  # fmt: skip
 #: Most sections a paper may have (they are numbered 一 … 九十九).
 MAX_SECTIONS = 99
+DIFFICULTY_SOURCES = ("author", "observed")
+ANALYSIS_KEYS = ("pass_mark",)
 SECTION_KEYS = (
     "name", "type", "count", "points", "topics", "difficulty", "exclude",
     "scoring", "partial_per_option", "partial_share", "min_answer_letters", "shuffle_options",
@@ -131,6 +133,13 @@ def parse_blueprint(raw: object, path: str, *, default_name: str = "paper") -> B
         problems.extend(error.problems)
     contest, contest_problems = check_contest_info(raw.get("contest"), "contest")
     problems.extend(Problem(at(raw, "contest"), f"{key}: {what}", hint) for key, what, hint in contest_problems)
+    difficulty_by = raw.get("difficulty_by", "author")
+    if difficulty_by not in DIFFICULTY_SOURCES:
+        problems.append(Problem(
+            at(raw, "difficulty_by"), f"difficulty_by must be author or observed, not {difficulty_by!r}",
+            "observed: a question's difficulty from its results in the workspace history, when it has any",
+        ))
+    analysis = _parse_analysis(raw.get("analysis"), at(raw, "analysis"), total, problems)
     raise_if(problems, BlueprintError)
     name = str(raw.get("name") or default_name)
     paper_id = str(raw.get("paper_id") or name)
@@ -154,7 +163,35 @@ def parse_blueprint(raw: object, path: str, *, default_name: str = "paper") -> B
         grading=grading,
         path=path,
         contest=contest,
+        difficulty_by=str(difficulty_by),
+        analysis=analysis,
     )
+
+
+def _parse_analysis(raw: object, where: str, total: Decimal | None, problems: list[Problem]) -> dict:
+    """Return the ``analysis:`` mapping normalised: ``pass_mark`` as points or "N%"."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, LineMapping):
+        problems.append(Problem(where, "analysis must be a mapping (pass_mark: 60%)"))
+        return {}
+    for key in raw:
+        if key not in ANALYSIS_KEYS:
+            problems.append(Problem(where, f"analysis: unknown field {key!r}", f"known: {', '.join(ANALYSIS_KEYS)}"))
+    result: dict = {}
+    mark = raw.get("pass_mark")
+    if mark is not None:
+        text = str(mark).strip()
+        percent = text.endswith(("%", "％"))
+        number = to_decimal(text[:-1] if percent else mark)
+        limit = Decimal(100) if percent else total
+        if number is None or number < 0 or (limit is not None and number > limit):
+            problems.append(Problem(
+                where, f"analysis.pass_mark must be points within the total or a share like 60%, not {mark!r}",
+            ))
+        else:
+            result["pass_mark"] = f"{format_points(number)}%" if percent else json_number(number)
+    return result
 
 
 def _parse_section(item: object, index: int, path: str, problems: list[Problem]) -> Section | None:

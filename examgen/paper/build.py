@@ -13,6 +13,7 @@ from examgen.models import Form, Paper
 from examgen.outputs import staged_folder, write_file
 from examgen.paper.assemble import assemble, new_seed, unreviewed
 from examgen.paper.blueprint import DEFAULT_BLUEPRINT, load_blueprint
+from examgen.paper.history import load_history, observed_difficulty
 from examgen.paper.manifest import MANIFEST_NAME, dump_manifest, manifest_record, sha256_hex
 from examgen.render.interview import render_interview_book, render_interview_form
 from examgen.render.key import render_key
@@ -47,7 +48,12 @@ def draw_paper(
     blueprint = load_blueprint(blueprint_path or workspace / DEFAULT_BLUEPRINT)
     if not allow_unreviewed:
         raise_if(unreviewed(bank, blueprint), BankError)
-    return assemble(bank, blueprint, seed=new_seed() if seed is None else seed, forms=forms)
+    difficulty = None
+    if blueprint.difficulty_by == "observed":
+        difficulty = observed_difficulty(load_history(workspace))
+    return assemble(
+        bank, blueprint, seed=new_seed() if seed is None else seed, forms=forms, difficulty=difficulty
+    )
 
 
 def write_paper(

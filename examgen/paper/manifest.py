@@ -105,6 +105,8 @@ def manifest_record(paper: Paper, documents: dict[str, dict[str, tuple[str, str]
         "total": json_number(blueprint.total),
         "grading": blueprint.grading,
         **({"contest": blueprint.contest} if blueprint.contest else {}),
+        "analysis": blueprint.analysis,
+        "difficulty_by": blueprint.difficulty_by,
         "forms": [form_record(form, documents[form.letter]) for form in paper.forms],
     }
 
