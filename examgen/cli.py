@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 import re
 import sys
 from pathlib import Path
@@ -10,10 +11,27 @@ from pathlib import Path
 import click
 
 from examgen import __version__
+from examgen.encodings import clip
 from examgen.errors import ExamgenError, MappingNeededError
 
 # The library is imported inside each command, so that `examgen --help` and `--version`
 # start in a blink: python-docx, openpyxl, PyYAML and the importer load only when used.
+
+#: Longest error line printed, in characters.
+MAX_ERROR_LINE = 1000
+
+
+class _EchoHandler(logging.Handler):
+    """Print the library's log warnings (e.g. an interrupted run cleaned up) as ``warning: …``."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"warning: {clip(record.getMessage(), MAX_ERROR_LINE)}", err=True)
+
+
+_log = logging.getLogger("examgen")
+if not any(isinstance(h, _EchoHandler) for h in _log.handlers):
+    _log.addHandler(_EchoHandler(logging.WARNING))
+    _log.propagate = False
 
 
 class _Group(click.Group):
@@ -24,7 +42,8 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except ExamgenError as error:
             for problem in error.problems:
-                click.echo(f"error: {problem}", err=True)
+                # Capped: a problem may quote a 30,000-character cell.
+                click.echo(f"error: {clip(str(problem), MAX_ERROR_LINE)}", err=True)
             if len(error.problems) > 1:
                 click.echo(f"{len(error.problems)} problems found; nothing was written.", err=True)
             ctx.exit(1)
@@ -100,6 +119,7 @@ def build(workspace: Path, seed: int | None, blueprint_path: Path | None, forms:
         click.echo(format_table(*form_comparison(paper)))
     for path in result.files:
         click.echo(f"wrote {path}")
+    click.echo(f"manifest sha256: {result.manifest_sha256} (keep it: `examgen verify --expect` checks it)")
 
 
 @main.command()
@@ -122,16 +142,27 @@ def init(directory: Path, force: bool) -> None:
 
 @main.command()
 @click.argument("folder", type=click.Path(path_type=Path))
-def verify(folder: Path) -> None:
+@click.option("--expect", default=None, metavar="SHA256", help="The manifest sha256 `examgen build` printed; refuse a manifest that differs.")
+def verify(folder: Path, expect: str | None) -> None:
     """Check that the documents of a build are the ones its manifest recorded.
+
+    Without --expect, a manifest rewritten together with the documents goes unnoticed;
+    give the manifest sha256 that build printed to catch that.
 
     \b
     Example:
-        examgen verify output/default
+        examgen verify output/default --expect 3f2a…
     """
-    from examgen.paper.manifest import verify_documents
+    from examgen.paper.manifest import manifest_digest, manifest_path_of, verify_documents
 
     checks = verify_documents(folder)
+    digest = manifest_digest(folder)
+    if expect is not None and expect.strip().lower() != digest:
+        raise ExamgenError(
+            f"the manifest's sha256 is {digest}, not the {clip(expect, 70)} printed at build time",
+            where=str(manifest_path_of(folder)),
+            hint="the manifest was changed after the build; rebuild with the recorded seed",
+        )
     for check in checks:
         state = "ok" if check.ok else ("missing" if check.actual is None else "CHANGED")
         click.echo(f"{state:8} {check.path}")
@@ -142,12 +173,12 @@ def verify(folder: Path) -> None:
             where=str(folder),
             hint="rebuild with the recorded seed, or find the original files",
         )
-    click.echo(f"all {len(checks)} documents match the manifest")
+    click.echo(f"all {len(checks)} documents match the manifest (sha256 {digest})")
 
 
 @bank.command("validate")
 @_workspace_option
-@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 def bank_validate(workspace: Path, files: tuple[Path, ...]) -> None:
     """Check the bank files (all of banks/, or the FILES given) and list every problem.
 
@@ -198,7 +229,7 @@ def bank_stats(workspace: Path) -> None:
 @main.command()
 @click.argument("manifest", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("filled", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), help="Roster (.xlsx or .csv: 准考证号, 姓名, 单位); with --pending, the code table.")
+@click.option("--roster", type=click.Path(path_type=Path), help="Roster (.xlsx or .csv: 准考证号, 姓名, 单位); with --pending, the code table.")
 @click.option("--form", default=None, help="Form the sheets are for (default: the only form).")
 @click.option("--judges", type=click.IntRange(1, 50), default=None, help="Number of judges (default: the blueprint's grading rules).")
 @click.option("--anonymize", is_flag=True, help="Show secret codes (密号) instead of ids and names; write the code table separately.")
@@ -272,8 +303,8 @@ def sheets(
 
 
 @main.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Roster, or the code table for anonymised sheets.")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--roster", type=click.Path(path_type=Path), default=None, help="Roster, or the code table for anonymised sheets.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for results.xlsx and results.docx (default: beside the manifest).")
 @click.option("--provisional", is_flag=True, help="Grade with missing judges' sheets or blank marks: write only a draft results-草稿（未经复核）.xlsx listing what is pending, and exit 3.")
 @click.option("--allow-missing", is_flag=True, hidden=True, help="Old name of --provisional.")
@@ -484,7 +515,7 @@ def _import_prefix(ctx: click.Context, param: click.Parameter, value: str | None
 
 @bank.command("import")
 @_workspace_option
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--type", "qtype", default=None, callback=_import_type, help="Type of the questions whose section heading does not say (short_answer, case_analysis, practical, interview, or 简答/案例分析/实训操作/面试).")
 @click.option("--topic", default=None, help="Topic of every imported question (default: 未分类, marked for review).")
 @click.option("--id-prefix", default=None, callback=_import_prefix, help="Prefix of the new ids, PREFIX-001… (default: by type, SA CA PR IV, else IMP).")

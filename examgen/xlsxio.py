@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import logging
 import unicodedata
 import warnings
 import zipfile
@@ -24,20 +25,25 @@ from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 from examgen.errors import ExamgenError, SheetError
+from examgen.inputs import check_zip, read_input
 from examgen.numbers import to_decimal
 from examgen.outputs import restamp_zip
 
 #: What an old Excel 97-2003 file (and any OLE2 compound document) starts with.
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: The stream name (UTF-16) inside an OLE2 file that holds an encrypted .xlsx or .docx.
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 #: A zip timestamp that is the same on every machine (the earliest zip allows).
+log = logging.getLogger("examgen")
 #: Characters that make Excel treat typed text as a formula.
 _FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def file_kind(data: bytes) -> str:
-    """Return ``"xlsx"``, ``"xls"``, ``"ods"``, ``"zip"`` or ``"other"`` for a file's bytes."""
+    """Return ``"xlsx"``, ``"xls"``, ``"encrypted"``, ``"ods"``, ``"zip"`` or ``"other"``."""
     if data.startswith(_OLE2_MAGIC):
-        return "xls"
+        # A password-protected .xlsx is an OLE2 file holding the encrypted package.
+        return "encrypted" if _ENCRYPTED_PACKAGE in data else "xls"
     if not data.startswith(b"PK"):
         return "other"
     try:
@@ -52,14 +58,7 @@ def file_kind(data: bytes) -> str:
 
 def read_file_bytes(path: Path, error: type[ExamgenError] = SheetError) -> bytes:
     """Return the bytes of ``path``; raise ``error`` naming the file when it cannot be read."""
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise error("file not found", where=str(path)) from None
-    except IsADirectoryError:
-        raise error("is a folder, not a file", where=str(path)) from None
-    except OSError as exc:
-        raise error(f"cannot be read: {exc.strerror}", where=str(path)) from None
+    return read_input(path, error)
 
 
 def not_xlsx_problem(kind: str) -> tuple[str, str]:
@@ -68,6 +67,11 @@ def not_xlsx_problem(kind: str) -> tuple[str, str]:
         return (
             "is an old Excel 97-2003 workbook (.xls), which examgen cannot read",
             "open it in Excel, WPS or LibreOffice and save it as Excel Workbook (.xlsx)",
+        )
+    if kind == "encrypted":
+        return (
+            "is protected by a password (encrypted), so examgen cannot read it",
+            "open it in Excel or WPS, remove the password (File › Info › Protect), and save it",
         )
     if kind == "ods":
         return (
@@ -82,6 +86,7 @@ def load_workbook_bytes(path: Path, data: bytes, *, data_only: bool) -> Workbook
     if kind != "xlsx":
         what, hint = not_xlsx_problem(kind)
         raise SheetError(what, where=str(path), hint=hint)
+    check_zip(path, data, SheetError)
     try:
         # openpyxl warns about parts it drops when reading (extensions, odd styles); the file
         # is only read, so those warnings tell the user nothing.
@@ -188,17 +193,75 @@ class TableRow:
         return f"{self.path}!{self.sheet}!{get_column_letter(column + 1)}{self.number}"
 
 
-def read_xlsx_tables(path: Path, data: bytes) -> list[tuple[str, list[TableRow]]]:
-    """Return every sheet of the workbook ``data`` (read from ``path``) as (name, rows)."""
+def read_xlsx_tables(
+    path: Path, data: bytes, *, fill_merged: bool = False
+) -> list[tuple[str, list[TableRow]]]:
+    """Return every sheet of the workbook ``data`` (read from ``path``) as (name, rows).
+
+    With ``fill_merged``, every cell of a merged range holds the value of its top-left
+    cell (a 单位 merged over several rows belongs to each of them); a warning says so.
+    """
     workbook = load_workbook_bytes(path, data, data_only=True)
     tables = []
     for sheet in workbook.worksheets:
+        cells = {key: cell.value for key, cell in sheet._cells.items() if cell.value is not None}
+        if fill_merged:
+            _fill_merged(path, sheet, cells)
+        # Only over the cells that hold something: a lone cell at row 1,048,576 must not
+        # make a million empty rows.
+        rows_used = max((r for r, _ in cells), default=0)
+        columns = max((c for _, c in cells), default=0)
+        if rows_used * columns > MAX_TABLE_CELLS:
+            raise SheetError(
+                f"sheet {sheet.title} has data as far as {get_column_letter(columns)}"
+                f"{max(rows_used, 1)}, more than examgen reads ({MAX_TABLE_CELLS:,} cells)",
+                where=str(path),
+                hint="delete the far-away cells (Ctrl+End shows the last one) and save",
+            )
+        values: dict[int, list[object]] = {}
+        for (r, c), value in cells.items():
+            values.setdefault(r, [None] * columns)[c - 1] = value
         rows = [
-            TableRow(str(path), sheet.title, number, tuple(values))
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+            TableRow(str(path), sheet.title, number, tuple(values.get(number) or (None,) * columns))
+            for number in range(1, rows_used + 1)
         ]
         tables.append((sheet.title, rows))
     return tables
+
+
+def _fill_merged(path: Path, sheet, cells: dict[tuple[int, int], object]) -> None:
+    filled = []
+    for merged in sheet.merged_cells.ranges:
+        top_left = cells.get((merged.min_row, merged.min_col))
+        if top_left is None or merged.size["rows"] * merged.size["columns"] > MAX_TABLE_CELLS:
+            continue
+        for r in range(merged.min_row, merged.max_row + 1):
+            for c in range(merged.min_col, merged.max_col + 1):
+                cells.setdefault((r, c), top_left)
+        filled.append(merged.coord)
+    if filled:
+        shown = ", ".join(filled[:5]) + (", …" if len(filled) > 5 else "")
+        log.warning(
+            f"{path}!{sheet.title}: merged cells {shown} were read as the value of their "
+            "top-left cell in every row"
+        )
+
+
+#: Most cells (rows × columns of the data range) a table read from a sheet may span.
+MAX_TABLE_CELLS = 2_000_000
+
+
+def data_extent(sheet) -> tuple[int, int]:
+    """Return (last row, last column) of the cells of ``sheet`` that hold a value.
+
+    Unlike ``max_row``/``max_column`` this ignores empty formatted cells, and reading it
+    creates no cells.
+    """
+    rows = columns = 0
+    for (r, c), cell in sheet._cells.items():
+        if cell.value is not None:
+            rows, columns = max(rows, r), max(columns, c)
+    return rows, columns
 
 
 

@@ -39,6 +39,9 @@ class LineLoader(yaml.SafeLoader):
         try:
             if self._depth > MAX_DEPTH + 1:
                 raise UnsafeYamlError(_too_deep(), self.peek_event().start_mark)
+            if self.check_event(yaml.AliasEvent):
+                # Refused where it is written; check_yaml_tree would also catch it, later.
+                raise UnsafeYamlError(_ALIAS, self.peek_event().start_mark)
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -63,6 +66,9 @@ def _construct_mapping(loader: LineLoader, node: yaml.MappingNode) -> LineMappin
 
 
 LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+_ALIAS = "uses an alias (*name) of an anchor (&name); write the value out in full"
 
 
 class FastLineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
@@ -137,10 +143,7 @@ def check_yaml_tree(root: yaml.Node) -> None:
     while stack:
         node, depth, used_at = stack.pop()
         if id(node) in seen:
-            raise UnsafeYamlError(
-                "uses an alias (*name) of an anchor (&name); write the value out in full",
-                used_at,
-            )
+            raise UnsafeYamlError(_ALIAS, used_at)
         seen.add(id(node))
         if isinstance(node, yaml.ScalarNode):
             if bad := bad_character(node.value):
@@ -182,12 +185,23 @@ def load_yaml(text: str) -> object:
 
     Aliases, duplicate keys and nesting deeper than MAX_DEPTH raise UnsafeYamlError.
     libyaml composes the text when it is installed and the text cannot nest too deep for
-    it; otherwise the Python composer does, which stops at MAX_DEPTH.
+    it; otherwise the Python composer does, which stops at MAX_DEPTH. Text that may hold
+    an anchor or alias (an ``&`` or ``*`` anywhere) goes to the Python composer too: it
+    refuses the alias at the line where it is used, before any expansion.
     """
-    fast = yaml.__with_libyaml__ and _nesting_bound(text) <= _C_NESTING_LIMIT
-    loader = FastLineLoader(text) if fast else LineLoader(text)
+    fast = (
+        yaml.__with_libyaml__
+        and _nesting_bound(text) <= _C_NESTING_LIMIT
+        and "&" not in text
+        and "*" not in text
+    )
     with paused_gc():
-        return _load(loader, fast)
+        if fast:
+            try:
+                return _load(FastLineLoader(text), True)
+            except yaml.YAMLError:
+                pass  # the Python composer says the same, in examgen's words (depth, alias, line)
+        return _load(LineLoader(text), False)
 
 
 def _load(loader: yaml.BaseLoader, fast: bool) -> object:

@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from examgen.bank.importer.table import EXPORT_COLUMNS
 from examgen.bank.load import load_bank
 from examgen.models import QUESTION_TYPES, Question, format_points
-from examgen.outputs import refuse_existing, write_atomic
+from examgen.outputs import refuse_existing, write_outputs
 from examgen.xlsxio import set_text, workbook_bytes
 
 #: The timestamp written into every exported workbook, so the bytes never depend on the clock.
@@ -82,5 +82,6 @@ def export_bank_xlsx(source: Path | Sequence[Path], target: Path, *, force: bool
     """
     refuse_existing([target], force=force)
     bank = load_bank(source if isinstance(source, Path) else list(source))
-    write_atomic(target, bank_xlsx_bytes(bank.questions))
+    write_outputs([(target, bank_xlsx_bytes(bank.questions))], force=force,
+                  inputs=[Path(f) for f in bank.files])
     return len(bank.questions)

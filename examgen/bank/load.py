@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from examgen.errors import BankError, Problem, raise_if
+from examgen.inputs import read_input
 from examgen.models import (
     CHOICE_TYPES,
     MIN_OPTIONS,
@@ -29,7 +30,7 @@ from examgen.models import (
     format_points,
 )
 from examgen.numbers import is_multiple, to_decimal
-from examgen.yamlio import LineMapping, load_yaml, yaml_error_line
+from examgen.yamlio import LineMapping, UnsafeYamlError, load_yaml, yaml_error_line
 
 HALF = Decimal("0.5")
 REQUIRED = ("id", "type", "topic", "difficulty", "points", "question", "key_points")
@@ -79,9 +80,9 @@ def load_bank(source: Path | Iterable[Path], *, extra_types: Iterable[str] = ())
     digest = hashlib.sha256()
     for path in files:
         try:
-            data = path.read_bytes()
-        except OSError as error:
-            problems.append(Problem(str(path), f"cannot read: {error.strerror}"))
+            data = read_input(path, BankError)
+        except BankError as error:
+            problems.extend(error.problems)
             continue
         # The fingerprint covers names and bytes, so renaming or editing a file changes it.
         digest.update(path.name.encode() + b"\0" + data + b"\0")
@@ -118,7 +119,8 @@ def parse_bank_text(
             Problem(
                 where,
                 f"not valid YAML: {what}",
-                "check indentation and quote text that contains ': ' or starts with a symbol",
+                "" if isinstance(error, UnsafeYamlError)
+                else "check indentation and quote text that contains ': ' or starts with a symbol",
             )
         ]
     if items is None:

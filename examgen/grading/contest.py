@@ -40,6 +40,7 @@ from pathlib import Path
 import yaml
 
 from examgen.errors import ContestError, Problem
+from examgen.inputs import read_input
 from examgen.models import Contest, ContestRound, format_points
 from examgen.numbers import to_decimal
 from examgen.paper.rules import (
@@ -59,10 +60,10 @@ def load_contest(path: Path) -> Contest:
     """Return the contest described by ``path``; raise ContestError with every problem."""
     shown = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ContestError("no such file", where=shown, hint="write a contest.yaml") from None
-    except (OSError, UnicodeDecodeError) as error:
+        if not path.exists() and not path.is_symlink():
+            raise ContestError("no such file", where=shown, hint="write a contest.yaml")
+        text = read_input(path, ContestError).decode("utf-8")
+    except UnicodeDecodeError as error:
         raise ContestError(f"cannot read: {error}", where=shown) from None
     try:
         raw = load_yaml(text)  # first: it refuses aliases and deep nesting

@@ -251,7 +251,9 @@ def read_entry_workbook(
     cells: list[EntryCell] = []
     rows: list[tuple[str, str]] = []
     seen: dict[str, str] = {}
-    for row in range(_FIRST_DATA_ROW, ws.max_row + 1):
+    # Only rows that hold something: a stray cell at row 1,048,576 must not cost a million.
+    used_rows = sorted({r for (r, _), cell in ws._cells.items() if cell.value is not None})
+    for row in (r for r in used_rows if r >= _FIRST_DATA_ROW):
         key = cell_text(ws.cell(row, 2).value).strip()
         typed = [cell_text(ws.cell(row, first_q + i).value) for i in range(len(questions))]
         if not key:

@@ -40,6 +40,7 @@ from examgen.grading.foreign_sheets import (
 from examgen.grading.roster import Roster
 from examgen.grading.score_sheets import SHEET_MARKER
 from examgen.grading.sheet_reader import FilledSheet, read_score_sheet, sheet_paper_id
+from examgen.inputs import check_zip
 from examgen.models import ScoredQuestion, format_points
 from examgen.xlsxio import file_kind, load_workbook_bytes, not_xlsx_problem, read_file_bytes
 from examgen.yamlio import LineMapping, load_yaml, yaml_error_line
@@ -161,6 +162,7 @@ def read_grids(path: Path, data: bytes | None = None) -> list[Grid]:
 
 
 def _workbook_grids(path: Path, data: bytes, kind: str) -> list[Grid]:
+    check_zip(path, data, SheetError)  # a zip bomb is refused before calamine unpacks it
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = [(name, _sheet_rows(book.get_sheet_by_name(name))) for name in book.sheet_names]

@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from examgen.encodings import decode_chinese_text
+from examgen.encodings import bad_character, decode_chinese_text
 from examgen.errors import Problem, SheetError, raise_if
 from examgen.models import Contestant
 from examgen.xlsxio import (
@@ -95,8 +95,8 @@ def read_roster(path: Path) -> Roster:
     data = read_file_bytes(path)
     kind = file_kind(data)
     if kind == "xlsx":
-        tables = read_xlsx_tables(path, data)
-    elif kind in ("xls", "ods", "zip"):
+        tables = read_xlsx_tables(path, data, fill_merged=True)
+    elif kind in ("xls", "encrypted", "ods", "zip"):
         what, hint = not_xlsx_problem(kind)
         raise SheetError(what, where=str(path), hint=hint + ", or as CSV")
     else:
@@ -219,6 +219,23 @@ def _read_rows(
             problems.append(Problem(
                 where_of(columns["id"]), f"no 准考证号 for {name or code or 'this row'}",
                 "fill in the id, or delete the row",
+            ))
+            continue
+        if isinstance(raw_id, (int, float)) and not isinstance(raw_id, bool) and len(ident) > 15:
+            problems.append(Problem(
+                where_of(columns["id"]),
+                f"准考证号 {ident} is stored as a number of more than 15 digits, which Excel "
+                "does not keep exactly",
+                "format the column as text and type the ids again",
+            ))
+            continue
+        bad = [(field, b) for field, text in (("id", ident), ("name", name), ("unit", unit), ("code", code))
+               if (b := bad_character(text))]
+        if bad:
+            field, char = bad[0]
+            problems.append(Problem(
+                where_of(columns[field]), f"holds the control character {char}",
+                "delete it (retype the cell)",
             ))
             continue
         if _SCIENTIFIC.match(ident):

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from examgen.encodings import clip
 from examgen.errors import NoScoreSheetError, Problem, SheetError, raise_if
 from examgen.grading.score_sheets import (
     CLOSED_CELL,
@@ -35,6 +36,7 @@ from examgen.numbers import is_multiple
 from examgen.xlsxio import (
     cell_number,
     cell_text,
+    data_extent,
     load_workbook_bytes,
     normalize_text,
     read_file_bytes,
@@ -149,11 +151,13 @@ def read_score_sheet(
     name_col = None if layout.anonymized else layout.key_col + 1
     unit_col = None if layout.anonymized else layout.key_col + 2
 
-    for r in range(layout.header_row + 3, ws.max_row + 1):
-        if normalize_text(cell_text(ws.cell(r, 1).value)).startswith(normalize_text(SIGNATURE_LABEL)):
+    # Only the rows that hold something: a stray cell at row 1,048,576 costs one row.
+    used_rows = sorted({r for (r, _), cell in ws._cells.items() if cell.value is not None})
+    for r in (r for r in used_rows if r >= layout.header_row + 3):
+        if normalize_text(cell_text(_value(ws, r, 1))).startswith(normalize_text(SIGNATURE_LABEL)):
             break  # the judge's signature line ends the marks
-        key = normalize_text(cell_text(ws.cell(r, layout.key_col).value))
-        cells = {label: (col, ws.cell(r, col).value) for col, label in columns}
+        key = normalize_text(cell_text(_value(ws, r, layout.key_col)))
+        cells = {label: (col, _value(ws, r, col)) for col, label in columns}
         filled = {label: v for label, (_, v) in cells.items() if cell_text(v) not in ("", CLOSED_CELL)}
         if not key:
             if filled:
@@ -170,8 +174,8 @@ def read_score_sheet(
             ))
             continue
         seen[key] = where(r, layout.key_col)
-        name = cell_text(ws.cell(r, name_col).value) if name_col else ""
-        unit = cell_text(ws.cell(r, unit_col).value) if unit_col else ""
+        name = cell_text(_value(ws, r, name_col)) if name_col else ""
+        unit = cell_text(_value(ws, r, unit_col)) if unit_col else ""
         rows.append(SheetRow(key, name, unit))
         row_cells.append(where(r, layout.key_col))
         absent_cols = [col for col, value in cells.values() if normalize_text(cell_text(value)) == ABSENT_TEXT]
@@ -191,7 +195,15 @@ def read_score_sheet(
                 absent.append((key, where(r, absent_cols[0])))
             continue
         for label, (col, value) in cells.items():
-            formula = formulas.cell(r, col)
+            formula = formulas._cells.get((r, col)) or formulas.cell(r, col)
+            formula_text = str(getattr(formula.value, "text", formula.value) or "")
+            if formula.data_type == "f" and ("!" in formula_text or "[" in formula_text):
+                problems.append(Problem(
+                    where(r, col),
+                    f"takes its mark from another sheet or workbook ({clip(formula_text, 40)})",
+                    "type the mark as a number",
+                ))
+                continue
             if value is None and (formula.data_type == "f" or str(formula.value or "").startswith("=")):
                 problems.append(Problem(
                     where(r, col),
@@ -225,6 +237,12 @@ def read_score_sheet(
         kind=kind, anonymized=layout.anonymized, rows=tuple(rows), row_cells=tuple(row_cells),
         marks=tuple(marks), missing=tuple(missing), absent=tuple(absent),
     )
+
+
+def _value(ws: Worksheet, row: int, column: int) -> object:
+    """Return the value of a cell without creating it (``ws.cell`` would)."""
+    cell = ws._cells.get((row, column))
+    return cell.value if cell is not None else None
 
 
 def blank_cell_problems(
@@ -327,8 +345,9 @@ def _find_layout(path: Path, workbook: Workbook) -> _Layout:
 def _sheet_layout(ws: Worksheet) -> _Layout | None:
     marker: dict[str, str] = {}
     info: dict[str, str] = {}
-    max_row = min(ws.max_row, 40)
-    max_col = min(ws.max_column, 60)
+    last_row, last_col = data_extent(ws)
+    max_row = min(last_row, 40)
+    max_col = min(last_col, 60)
     for r in range(1, max_row + 1):
         first = cell_text(ws.cell(r, 1).value)
         if first == SHEET_MARKER:
@@ -354,7 +373,7 @@ def _question_columns(ws: Worksheet, layout: _Layout) -> list[tuple[int, str]]:
     the total (notes, a signature) are not questions.
     """
     columns = []
-    for c in range(layout.key_col + 1, ws.max_column + 1):
+    for c in range(layout.key_col + 1, data_extent(ws)[1] + 1):
         label = normalize_text(cell_text(ws.cell(layout.header_row, c).value))
         if label in _TOTAL_HEADERS:
             break

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
+from examgen.encodings import clip
 from examgen.errors import (
     ExamgenError,
     GradingError,
@@ -80,7 +81,7 @@ from examgen.models import (
     format_points,
 )
 from examgen.numbers import to_decimal
-from examgen.outputs import refuse_existing, write_atomic
+from examgen.outputs import write_outputs
 from examgen.paper.manifest import load_manifest, sha256_hex
 from examgen.paper.rules import (
     apply_overrides,
@@ -152,13 +153,16 @@ def load_grading_paper(path: Path) -> GradingPaper:
                         objective_questions.append(objective_question(scored, number, section, question))
                     else:
                         questions.append(scored)
-            forms[str(form["form"])] = tuple(questions)
-            objective[str(form["form"])] = tuple(objective_questions)
+            letter = str(form["form"])
+            if not (len(letter) == 1 and "A" <= letter <= "Z"):
+                raise ValueError(f"form {clip(letter)!r} is not a letter A–Z")
+            forms[letter] = tuple(questions)
+            objective[letter] = tuple(objective_questions)
         paper_id = str(record["paper_id"])
         title = str(record.get("blueprint", {}).get("title", "") or paper_id)
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
         raise ManifestError(
-            f"malformed manifest ({type(exc).__name__}: {exc})", where=str(path),
+            f"malformed manifest ({type(exc).__name__}: {clip(str(exc))})", where=str(path),
             hint="rebuild it with `examgen build --force`",
         ) from None
     if not forms:
@@ -280,9 +284,7 @@ def write_score_sheets(
         outputs.append((code_path, code_table_bytes(
             contestants, paper_id=paper.paper_id, form=letter, date=date_text, timestamp=timestamp,
         )))
-    refuse_existing([p for p, _ in outputs], force=force)
-    for path, data in outputs:
-        write_atomic(path, data)
+    write_outputs(outputs, force=force, inputs=[manifest_path, roster_path])
     return SheetsOutcome(
         sheets=tuple(p for p, _ in outputs if p != code_path), code_table=code_path,
         contestants=len(rows), form=letter,
@@ -320,9 +322,7 @@ def write_entry_sheets(
         )
         for copy in ENTRY_COPIES
     ]
-    refuse_existing([p for p, _ in outputs], force=force)
-    for path, data in outputs:
-        write_atomic(path, data)
+    write_outputs(outputs, force=force, inputs=[manifest_path, roster_path])
     return SheetsOutcome(
         sheets=tuple(p for p, _ in outputs), code_table=None, contestants=len(rows), form=letter
     )
@@ -783,9 +783,9 @@ def write_pending_sheets(
                 open_cells=open_cells,
             )
             outputs.append((folder / f"{marks.form}-{kind}.xlsx", score_sheet_bytes(sheet, timestamp=timestamp_of(date))))
-    refuse_existing([p for p, _ in outputs], force=force)
-    for path, data in outputs:
-        write_atomic(path, data)
+    write_outputs(
+        outputs, force=force, inputs=[manifest_path, *sheet_paths, *([roster_path] if roster_path else [])]
+    )
     return PendingOutcome(tuple(p for p, _ in outputs), answers, imported.missing)
 
 
@@ -977,9 +977,7 @@ def run_grading(
                 method=f"{method}；{rounding_text(results.precision)}；{tie_text(results.tie_breakers)}",
             )),
         ]
-    refuse_existing([p for p, _ in outputs], force=force)
-    for path, data in outputs:
-        write_atomic(path, data)
+    write_outputs(outputs, force=force, inputs=[*inputs, *([roster_path] if roster_path else [])])
     return GradingOutcome(
         results, all_teams, tuple(p for p, _ in outputs), tuple(warnings), tuple(pending),
     )

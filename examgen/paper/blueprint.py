@@ -8,7 +8,9 @@ from pathlib import Path
 import yaml
 
 from examgen.bank.load import HALF
+from examgen.encodings import clip
 from examgen.errors import BlueprintError, ExamgenError, Problem, raise_if
+from examgen.inputs import read_input
 from examgen.models import (
     CHOICE_TYPES,
     OPTION_LETTERS,
@@ -20,6 +22,7 @@ from examgen.models import (
     format_points,
 )
 from examgen.numbers import is_multiple, json_number, to_decimal
+from examgen.outputs import is_safe_name
 from examgen.paper.form_rules import parse_form_rules
 from examgen.paper.rules import check_contest_info, percent_or_fraction, validate_grading_rules
 from examgen.yamlio import LineMapping, load_yaml, yaml_error_line
@@ -30,6 +33,8 @@ KNOWN_KEYS = (
     "layout", "sections", "grading", "contest", "difficulty_by", "analysis", "forms",
     "exclude_used", "max_uses",
 )  # fmt: skip
+#: Most sections a paper may have (they are numbered 一 … 九十九).
+MAX_SECTIONS = 99
 DIFFICULTY_SOURCES = ("author", "observed")
 ANALYSIS_KEYS = ("pass_mark",)
 SECTION_KEYS = (
@@ -45,16 +50,18 @@ LAYOUT_KEYS = (
 
 def load_blueprint(path: Path) -> Blueprint:
     """Return the blueprint at ``path``, validated; raise BlueprintError with every problem."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
+    if not path.exists() and not path.is_symlink():
         raise BlueprintError(
             "blueprint not found",
             where=str(path),
             hint="name one with --blueprint templates/NAME.yaml",
+        )
+    try:
+        text = read_input(path, BlueprintError).decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise BlueprintError(
+            f"not UTF-8 text (byte {error.start})", where=str(path), hint="save the file as UTF-8"
         ) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise BlueprintError(f"cannot read: {error}", where=str(path)) from None
     try:
         raw = load_yaml(text)
     except yaml.YAMLError as error:
@@ -101,6 +108,12 @@ def parse_blueprint(raw: object, path: str, *, default_name: str = "paper") -> B
             if section is not None:
                 sections.append(section)
 
+    if isinstance(raw_sections, list) and len(raw_sections) > MAX_SECTIONS:
+        problems.append(Problem(
+            at(raw, "sections"), f"{len(raw_sections)} sections; a paper has at most {MAX_SECTIONS}",
+            "merge sections of the same type",
+        ))
+        raise_if(problems, BlueprintError)  # the grading rules cannot number them
     if total is not None and sections and len(sections) == len(raw_sections or []):
         section_sum = sum((s.total for s in sections), Decimal(0))
         if section_sum != total:
@@ -133,6 +146,14 @@ def parse_blueprint(raw: object, path: str, *, default_name: str = "paper") -> B
     analysis = _parse_analysis(raw.get("analysis"), at(raw, "analysis"), total, problems)
     raise_if(problems, BlueprintError)
     name = str(raw.get("name") or default_name)
+    paper_id = str(raw.get("paper_id") or name)
+    if not is_safe_name(paper_id):
+        problems.append(Problem(
+            at(raw, "paper_id" if "paper_id" in raw else "name"),
+            f"paper_id {clip(paper_id)!r} cannot be a folder name",
+            "use up to 64 letters, digits, Chinese characters, - or _, e.g. paper_id: 2026-初赛",
+        ))
+    raise_if(problems, BlueprintError)
     return Blueprint(
         name=name,
         title=title.strip(),  # type: ignore[union-attr]
@@ -141,7 +162,7 @@ def parse_blueprint(raw: object, path: str, *, default_name: str = "paper") -> B
         subtitle=str(raw.get("subtitle") or ""),
         duration=duration,
         instructions=tuple(i.strip() for i in instructions),
-        paper_id=str(raw.get("paper_id") or name),
+        paper_id=paper_id,
         layout=layout,
         grading=grading,
         path=path,

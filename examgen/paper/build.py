@@ -10,7 +10,7 @@ from pathlib import Path
 from examgen.bank.load import load_bank
 from examgen.errors import BankError, OutputError, raise_if
 from examgen.models import Blueprint, Form, Paper
-from examgen.outputs import staged_folder
+from examgen.outputs import staged_folder, write_file
 from examgen.paper.assemble import assemble, new_seed, unreviewed
 from examgen.paper.blueprint import DEFAULT_BLUEPRINT, load_blueprint
 from examgen.paper.history import History, exposed_questions, load_history, observed_difficulty
@@ -27,6 +27,8 @@ class BuildResult:
     paper: Paper
     folder: Path
     files: tuple[Path, ...]
+    #: SHA-256 of manifest.json: printed, so that `verify --expect` can tell a rewritten manifest.
+    manifest_sha256: str = ""
 
 
 def without_exposed(blueprint: Blueprint, history: History) -> Blueprint:
@@ -88,13 +90,17 @@ def write_paper(
             for kind, render in document_renderers(paper):
                 name = f"{kind}-{form.letter}.docx"
                 data = render(paper, form, reference)
-                (staging / name).write_bytes(data)
+                write_file(staging / name, data)
                 documents[form.letter][kind] = (name, sha256_hex(data))
                 if on_document:
                     on_document(name)
-        (staging / MANIFEST_NAME).write_bytes(dump_manifest(manifest_record(paper, documents)))
+        manifest = dump_manifest(manifest_record(paper, documents))
+        write_file(staging / MANIFEST_NAME, manifest)
     names = [doc for form in documents.values() for doc, _ in form.values()] + [MANIFEST_NAME]
-    return BuildResult(paper=paper, folder=target, files=tuple(target / n for n in names))
+    return BuildResult(
+        paper=paper, folder=target, files=tuple(target / n for n in names),
+        manifest_sha256=sha256_hex(manifest),
+    )
 
 
 def document_renderers(paper: Paper) -> list[tuple[str, Callable[[Paper, Form, Path | None], bytes]]]:

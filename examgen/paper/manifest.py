@@ -9,9 +9,12 @@ from decimal import Decimal
 from pathlib import Path
 
 from examgen import __version__
-from examgen.errors import ManifestError
+from examgen.encodings import clip
+from examgen.errors import ManifestError, Problem, raise_if
+from examgen.inputs import read_input
 from examgen.models import QUESTION_TYPES, Form, Paper, PaperQuestion, Section
 from examgen.numbers import json_number
+from examgen.outputs import is_safe_name
 
 MANIFEST_NAME = "manifest.json"
 FORMAT = 1
@@ -114,19 +117,30 @@ def dump_manifest(record: dict) -> bytes:
     return (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a number examgen writes")
+
+
 def load_manifest(path: Path) -> dict:
     """Return the manifest at ``path`` with every number as Decimal (ints stay ints)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not path.exists() and not path.is_symlink():
         raise ManifestError(
             "manifest not found", where=str(path), hint="run `examgen build` first, or give the right path"
-        ) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ManifestError(f"cannot read manifest: {error}", where=str(path)) from None
+        )
     try:
-        record = json.loads(text, parse_float=Decimal)
-    except json.JSONDecodeError as error:
+        text = read_input(path, ManifestError).decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ManifestError(f"not UTF-8 text (byte {error.start})", where=str(path)) from None
+    try:
+        record = json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
+    except RecursionError:
+        raise ManifestError(
+            "nests too deeply to be an examgen manifest", where=str(path),
+            hint="rebuild it with `examgen build --force`",
+        ) from None
+    except ValueError as error:
+        if not isinstance(error, json.JSONDecodeError):
+            raise ManifestError(f"not valid JSON: {error}", where=str(path)) from None
         raise ManifestError(
             f"not valid JSON: {error.msg}", where=f"{path}:{error.lineno}", hint="rebuild it with `examgen build --force`"
         ) from None
@@ -150,14 +164,44 @@ class DocumentCheck:
         return self.actual == self.expected
 
 
+def manifest_path_of(folder: Path) -> Path:
+    """Return the manifest of a build folder, or ``folder`` itself when it names the file."""
+    return folder / MANIFEST_NAME if folder.is_dir() else folder
+
+
 def verify_documents(folder: Path) -> list[DocumentCheck]:
-    """Return, for every document the manifest in ``folder`` lists, whether its hash matches."""
-    manifest_path = folder / MANIFEST_NAME if folder.is_dir() else folder
+    """Return, for every document the manifest in ``folder`` lists, whether its hash matches.
+
+    Only documents inside the build folder are read: a manifest naming any other path
+    is refused. This cannot tell a manifest rewritten with new hashes; compare its own
+    hash (:func:`manifest_digest`) with the one printed at build time for that.
+    """
+    manifest_path = manifest_path_of(folder)
     record = load_manifest(manifest_path)
     checks = []
-    for form in record["forms"]:
-        for entry in form.get("documents", {}).values():
-            path = manifest_path.parent / entry["file"]
-            actual = sha256_hex(path.read_bytes()) if path.exists() else None
-            checks.append(DocumentCheck(path, entry["sha256"], actual))
+    problems = []
+    try:
+        for form in record["forms"]:
+            for entry in form.get("documents", {}).values():
+                name, expected = entry["file"], entry["sha256"]
+                if not isinstance(name, str) or not is_safe_name(name) or not isinstance(expected, str):
+                    problems.append(Problem(
+                        str(manifest_path), f"names the document {clip(str(name))!r}, which is not "
+                        "a file of the build folder", "rebuild it with `examgen build --force`",
+                    ))
+                    continue
+                path = manifest_path.parent / name
+                actual = sha256_hex(read_input(path, ManifestError)) if path.exists() else None
+                checks.append(DocumentCheck(path, expected, actual))
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ManifestError(
+            f"malformed manifest ({type(exc).__name__}: {clip(str(exc))})", where=str(manifest_path),
+            hint="rebuild it with `examgen build --force`",
+        ) from None
+    raise_if(problems, ManifestError)
     return checks
+
+
+def manifest_digest(folder: Path) -> str:
+    """Return the SHA-256 of the manifest of ``folder`` (printed by build, checked by verify)."""
+    return sha256_hex(read_input(manifest_path_of(folder), ManifestError))

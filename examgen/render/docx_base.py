@@ -42,6 +42,7 @@ from docx.text.paragraph import Paragraph
 from lxml.etree import SubElement
 
 from examgen.errors import ExamgenError
+from examgen.inputs import check_zip, read_input
 from examgen.outputs import ZIP_EPOCH
 
 BODY_FONT = "宋体"  # SimSun
@@ -270,14 +271,9 @@ def open_reference(path: Path | None) -> DocumentObject:
     """
     if path is None:
         return _clone(_prepared_reference(None))
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ExamgenError(
-            f"not a readable Word .docx ({type(error).__name__})",
-            where=str(path),
-            hint="save the reference document from Word as .docx, or remove it to use the default",
-        ) from None
+    # A regular file within the size limit, and a zip within its limits, before parsing.
+    data = read_input(path)
+    check_zip(path, data)
     return _clone(_prepared_reference(data, str(path)))
 
 

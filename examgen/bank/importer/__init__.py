@@ -28,9 +28,10 @@ from examgen.bank.importer.readers import SUFFIXES, read_document
 from examgen.bank.importer.report import ImportReport, format_report, make_report
 from examgen.bank.importer.table import parse_table_document
 from examgen.bank.load import bank_files, dump_bank_yaml, parse_bank_text
-from examgen.errors import BankImportError, Problem, raise_if
+from examgen.errors import BankImportError, ExamgenError, Problem, raise_if
+from examgen.inputs import read_input
 from examgen.models import Question
-from examgen.outputs import refuse_existing, write_atomic
+from examgen.outputs import refuse_existing, refuse_inputs, write_outputs
 
 __all__ = [
     "ImportOptions",
@@ -132,8 +133,8 @@ def workspace_questions(folder: Path, exclude: Path) -> tuple[tuple[Question, ..
         if path.resolve() == exclude.resolve():
             continue
         try:
-            data = path.read_bytes()
-        except OSError:
+            data = read_input(path)
+        except ExamgenError:
             continue
         found, _ = parse_bank_text(data, str(path))
         questions.extend(found)
@@ -161,8 +162,10 @@ def import_to_bank(
     ``force``. The inputs are never modified. With ``workspace``, the ids of its ``banks/``
     folder are taken too, so ids stay unique when ``out`` is elsewhere.
     """
+    targets = [*([] if dry_run else [out]), *([report_path] if report_path else [])]
+    refuse_inputs(targets, paths)
     if not dry_run:
-        refuse_existing([out, *([report_path] if report_path else [])], force=force)
+        refuse_existing(targets, force=force)
     existing, ids = workspace_questions(out.parent, out)
     banks = workspace / "banks" if workspace is not None else None
     if banks is not None and banks.resolve() != out.parent.resolve():
@@ -170,9 +173,26 @@ def import_to_bank(
         existing, ids = (*existing, *more), ids | more_ids
     options = replace(options, existing=existing, existing_ids=ids | options.existing_ids)
     result = import_documents(paths, options, out=str(out))
+    if not result.questions and not dry_run:
+        raise BankImportError(_nothing_found(result), where=", ".join(str(p) for p in paths),
+                              hint="check the documents hold numbered questions; "
+                              "run with --dry-run to see what was skipped")
+    outputs: list[tuple[Path, bytes]] = []
     if not dry_run:
-        write_atomic(out, result.yaml_text.encode("utf-8"))
+        outputs.append((out, result.yaml_text.encode("utf-8")))
     if report_path is not None:
         full = format_report(result.report, written=not dry_run, full=True)
-        write_atomic(report_path, full.encode("utf-8"))
+        outputs.append((report_path, full.encode("utf-8")))
+    if outputs:
+        write_outputs(outputs, force=force or dry_run, inputs=paths)
     return result
+
+
+def _nothing_found(result: ImportResult) -> str:
+    """Say what was found in documents that gave no question; nothing is written."""
+    lines = sum(1 for d in result.documents for line in d.lines if line.text.strip())
+    skipped = sum(len(d.skipped) for d in result.documents)
+    if not lines:
+        return "found no text at all, so no questions; nothing was written"
+    return (f"found no questions in {lines} line(s) of text ({skipped} stretch(es) skipped "
+            "as not questions); nothing was written")

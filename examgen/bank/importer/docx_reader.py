@@ -20,14 +20,17 @@ from docx.text.paragraph import Paragraph
 
 from examgen.bank.importer.model import SourceDocument, SourceLine
 from examgen.errors import BankImportError
+from examgen.inputs import check_zip
 from examgen.models import chinese_numeral
 
 
 def read_docx(path: Path, data: bytes) -> SourceDocument:
     """Return the paragraphs of a .docx (body order, tables included) as numbered lines."""
+    check_zip(path, data, BankImportError)
+    _refuse_doctype(path, data)
     try:
         document = Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as error:
+    except Exception as error:  # python-docx and lxml raise many kinds on a damaged file
         hint = "open it in Word or WPS and save it as .docx"
         if data.startswith(b"\xd0\xcf\x11\xe0"):
             raise BankImportError(
@@ -50,6 +53,23 @@ def read_docx(path: Path, data: bytes) -> SourceDocument:
         for part in text.split("\n"):
             lines.append(SourceLine(part, f"{path.name}:段{number}", number))
     return SourceDocument(str(path), path.name, "docx", lines=tuple(lines))
+
+
+def _refuse_doctype(path: Path, data: bytes) -> None:
+    """Refuse XML parts with a DOCTYPE: Word never writes one; entity attacks need one."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist():
+                if info.filename.endswith((".xml", ".rels")):
+                    with archive.open(info) as part:
+                        if b"<!DOCTYPE" in part.read(4096).upper():
+                            raise BankImportError(
+                                f"part {info.filename} declares a DOCTYPE, which Word never writes",
+                                where=str(path),
+                                hint="open it in Word or WPS and save it again as .docx",
+                            )
+    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError):
+        return  # not a readable zip: read_docx says so
 
 
 #: A table whose cells are all this short is a grid (an answer key 题号/答案, a score table):

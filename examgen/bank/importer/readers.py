@@ -14,6 +14,7 @@ from pathlib import Path
 from examgen.bank.importer.model import SourceDocument, SourceLine, SourceTable
 from examgen.encodings import decode_chinese_text
 from examgen.errors import BankImportError, Problem
+from examgen.inputs import read_input
 
 #: File suffixes the importer reads, and the kind of reader for each.
 SUFFIXES = {
@@ -51,16 +52,7 @@ def read_document(path: Path) -> SourceDocument:
 
 
 def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise BankImportError("file not found", where=str(path)) from None
-    except IsADirectoryError:
-        raise BankImportError(
-            "is a folder, not a file", where=str(path), hint="name the files to import"
-        ) from None
-    except OSError as error:
-        raise BankImportError(f"cannot be read: {error.strerror}", where=str(path)) from None
+    return read_input(path, BankImportError)
 
 
 def decode_text(path: Path, data: bytes) -> str:
