@@ -392,10 +392,12 @@ def grade(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, provi
 @click.option("--allow-missing", is_flag=True, help="Analyse the contestants whose marks are complete; report the others.")
 @click.option("--date", "date_", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD", help="Date of the report, YYYY-MM-DD (default: today).")
 @click.option("--force", is_flag=True, help="Overwrite an existing analysis.")
-def analyse(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, allow_missing: bool, date_, force: bool) -> None:
+@click.option("--single-entry", is_flag=True, help="Accept one answer-entry workbook per form (as for `examgen grade`).")
+def analyse(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, allow_missing: bool, date_, force: bool, single_entry: bool) -> None:
     """Analyse a graded paper: score distribution, items, judges; write analysis.xlsx and 成绩分析报告.docx.
 
-    INPUTS: the manifest.json, then the filled sheets (the same as for `examgen grade`).
+    INPUTS: the manifest.json, then the filled sheets and answer-entry workbooks (the same
+    as for `examgen grade`); the entered answers give the option table of each choice question.
     Also writes item-stats.json, which `examgen release` records in the workspace history.
 
     \b
@@ -407,7 +409,8 @@ def analyse(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, all
 
     day = (date_ or datetime.datetime.now()).date()
     _echo_analysis(run_analysis(
-        list(inputs), roster_path=roster, out_dir=out, allow_missing=allow_missing, force=force, date=day,
+        list(inputs), roster_path=roster, out_dir=out, allow_missing=allow_missing, single_entry=single_entry,
+        force=force, date=day,
     ))
 
 

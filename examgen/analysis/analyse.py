@@ -39,6 +39,7 @@ from examgen.analysis.model import (
     IccRow,
     ItemStats,
     JudgeStats,
+    OptionTable,
     Reliability,
     Summary,
     UnitSummary,
@@ -67,12 +68,14 @@ def analyse_results(
     pass_mark: Decimal | None = None,
     choices: Choices | None = None,
     keys: Mapping[str, str] | None = None,
+    options: Mapping[str, Sequence[str]] | None = None,
 ) -> Analysis:
     """Return the analysis of the graded ``results`` of one paper.
 
     ``pass_mark`` is in points of the total (default 60 % of the maximum); sections use
     the same share of their maximum. ``choices`` and ``keys`` (question label -> key
-    letters) give the option tables of choice questions.
+    letters) give the option tables of choice questions; ``options`` (label -> option
+    letters on the paper) lists options nobody chose too.
     """
     scores = results.scores
     if scores is None:
@@ -97,10 +100,11 @@ def analyse_results(
         ))
     judges, judge_questions = _judges(cube)
     iccs = _iccs(cube)
-    options = ()
+    tables: tuple[OptionTable, ...] = ()
     if choices and keys:
-        options = option_tables(choices, keys, {c.contestant.id: t for c, t in zip(complete, totals, strict=True)})
-        suspicious = {t.label for t in options if t.suspicious}
+        totals_of = {c.contestant.id: t for c, t in zip(complete, totals, strict=True)}
+        tables = option_tables(choices, keys, totals_of, options=options)
+        suspicious = {t.label for t in tables if t.suspicious}
         items = tuple(
             ItemStats(**{**i.__dict__, "flags": (*i.flags, "miskey")}) if i.label in suspicious else i
             for i in items
@@ -116,11 +120,11 @@ def analyse_results(
         units=units,
         items=items,
         reliability=reliability,
-        options=options,
+        options=tables,
         judges=judges,
         judge_questions=judge_questions,
         iccs=iccs,
-        attention=_attention(items, judges, iccs, options),
+        attention=_attention(items, judges, iccs, tables),
     )
 
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 
 from examgen.analysis.measures import extreme_groups
 from examgen.analysis.model import OptionShare, OptionTable
+from examgen.models import Scores
 
 #: Contestant id -> question label -> the option letters the contestant chose.
 Choices = Mapping[str, Mapping[str, str]]
@@ -57,6 +58,48 @@ def option_tables(
         suspicious = tuple(s.letter for s in shares if not s.is_key and s.upper > bar)
         tables.append(OptionTable(label=label, key="".join(sorted(key_letters)), options=shares, suspicious=suspicious))
     return tuple(tables)
+
+
+#: The section types whose answers are option letters (true/false has no option table).
+CHOICE_TYPES = ("single_choice", "multiple_choice")
+
+
+def choices_of(
+    scores: Scores, letters: Mapping[str, str]
+) -> tuple[dict[str, dict[str, str]], dict[str, str], dict[str, str]]:
+    """Return (choices, keys, options) of the choice questions answered in graded ``scores``.
+
+    Answers are the letters entered from the answer-entry workbooks, as printed on the
+    paper (``AnswerScore.response``); keys are the questions' answers; ``letters`` maps
+    question id -> its option letters on the paper. A question is named by its label,
+    or by label and id when forms put different questions under one label.
+    """
+    ids_of_label: dict[str, set[str]] = {}
+    for contestant in scores.contestants:
+        for answer in contestant.answers:
+            question = answer.question
+            if question.section_type in CHOICE_TYPES and question.answer:
+                ids_of_label.setdefault(question.label, set()).add(question.id)
+
+    def name(label: str, question_id: str) -> str:
+        return label if len(ids_of_label[label]) == 1 else f"{label}（{question_id}）"
+
+    choices: dict[str, dict[str, str]] = {}
+    keys: dict[str, str] = {}
+    options: dict[str, str] = {}
+    for contestant in scores.contestants:
+        for answer in contestant.answers:
+            question = answer.question
+            if question.label not in ids_of_label or question.section_type not in CHOICE_TYPES:
+                continue
+            label = name(question.label, question.id)
+            keys.setdefault(label, question.answer)
+            if question.id in letters:
+                options.setdefault(label, letters[question.id])
+            if answer.status == "ok":
+                choices.setdefault(contestant.contestant.id, {})[label] = answer.response
+    # Keys come in paper order: every contestant's answers are in paper order.
+    return choices, keys, options
 
 
 def _letters(answer: str) -> str:

@@ -21,11 +21,11 @@ from pathlib import Path
 from examgen.analysis.analyse import analyse_results
 from examgen.analysis.charts import analysis_charts, find_cjk_font
 from examgen.analysis.model import Analysis
-from examgen.analysis.options import Choices
+from examgen.analysis.options import choices_of
 from examgen.analysis.report import report_docx_bytes
 from examgen.analysis.workbook import analysis_xlsx_bytes
 from examgen.errors import ExamgenError
-from examgen.grading.workflow import grade_paper, split_inputs
+from examgen.grading.workflow import grade_paper, load_grading_paper, split_inputs
 from examgen.models import Results
 from examgen.numbers import to_decimal
 from examgen.outputs import refuse_existing, write_atomic
@@ -56,10 +56,15 @@ def run_analysis(
     roster_path: Path | None = None,
     out_dir: Path | None = None,
     allow_missing: bool = False,
+    single_entry: bool = False,
     force: bool = False,
     date: datetime.date,
 ) -> AnalysisOutcome:
-    """Read a manifest and its filled sheets as ``examgen grade`` does, and write the analysis."""
+    """Read a manifest and its filled sheets as ``examgen grade`` does, and write the analysis.
+
+    The sheets are the judges' score sheets and the answer-entry workbooks (录入表) of
+    the objective questions, read, checked and scored by grading itself.
+    """
     manifests, contests, sheets = split_inputs(inputs)
     if contests or len(manifests) != 1:
         raise ExamgenError(
@@ -68,8 +73,13 @@ def run_analysis(
             hint="analyse each paper of a contest on its own: examgen analyse output/<paper-id>/manifest.json sheets…",
         )
     if not sheets:
-        raise ExamgenError("no score sheets given", hint="list the filled .xlsx sheets after the manifest")
-    _, results = grade_paper(manifests[0], sheets, roster_path=roster_path, allow_missing=allow_missing)
+        raise ExamgenError(
+            "no score sheets given",
+            hint="list the filled .xlsx sheets (and answer-entry workbooks 录入表) after the manifest",
+        )
+    _, results = grade_paper(
+        manifests[0], sheets, roster_path=roster_path, allow_missing=allow_missing, single_entry=single_entry,
+    )
     return write_analysis(results, manifests[0], out_dir or manifests[0].parent, force=force, date=date)
 
 
@@ -80,12 +90,11 @@ def write_analysis(
     *,
     force: bool = False,
     date: datetime.date,
-    choices: Choices | None = None,
 ) -> AnalysisOutcome:
     """Analyse the graded ``results`` of the paper of ``manifest_path``; write the files into ``folder``.
 
-    ``choices`` (contestant id -> question label -> letters, from answer-entry workbooks)
-    gives the option tables of the manifest's choice questions.
+    The option tables of choice questions come from the answers entered in the
+    answer-entry workbooks, which grading keeps in ``results.scores``.
     """
     if results.scores is None:
         raise ExamgenError(
@@ -97,9 +106,14 @@ def write_analysis(
     record = load_manifest(manifest_path)
     title = str((record.get("blueprint") or {}).get("title") or results.title)
     paper_id = str(record.get("paper_id", ""))
+    letters = {
+        question.question.id: question.letters
+        for questions in load_grading_paper(manifest_path).objective.values() for question in questions
+    }
+    choices, keys, options = choices_of(results.scores, letters)
     analysis = analyse_results(
         results, title=title, paper_id=paper_id, pass_mark=pass_mark_of(record, results.maximum),
-        choices=choices, keys=choice_keys(record) if choices else None,
+        choices=choices, keys=keys, options=options,
     )
     warnings = []
     font_note = ""
@@ -133,22 +147,6 @@ def pass_mark_of(record: dict, maximum: Decimal) -> Decimal | None:
         share = to_decimal(text[:-1])
         return maximum * share / 100 if share is not None else None
     return to_decimal(raw)
-
-
-def choice_keys(record: dict) -> dict[str, str]:
-    """Return question label -> key letters of the manifest's choice questions (first form's labels).
-
-    A choice question is one whose manifest entry has ``options`` and an ``answer``
-    (single or multiple choice, true/false as its two options).
-    """
-    keys: dict[str, str] = {}
-    for form in record.get("forms") or ():
-        for section in form.get("sections") or ():
-            for question in section.get("questions") or ():
-                answer = question.get("answer")
-                if question.get("options") and isinstance(answer, str | list):
-                    keys.setdefault(str(question.get("label")), "".join(answer) if isinstance(answer, list) else answer)
-    return keys
 
 
 def item_stats_bytes(analysis: Analysis, date: datetime.date) -> bytes:

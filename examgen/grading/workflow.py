@@ -871,8 +871,7 @@ def run_grading(
     papers = [load_grading_paper(Path(r.manifest)) for r in rounds]
     roster = read_roster(roster_path) if roster_path else None
 
-    entry_paths = [p for p in sheet_paths if p.suffix.lower() == ".xlsx" and is_entry_workbook(p)]
-    sheet_paths = [p for p in sheet_paths if p not in entry_paths]
+    entry_paths, sheet_paths = _split_entry_workbooks(sheet_paths)
     objective_answers = _objective_answers(papers, entry_paths, single_entry=single_entry)
     mapping = load_mapping(map_path) if map_path else None
     routed = _route_sheets(papers, sheet_paths, mapping)
@@ -881,12 +880,10 @@ def run_grading(
     imported: list[ImportedPaper] = []
     for paper in papers:
         try:
-            if has_judged_questions(paper):
-                imported.append(import_sheets(
-                    paper, routed[paper.paper_id], roster=roster, allow_missing=provisional, mapping=mapping,
-                ))
-            else:
-                imported.append(_objective_only(paper, roster, objective_answers.get(paper.paper_id, {})))
+            imported.append(_import_paper(
+                paper, routed[paper.paper_id], objective_answers.get(paper.paper_id, {}),
+                roster=roster, allow_missing=provisional, mapping=mapping,
+            ))
         except SheetError as error:
             problems.extend(error.problems)
             drafts.append(getattr(error, "draft", ""))
@@ -901,17 +898,9 @@ def run_grading(
     all_teams: tuple[TeamResult, ...] = ()
     for contest_round, paper, one in zip(rounds, papers, imported, strict=True):
         pending.extend(one.missing)
-        per_form = []
-        for marks in one.marks:
-            try:
-                form_scores = aggregate_marks(marks, paper.rules)
-                per_form.append(join_objective(
-                    form_scores, paper.objective.get(marks.form, ()),
-                    objective_answers.get(paper.paper_id, {}).get(marks.form, {}),
-                    allow_missing=provisional, where=f"{paper.path}: form {marks.form}",
-                ))
-            except GradingError as error:
-                problems.extend(error.problems)
+        per_form = _form_scores(
+            paper, one, objective_answers.get(paper.paper_id, {}), allow_missing=provisional, problems=problems,
+        )
         if problems:
             continue
         scores = _merge_forms(per_form)
@@ -1009,7 +998,7 @@ def _pending_lines(scores: Scores, label: str) -> list[str]:
 def explain_reading(inputs: Sequence[Path], *, map_path: Path | None = None) -> str:
     """Return how ``examgen grade`` would read each file of marks (a mapping file to complete)."""
     manifests, contests, sheet_paths = split_inputs(inputs)
-    sheet_paths = [p for p in sheet_paths if not (p.suffix.lower() == ".xlsx" and is_entry_workbook(p))]
+    _, sheet_paths = _split_entry_workbooks(sheet_paths)
     if contests:
         manifests = [Path(r.manifest) for r in load_contest(contests[0]).rounds]
     if not manifests:
@@ -1022,6 +1011,52 @@ def explain_reading(inputs: Sequence[Path], *, map_path: Path | None = None) -> 
                              mark_step=paper.rules.mark_step, mapping=mapping)
         parts.append((f"# paper {paper.paper_id} ({manifest})\n" if len(manifests) > 1 else "") + text)
     return "\n".join(parts)
+
+
+def _split_entry_workbooks(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
+    """Return (answer-entry workbooks, judges' sheets) of the sheets given."""
+    entries = [p for p in paths if p.suffix.lower() == ".xlsx" and is_entry_workbook(p)]
+    return entries, [p for p in paths if p not in entries]
+
+
+def _import_paper(
+    paper: GradingPaper,
+    sheet_paths: Sequence[Path],
+    answers: dict[str, dict[str, dict[str, str]]],
+    *,
+    roster: Roster | None,
+    allow_missing: bool,
+    mapping: Mapping | None = None,
+) -> ImportedPaper:
+    """Return a paper's judges' marks as imported, or its entered contestants when it has no judges."""
+    if has_judged_questions(paper):
+        return import_sheets(paper, sheet_paths, roster=roster, allow_missing=allow_missing, mapping=mapping)
+    return _objective_only(paper, roster, answers)
+
+
+def _form_scores(
+    paper: GradingPaper,
+    imported: ImportedPaper,
+    answers: dict[str, dict[str, dict[str, str]]],
+    *,
+    allow_missing: bool,
+    problems: list[Problem],
+) -> list[Scores]:
+    """Return each form's scores: judges' marks aggregated, objective answers scored and joined.
+
+    Problems are added to ``problems`` (all of them, to be raised once by the caller).
+    """
+    per_form = []
+    for marks in imported.marks:
+        try:
+            form_scores = aggregate_marks(marks, paper.rules)
+            per_form.append(join_objective(
+                form_scores, paper.objective.get(marks.form, ()), answers.get(marks.form, {}),
+                allow_missing=allow_missing, where=f"{paper.path}: form {marks.form}",
+            ))
+        except GradingError as error:
+            problems.extend(error.problems)
+    return per_form
 
 
 def _objective_only(
@@ -1173,21 +1208,21 @@ def grade_paper(
     *,
     roster_path: Path | None = None,
     allow_missing: bool = False,
+    single_entry: bool = False,
 ) -> tuple[GradingPaper, Results]:
     """Return the paper and the results of one manifest's filled sheets, writing nothing.
 
-    The same reading, checks, aggregation and ranking as ``examgen grade`` for one paper;
-    ``Results.scores`` keeps every judge's mark for analysis.
+    The same reading, checks, aggregation and ranking as ``examgen grade`` for one paper:
+    ``sheet_paths`` holds the judges' sheets and the answer-entry workbooks (录入表), whose
+    answers are scored and joined. ``Results.scores`` keeps every judge's mark and every
+    entered answer (``AnswerScore.response``) for analysis.
     """
     paper = load_grading_paper(manifest_path)
     roster = read_roster(roster_path) if roster_path else None
-    imported = import_sheets(paper, sheet_paths, roster=roster, allow_missing=allow_missing)
+    entry_paths, sheet_paths = _split_entry_workbooks(sheet_paths)
+    answers = _objective_answers([paper], entry_paths, single_entry=single_entry).get(paper.paper_id, {})
+    imported = _import_paper(paper, sheet_paths, answers, roster=roster, allow_missing=allow_missing)
     problems: list[Problem] = []
-    per_form = []
-    for marks in imported.marks:
-        try:
-            per_form.append(aggregate_marks(marks, paper.rules))
-        except GradingError as error:
-            problems.extend(error.problems)
+    per_form = _form_scores(paper, imported, answers, allow_missing=allow_missing, problems=problems)
     raise_if(problems, GradingError)
     return paper, rank_contestants(_merge_forms(per_form), paper.rules)

@@ -167,15 +167,33 @@ def test_grade_analyse_takes_one_manifest(runner, tmp_path):
     assert "--analyse works on one paper: give one manifest.json" in result.output
 
 
-def test_choice_keys_come_from_choice_questions_of_the_manifest():
-    from examgen.analysis.workflow import choice_keys
+def test_choices_come_from_the_entered_answers_of_choice_questions():
+    from decimal import Decimal
 
-    record = {"forms": [{"sections": [{"questions": [
-        {"label": "一.1", "options": ["甲", "乙", "丙", "丁"], "answer": "B"},
-        {"label": "一.2", "options": ["甲", "乙", "丙", "丁"], "answer": ["A", "C"]},
-        {"label": "二.1", "id": "SA-001"},
-    ]}]}]}
-    assert choice_keys(record) == {"一.1": "B", "一.2": "AC"}
+    from examgen.analysis.options import choices_of
+    from examgen.models import AnswerScore, Contestant, ContestantScores, ScoredQuestion, Scores
+
+    def question(label, qid, kind, answer=""):
+        return ScoredQuestion(label, qid, Decimal(2), 1, "选择题", kind, answer=answer)
+
+    single, multiple = question("一.1", "SC-1", "single_choice", "B"), question("一.2", "MC-1", "multiple_choice", "AC")
+    other_form = question("一.1", "SC-9", "single_choice", "D")  # form B puts another question at 一.1
+    judged, true_false = question("二.1", "CA-1", "case_analysis"), question("三.1", "TF-1", "true_false", "true")
+
+    def answer(cid, q, response, status="ok"):
+        return AnswerScore(cid, q, (), (), None, status, "objective", response=response)
+
+    scores = Scores("A/B", "mean", 1, (single, multiple, judged), (
+        ContestantScores(Contestant("01", "甲"), (
+            answer("01", single, "B"), answer("01", multiple, "A"), answer("01", judged, ""), answer("01", true_false, "true"),
+        )),
+        ContestantScores(Contestant("02", "乙"), (answer("02", single, ""), answer("02", multiple, "", status="missing"))),
+        ContestantScores(Contestant("03", "丙"), (answer("03", other_form, "D"),)),
+    ))
+    choices, keys, options = choices_of(scores, {"SC-1": "ABCD", "MC-1": "ABCDE"})
+    assert keys == {"一.1（SC-1）": "B", "一.2": "AC", "一.1（SC-9）": "D"}
+    assert choices == {"01": {"一.1（SC-1）": "B", "一.2": "A"}, "02": {"一.1（SC-1）": ""}, "03": {"一.1（SC-9）": "D"}}
+    assert options == {"一.1（SC-1）": "ABCD", "一.2": "ABCDE"}
 
 
 def test_grade_analyse_refuses_an_existing_analysis_before_writing_results(graded, built, tmp_path, runner):

@@ -71,8 +71,12 @@ def random_answer(rng: random.Random, section: dict, question: dict, skill: floa
     return shuffled.lower() if rng.random() < 0.1 else shuffled
 
 
-def fill_entries(paths: list[Path], record: dict, seed: int) -> dict[tuple[str, str], str]:
-    """Type the same answers into both copies; return them by (id, label) as typed."""
+def fill_entries(paths: list[Path], record: dict, seed: int, answer_of=None) -> dict[tuple[str, str], str]:
+    """Type the same answers into both copies; return them by (id, label) as typed.
+
+    ``answer_of(rng, section, question, 准考证号)`` chooses an answer (default: at random,
+    by a skill of the contestant's own).
+    """
     rng = random.Random(seed)
     questions = [(s, q) for s in sections_of(record) if s.get("objective") for q in s["questions"]]
     typed: dict[tuple[str, str], str] = {}
@@ -85,7 +89,10 @@ def fill_entries(paths: list[Path], record: dict, seed: int) -> dict[tuple[str, 
             for offset, (section, question) in enumerate(questions):
                 slot = (key, question["label"])
                 if slot not in typed:
-                    typed[slot] = random_answer(rng, section, question, skill)
+                    typed[slot] = (
+                        answer_of(rng, section, question, key) if answer_of
+                        else random_answer(rng, section, question, skill)
+                    )
                 ws.cell(r, 5 + offset).value = typed[slot] or None
         wb.save(path)
     return typed
