@@ -479,17 +479,23 @@ def _objective_question(
         review.append("没有找到选项（A、B、C…），请补写 options")
     if not parsed.choice:
         review.append("没有找到答案：请填写 answer")
-    topic = options.topic or parsed.topic or _section_topic(section) or UNSORTED_TOPIC
-    if topic == UNSORTED_TOPIC:
-        review.append(f"主题未指定，暂填“{UNSORTED_TOPIC}”")
-    if parsed.difficulty is None:
-        review.append(f"难度未指定，暂填{DEFAULT_DIFFICULTY}")
+    if parsed.verbatim:
+        # A sheet examgen exported: its fields are taken as written, id and source included.
+        topic = parsed.topic or options.topic or UNSORTED_TOPIC
+        qid, source = parsed.id or numbering.new(qtype), parsed.source
+    else:
+        topic = options.topic or parsed.topic or _section_topic(section) or UNSORTED_TOPIC
+        qid, source = numbering.new(qtype), parsed.source or document.name
+        if topic == UNSORTED_TOPIC:
+            review.append(f"主题未指定，暂填“{UNSORTED_TOPIC}”")
+        if parsed.difficulty is None:
+            review.append(f"难度未指定，暂填{DEFAULT_DIFFICULTY}")
     tags = tuple(parsed.tags)
     if review and REVIEW_TAG not in tags:
         tags = (*tags, REVIEW_TAG)
     line_number = document.lines[parsed.all_pieces()[0].line].number if parsed.all_pieces() else 0
     question_obj = Question(
-        id=numbering.new(qtype),
+        id=qid,
         type=qtype,
         topic=topic,
         difficulty=parsed.difficulty or DEFAULT_DIFFICULTY,
@@ -498,7 +504,7 @@ def _objective_question(
         question=question,
         key_points=(),
         analysis=analysis,
-        source=parsed.source or document.name,
+        source=source,
         tags=tags,
         origin=Origin(document.name, line_number),
         options=texts if qtype in CHOICE_TYPES else (),
