@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from examgen.bank.importer.table import EXPORT_COLUMNS
 from examgen.bank.load import load_bank
-from examgen.models import QUESTION_TYPES, Question, format_points
+from examgen.models import OPTION_LETTERS, QUESTION_TYPES, TRUE_FALSE_MARKS, Question, format_points
 from examgen.outputs import refuse_existing, write_outputs
 from examgen.xlsxio import set_text, workbook_bytes
 
@@ -25,7 +25,8 @@ from examgen.xlsxio import set_text, workbook_bytes
 EXPORT_TIMESTAMP = datetime.datetime(2000, 1, 1)
 EXPORT_SHEET = "题库"
 _WIDTHS = {"编号": 10, "题型": 12, "主题": 14, "难度": 6, "分值": 6, "材料": 50, "问题": 40,
-           "答案要点": 60, "解析": 40, "来源": 14, "标签": 14}
+           "答案要点": 60, "解析": 40, "来源": 14, "标签": 14,
+           "选项": 40, "答案": 8}
 
 
 
@@ -45,6 +46,8 @@ def export_row(question: Question) -> list[str | int | object]:
         question.analysis,
         question.source,
         "\n".join(question.tags),
+        "\n".join(f"{OPTION_LETTERS[i]}．{text}" for i, text in enumerate(question.options)),
+        TRUE_FALSE_MARKS.get(question.answer, question.answer),
     ]
 
 

@@ -242,12 +242,8 @@ def _weights(seed: int, letter: str) -> random.Random:
     return random.Random(int.from_bytes(digest[:8], "big"))
 
 
-class _Model:
-    """The per-question program: a variable per form, section and question.
-
-    Needed when forms may share questions (a cap above 0, or none) and when one question
-    is eligible for two sections; ``relax`` drops one family of rules (for diagnosis).
-    """
+class _FormsModel:
+    """What both programs are built from; ``relax`` drops one family of rules (for diagnosis)."""
 
     def __init__(
         self,
@@ -264,6 +260,14 @@ class _Model:
         self.letters = letters
         self.seed = seed
         self.relax = relax
+
+
+class _Model(_FormsModel):
+    """The per-question program: a variable per form, section and question.
+
+    Needed when forms may share questions (a cap above 0, or none) and when one question
+    is eligible for two sections; ``relax`` drops one family of rules (for diagnosis).
+    """
 
     def solve(self) -> dict[str, tuple[tuple[Question, ...], ...]] | None:
         """Return the chosen questions per form and section, or None if the rules cannot hold."""
@@ -359,7 +363,7 @@ def _classes(pool: Sequence[Question], apart: set[str], answers: bool) -> list[l
     return [groups[key] for key in sorted(groups, key=str)]
 
 
-class _ClassModel:
+class _ClassModel(_FormsModel):
     """The program over classes of interchangeable questions, for disjoint forms.
 
     Questions alike in every attribute a rule looks at can be swapped without breaking a
@@ -367,22 +371,6 @@ class _ClassModel:
     then deals the actual questions. Far smaller and far less symmetric than a variable
     per question, which is what keeps ten forms from a large bank fast.
     """
-
-    def __init__(
-        self,
-        pools: Sequence[Sequence[Question]],
-        sections: Sequence[Section],
-        rules: FormRules,
-        letters: Sequence[str],
-        seed: int,
-        relax: frozenset[str] = frozenset(),
-    ) -> None:
-        self.pools = pools
-        self.sections = sections
-        self.rules = rules
-        self.letters = letters
-        self.seed = seed
-        self.relax = relax
 
     def solve(self) -> dict[str, tuple[tuple[Question, ...], ...]] | None:
         """Return the chosen questions per form and section, or None if the rules cannot hold."""

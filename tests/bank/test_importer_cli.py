@@ -120,7 +120,9 @@ def test_export_writes_one_row_per_question_and_the_same_bytes_every_time(runner
     runner.invoke(main, ["bank", "export", "-w", str(workspace), "--xlsx", str(second)])
     assert first.read_bytes() == second.read_bytes()
     sheet = load_workbook(first).active
-    assert [c.value for c in sheet[1]] == ["编号", "题型", "主题", "难度", "分值", "材料", "问题", "答案要点", "解析", "来源", "标签"]
+    assert [c.value for c in sheet[1]] == [
+        "编号", "题型", "主题", "难度", "分值", "材料", "问题", "答案要点", "解析", "来源", "标签", "选项", "答案",
+    ]  # fmt: skip
     bank = load_bank(workspace / "banks")
     ca1 = bank.by_id()["CA-001"]
     row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "CA-001")
@@ -133,9 +135,7 @@ def test_export_writes_one_row_per_question_and_the_same_bytes_every_time(runner
 
 
 def test_export_then_import_gives_the_same_bank(runner, workspace, tmp_path):
-    # The spreadsheet has no columns for options and answers yet: judge-marked banks only.
-    for name in ("single_choice", "multiple_choice", "true_false"):
-        (workspace / "banks" / f"{name}.yaml").unlink()
+    # Every question of the sample bank, objective ones with their options and answers.
     sheet = tmp_path / "review.xlsx"
     runner.invoke(main, ["bank", "export", "-w", str(workspace), "--xlsx", str(sheet)])
     out = tmp_path / "back" / "all.yaml"
@@ -160,6 +160,7 @@ def test_importing_an_export_into_the_same_workspace_reports_the_id_clash(runner
 
 _text = st.text(alphabet="客户坐席员答案解析问题一二三1、（）：？。，“”=+-@ abc分", min_size=1, max_size=20).map(str.strip).filter(bool)
 _multiline = st.lists(_text, min_size=1, max_size=3).map("\n".join)
+_option = st.text(alphabet="客户坐席员答案解析问题服务投诉", min_size=1, max_size=12)
 
 
 @st.composite
@@ -168,6 +169,23 @@ def banks(draw) -> list[Question]:
     for n in range(draw(st.integers(min_value=1, max_value=4))):
         halves = draw(st.lists(st.integers(min_value=1, max_value=8), min_size=1, max_size=4))
         key_points = tuple(KeyPoint(draw(_text), Decimal(h) / 2) for h in halves)
+        if draw(st.booleans()):
+            # An objective question: options and answer, no key points.
+            qtype = draw(st.sampled_from(["single_choice", "multiple_choice", "true_false"]))
+            options = () if qtype == "true_false" else tuple(draw(st.lists(_option, min_size=2, max_size=5, unique=True)))
+            letters = "ABCDEFGH"[: len(options)]
+            if qtype == "single_choice":
+                answer = draw(st.sampled_from(letters))
+            elif qtype == "multiple_choice":
+                answer = "".join(sorted(draw(st.sets(st.sampled_from(letters), min_size=2))))
+            else:
+                answer = draw(st.sampled_from(["true", "false"]))
+            questions.append(Question(
+                id=f"OB-{n + 1:03d}", type=qtype, topic="投诉处理", difficulty=draw(st.integers(1, 5)),
+                points=Decimal(1), stem="", question=draw(_text) + "（　　）", key_points=(),
+                options=options, answer=answer,
+            ))  # fmt: skip
+            continue
         questions.append(
             Question(
                 id=f"CA-{n + 1:03d}",

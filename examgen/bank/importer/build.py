@@ -407,25 +407,8 @@ def _to_question(
         review.append("没有找到所问的问题（question），请从材料中拆出")
     if qtype == "interview" and not analysis:
         review.append("面试题需要解析（analysis），请补写")
-    # -- metadata
-    if parsed.verbatim:
-        qid = parsed.id or numbering.new(qtype)
-        topic = parsed.topic or options.topic or UNSORTED_TOPIC
-        difficulty = parsed.difficulty or DEFAULT_DIFFICULTY
-        tags = parsed.tags
-        source = parsed.source
-    else:
-        qid = numbering.new(qtype)
-        topic = options.topic or parsed.topic or _section_topic(section) or UNSORTED_TOPIC
-        difficulty = parsed.difficulty or DEFAULT_DIFFICULTY
-        tags = parsed.tags
-        source = parsed.source or document.name
-        if topic == UNSORTED_TOPIC:
-            review.append(f"主题未指定，暂填“{UNSORTED_TOPIC}”")
-        if parsed.difficulty is None:
-            review.append(f"难度未指定，暂填{DEFAULT_DIFFICULTY}")
-        if review and REVIEW_TAG not in tags:
-            tags = (*tags, REVIEW_TAG)
+    qid, topic, source, tags = _metadata(parsed, qtype, options, section, document, numbering, review)
+    difficulty = parsed.difficulty or DEFAULT_DIFFICULTY
     line_number = document.lines[parsed.all_pieces()[0].line].number if parsed.all_pieces() else 0
     question_obj = Question(
         id=qid,
@@ -479,17 +462,10 @@ def _objective_question(
         review.append("没有找到选项（A、B、C…），请补写 options")
     if not parsed.choice:
         review.append("没有找到答案：请填写 answer")
-    topic = options.topic or parsed.topic or _section_topic(section) or UNSORTED_TOPIC
-    if topic == UNSORTED_TOPIC:
-        review.append(f"主题未指定，暂填“{UNSORTED_TOPIC}”")
-    if parsed.difficulty is None:
-        review.append(f"难度未指定，暂填{DEFAULT_DIFFICULTY}")
-    tags = tuple(parsed.tags)
-    if review and REVIEW_TAG not in tags:
-        tags = (*tags, REVIEW_TAG)
+    qid, topic, source, tags = _metadata(parsed, qtype, options, section, document, numbering, review)
     line_number = document.lines[parsed.all_pieces()[0].line].number if parsed.all_pieces() else 0
     question_obj = Question(
-        id=numbering.new(qtype),
+        id=qid,
         type=qtype,
         topic=topic,
         difficulty=parsed.difficulty or DEFAULT_DIFFICULTY,
@@ -498,7 +474,7 @@ def _objective_question(
         question=question,
         key_points=(),
         analysis=analysis,
-        source=parsed.source or document.name,
+        source=source,
         tags=tags,
         origin=Origin(document.name, line_number),
         options=texts if qtype in CHOICE_TYPES else (),
@@ -638,3 +614,24 @@ def _general_notes(imported: Sequence[Imported], options: ImportOptions) -> list
         notes.append(f"所有题目的难度暂填{DEFAULT_DIFFICULTY}：请逐题确认")
     notes.append(f"需要人工确认的题目都带有标签“{REVIEW_TAG}”，确认后删除该标签")
     return notes
+
+
+def _metadata(parsed, qtype: str, options, section, document, numbering, review: list[str]):
+    """Return (id, topic, source, tags) of a parsed question; note what a reviewer must fill in.
+
+    A sheet examgen exported (``verbatim``) is taken as written, id and source included;
+    anything else gets a new id, the section's topic, and the 导入待审 tag when
+    ``review`` (which this extends) holds anything.
+    """
+    if parsed.verbatim:
+        topic = parsed.topic or options.topic or UNSORTED_TOPIC
+        return parsed.id or numbering.new(qtype), topic, parsed.source, tuple(parsed.tags)
+    topic = options.topic or parsed.topic or _section_topic(section) or UNSORTED_TOPIC
+    if topic == UNSORTED_TOPIC:
+        review.append(f"主题未指定，暂填“{UNSORTED_TOPIC}”")
+    if parsed.difficulty is None:
+        review.append(f"难度未指定，暂填{DEFAULT_DIFFICULTY}")
+    tags = tuple(parsed.tags)
+    if review and REVIEW_TAG not in tags:
+        tags = (*tags, REVIEW_TAG)
+    return numbering.new(qtype), topic, parsed.source or document.name, tags

@@ -32,6 +32,7 @@ from examgen.bank.importer.parser import (
     KeyPointNumbers,
     parse_document,
     split_answer,
+    split_piece,
     split_stem,
     take_pattern,
 )
@@ -50,7 +51,14 @@ EXPORT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("analysis", "解析"),
     ("source", "来源"),
     ("tags", "标签"),
+    # Objective questions: one option per line (``A．…``), and the answer (``ACD``, ``√``).
+    ("options", "选项"),
+    ("answer", "答案"),
 )
+#: Columns an export made before objective questions had (it still reads back).
+EXPORT_COLUMNS_BEFORE_OBJECTIVE = len(EXPORT_COLUMNS) - 2
+#: The label of an exported option line: ``A．``.
+EXPORT_OPTION_LABEL = re.compile(r"^([A-H])．")
 #: A key point in an exported sheet: its text, then its points: ``text（2分）``.
 EXPORT_KEY_POINT = re.compile(r"（(\d+(?:\.\d+)?)分）\s*$")
 
@@ -113,8 +121,8 @@ def _find_header(table: SourceTable) -> tuple[int | None, dict[int, str], bool]:
         texts = [cell.text.strip() if cell else "" for cell in row]
         while texts and not texts[-1]:
             texts.pop()
-        if texts == export:
-            return index, {c: f for c, (f, _) in enumerate(EXPORT_COLUMNS)}, True
+        if texts and len(texts) >= EXPORT_COLUMNS_BEFORE_OBJECTIVE and texts == export[: len(texts)]:
+            return index, {c: f for c, (f, _) in enumerate(EXPORT_COLUMNS[: len(texts)])}, True
         columns: dict[int, str] = {}
         for c, text in enumerate(texts):
             found = words.get(_header_key(text)) if text else None
@@ -239,6 +247,17 @@ def _row_question(
     if verbatim:
         qtype = _TYPE_NAMES.get(type_text, type_text) or None
         key_points = _export_key_points(fields.get("key_points", []), lines, markers)
+        options = []
+        for piece in fields.get("options", []):
+            label = EXPORT_OPTION_LABEL.match(piece.text)
+            if label:  # the label A． is structure, the rest the option
+                found, piece = split_piece(piece, 0, label.end())[1:]
+                markers.append(found)
+            if piece.text.strip():
+                options.append((piece,))
+        answer_pieces = fields.get("answer", [])
+        choice = ob.answer_in_text(_joined(answer_pieces))
+        markers.extend(answer_pieces)
         return ParsedQuestion(
             file=file,
             where=where,
@@ -248,7 +267,9 @@ def _row_question(
             analysis=tuple(fields.get("analysis", [])),
             markers=tuple(markers),
             points=points,
-            answer="marked" if key_points else "",
+            answer="marked" if key_points or choice else "",
+            options=tuple(options),
+            choice=choice,
             id=_joined(fields.get("id", [])),
             type=qtype,
             topic=_joined(fields.get("topic", [])),
