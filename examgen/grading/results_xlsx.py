@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from examgen.grading.objective import shown_response
 from examgen.grading.publication import DRAFT_MARK
@@ -30,7 +31,7 @@ from examgen.models import (
     format_points,
 )
 from examgen.numbers import publish
-from examgen.xlsxio import BOLD, BORDER, CENTER, HEADER_FILL, set_text, workbook_bytes
+from examgen.xlsxio import BOLD, BORDER, CENTER, HEADER_FILL, print_setup, set_text, workbook_bytes
 
 _MAX_WIDTH = 60
 
@@ -45,10 +46,17 @@ def display_width(text: str) -> int:
 
 
 def _write_table(
-    ws: Worksheet, title: str, headers: Sequence[str], rows: Sequence[Sequence[object]],
+    workbook: Workbook, name: str, title: str, headers: Sequence[str], rows: Sequence[Sequence[object]],
     *, widths: Sequence[int], number_format: str, draft: bool = False, freeze: str = "A3",
+    general_columns: range = range(0), column_alignments: Mapping[int, Alignment] | None = None,
 ) -> None:
-    """Write a titled table: strings as text, Decimals and ints as numbers; fit the columns."""
+    """Add sheet ``name`` holding a titled table: strings as text, Decimals and ints as numbers.
+
+    The workbook is write-only (streamed, for speed and memory), so everything about the
+    sheet is set before its first row. Body cells in ``general_columns`` (1-based) show
+    numbers as typed; ``column_alignments`` gives some columns' body cells an alignment.
+    """
+    ws = workbook.create_sheet(name)
     last = get_column_letter(max(len(headers), 1))
     if draft:
         title = f"{DRAFT_MARK} {title}"
@@ -56,34 +64,59 @@ def _write_table(
         ws.oddHeader.center.size = 14
         ws.oddHeader.center.color = "C00000"
     ws.oddFooter.center.text = "第 &P 页 共 &N 页"
-    set_text(ws.cell(1, 1), title)
-    ws.cell(1, 1).font = Font(bold=True, size=13)
-    ws.merge_cells(f"A1:{last}1")
-    for col, label in enumerate(headers, start=1):
-        cell = ws.cell(2, col)
+    for col, width in enumerate(widths, start=1):
+        texts = [headers[col - 1]] if col <= len(headers) else []
+        texts += [_shown(r[col - 1], number_format) for r in rows if col <= len(r)]
+        fitted = max((display_width(t) for t in texts), default=0) + 2
+        # A width asked for above the cap (a column of long notes) is kept as asked.
+        ws.column_dimensions[get_column_letter(col)].width = min(max(width, fitted), max(width, _MAX_WIDTH))
+    ws.freeze_panes = freeze
+    ws.print_title_rows = "2:2"
+    print_setup(ws)
+    ws.merged_cells.add(f"A1:{last}1")
+
+    title_cell = Cell(ws, row=1, column=1)
+    set_text(title_cell, title)
+    title_cell.font = Font(bold=True, size=13)
+    ws.append([title_cell])
+    header_cells = []
+    for label in headers:
+        cell = Cell(ws, row=1, column=1)
         set_text(cell, label)
         cell.font = BOLD
         cell.fill = HEADER_FILL
         cell.alignment = CENTER
         cell.border = BORDER
-    for r, values in enumerate(rows, start=3):
+        header_cells.append(cell)
+    ws.append(header_cells)
+
+    # One style per kind of body cell, copied into each cell: assigning style objects
+    # cell by cell costs a lookup each, which dominated writing large sheets.
+    def style(format_: str, alignment: Alignment | None = None) -> StyleArray:
+        cell = Cell(ws, row=1, column=1)
+        cell.border = BORDER
+        cell.number_format = format_
+        if alignment is not None:
+            cell.alignment = alignment
+        return cell._style
+
+    alignments = column_alignments or {}
+    plain = [style("General", alignments.get(col)) for col in range(len(headers) + 2)]
+    numeric = [
+        plain[col] if col in general_columns else style(number_format, alignments.get(col))
+        for col in range(len(headers) + 2)
+    ]
+    for values in rows:
+        cells = []
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(r, col)
+            styles = numeric if isinstance(value, Decimal) else plain
+            cell = Cell(ws, row=1, column=1, style_array=StyleArray(styles[min(col, len(styles) - 1)]))
             if isinstance(value, str):
                 set_text(cell, value)
-            elif isinstance(value, Decimal):
-                cell.value = value
-                cell.number_format = number_format
             elif value is not None:
                 cell.value = value
-            cell.border = BORDER
-    for col, width in enumerate(widths, start=1):
-        texts = [headers[col - 1]] if col <= len(headers) else []
-        texts += [_shown(r[col - 1], number_format) for r in rows if col <= len(r)]
-        fitted = max((display_width(t) for t in texts), default=0) + 2
-        ws.column_dimensions[get_column_letter(col)].width = min(max(width, fitted), _MAX_WIDTH)
-    ws.freeze_panes = freeze
-    ws.print_title_rows = "2:2"
+            cells.append(cell)
+        ws.append(cells)
 
 
 def _shown(value: object, number_format: str) -> str:
@@ -115,10 +148,8 @@ def results_xlsx_bytes(
     说明 rows. A ``draft`` is marked 草稿（未经复核）on every sheet and gets a 待办 sheet
     listing ``pending``.
     """
-    workbook = Workbook()
+    workbook = Workbook(write_only=True)
     number_format = _number_format(results.precision)
-    ranking = workbook.active
-    ranking.title = "排名"
     part_headers = [_part_header(p) for p in results.parts]
     headers = ["名次", "准考证号", "姓名", "单位", *part_headers, "总分", "奖项", "备注"]
     rows = []
@@ -135,21 +166,20 @@ def results_xlsx_bytes(
             ("未排名；" if row.excluded else "") + _flags_text(row.flags),
         ])
     _write_table(
-        ranking, f"{title} 成绩排名（{date}）", headers, rows,
+        workbook, "排名", f"{title} 成绩排名（{date}）", headers, rows,
         widths=[6, 16, 10, 22, *[12] * len(part_headers), 9, 9, 30], number_format=number_format,
         draft=draft, freeze="E3",
     )
 
     for label, scores in details:
-        _detail_sheet(workbook.create_sheet(_sheet_name("明细", label)), scores, title, number_format, draft)
-        _judges_sheet(workbook.create_sheet(_sheet_name("评委", label)), scores, title, number_format, draft)
+        _detail_sheet(workbook, _sheet_name("明细", label), scores, title, number_format, draft)
+        _judges_sheet(workbook, _sheet_name("评委", label), scores, title, number_format, draft)
         if any(q.answer for q in scores.questions):
-            _objective_sheet(workbook.create_sheet(_sheet_name("客观题", label)), scores, title, draft)
+            _objective_sheet(workbook, _sheet_name("客观题", label), scores, title, draft)
 
     names = {row.contestant.id: row.contestant.name for row in results.rows}
-    team_sheet = workbook.create_sheet("团体")
     _write_table(
-        team_sheet, f"{title} 团体成绩", ["名次", "单位", "成绩", "计入人数", "参赛人数", "计入选手", "备注"],
+        workbook, "团体", f"{title} 团体成绩", ["名次", "单位", "成绩", "计入人数", "参赛人数", "计入选手", "备注"],
         [
             [
                 t.rank, t.unit, t.score, len(t.counted), t.members,
@@ -162,19 +192,15 @@ def results_xlsx_bytes(
 
     if draft:
         _write_table(
-            workbook.create_sheet("待办"), f"{title} 尚待完成的评分（{len(pending)}项）", ["序号", "待办"],
+            workbook, "待办", f"{title} 尚待完成的评分（{len(pending)}项）", ["序号", "待办"],
             [[i, line] for i, line in enumerate(pending, start=1)],
             widths=[6, 60], number_format="General", draft=True,
         )
-    sheet = workbook.create_sheet("说明")
     _write_table(
-        sheet, f"{title} 统分说明", ["项目", "内容"], [list(row) for row in notes],
-        widths=[16, 40], number_format="General", draft=draft,
+        workbook, "说明", f"{title} 统分说明", ["项目", "内容"], [list(row) for row in notes],
+        widths=[16, 90], number_format="General", draft=draft,
+        column_alignments={2: Alignment(wrap_text=True, vertical="top")},
     )
-    for row in sheet.iter_rows(min_row=3, min_col=2, max_col=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.column_dimensions["B"].width = 90
     return workbook_bytes(workbook, timestamp=timestamp)
 
 
@@ -193,7 +219,7 @@ def _part_header(part) -> str:
     return f"{part.name}{weight}"
 
 
-def _detail_sheet(ws: Worksheet, scores: Scores, title: str, number_format: str, draft: bool) -> None:
+def _detail_sheet(workbook: Workbook, name: str, scores: Scores, title: str, number_format: str, draft: bool) -> None:
     headers = ["准考证号", "姓名", "单位", *[f"{q.label} {q.id}（{format_points(q.points)}分）" for q in scores.questions], "备注"]
     rows = []
     for contestant_scores in scores.contestants:
@@ -209,7 +235,7 @@ def _detail_sheet(ws: Worksheet, scores: Scores, title: str, number_format: str,
         flags = [f for a in contestant_scores.answers for f in a.flags]
         rows.append([c.id, c.name, c.unit, *finals, _flags_text(flags)])
     _write_table(
-        ws, f"{title} 各题得分（各题为显示四舍五入，总分按精确值计算）", headers, rows,
+        workbook, name, f"{title} 各题得分（各题为显示四舍五入，总分按精确值计算）", headers, rows,
         widths=[16, 10, 22, *[11] * len(scores.questions), 30], number_format=number_format,
         draft=draft, freeze="D3",
     )
@@ -219,7 +245,7 @@ def _published(value, precision: int) -> Decimal | None:
     return None if value is None else publish(value, precision)
 
 
-def _judges_sheet(ws: Worksheet, scores: Scores, title: str, number_format: str, draft: bool) -> None:
+def _judges_sheet(workbook: Workbook, name: str, scores: Scores, title: str, number_format: str, draft: bool) -> None:
     judges = list(scores.judges)
     # 三评 and 仲裁 exist only under double marking.
     follow_ups = ["third", "arbitration"] if scores.policy == "double_marking" else []
@@ -243,18 +269,15 @@ def _judges_sheet(ws: Worksheet, scores: Scores, title: str, number_format: str,
                 _published(answer.final, scores.precision), _METHOD_LABELS.get(answer.method, answer.method), _flags_text(answer.flags),
             ])
     marks_end = 5 + len(judges) + len(follow_ups)
-    _write_table(
-        ws, f"{title} 评委评分", headers, rows,
-        widths=[16, 10, 7, 10, 6, *[8] * (marks_end - 5), 9, 12, 30], number_format=number_format,
-        draft=draft, freeze="D3",
-    )
     # Marks are exact half points: show them as typed, not padded to the precision.
-    for row in ws.iter_rows(min_row=3, min_col=5, max_col=marks_end):
-        for cell in row:
-            cell.number_format = "General"
+    _write_table(
+        workbook, name, f"{title} 评委评分", headers, rows,
+        widths=[16, 10, 7, 10, 6, *[8] * (marks_end - 5), 9, 12, 30], number_format=number_format,
+        draft=draft, freeze="D3", general_columns=range(5, marks_end + 1),
+    )
 
 
-def _objective_sheet(ws: Worksheet, scores: Scores, title: str, draft: bool = False) -> None:
+def _objective_sheet(workbook: Workbook, name: str, scores: Scores, title: str, draft: bool = False) -> None:
     """Write each contestant's objective answers, each marked 对, 错 or 部分 (partly right)."""
     questions = [q for q in scores.questions if q.answer]
     headers = [
@@ -278,7 +301,7 @@ def _objective_sheet(ws: Worksheet, scores: Scores, title: str, draft: bool = Fa
             cells.append(f"{shown_response(answer.response)} {kind}")
         rows.append([c.id, c.name, *cells, right, publish(total, scores.precision)])
     _write_table(
-        ws, f"{title} 卷{scores.form} 客观题作答（表头括号内为标准答案）", headers, rows,
+        workbook, name, f"{title} 卷{scores.form} 客观题作答（表头括号内为标准答案）", headers, rows,
         widths=[16, 10, *[11] * len(questions), 9, 10], number_format="General", draft=draft,
     )
 

@@ -18,6 +18,7 @@ import io
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -372,6 +373,9 @@ def case_import(tmp: Path, scale: Scale) -> list[Line]:
 def case_grade(tmp: Path, scale: Scale) -> list[Line]:
     contestants, judges = scale.grade
     workspace = synthetic.make_workspace(tmp / "grade-ws")
+    # The sample blueprint asks for 3 judges; grade refuses sheets of more than it asks for.
+    blueprint = workspace / JUDGED
+    blueprint.write_text(re.sub(r"(?m)^(  judges:) \d+", rf"\g<1> {judges}", blueprint.read_text(encoding="utf-8")), encoding="utf-8")
     out = tmp / "grade-out"
     subprocess.run(
         [*EXAMGEN, "build", "-w", str(workspace), "--blueprint", str(workspace / JUDGED), "--seed", "42", "--out", str(out)],
