@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import io
 import logging
+import re
 import unicodedata
 import warnings
 import zipfile
@@ -80,6 +81,20 @@ def not_xlsx_problem(kind: str) -> tuple[str, str]:
             "save it as Excel Workbook (.xlsx)",
         )
     return ("is not an Excel workbook (.xlsx)", "save it as Excel Workbook (.xlsx)")
+
+
+#: A formula element, with or without a namespace prefix (not <fill>, <font>, …).
+_FORMULA_ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+
+
+def has_formulas(data: bytes) -> bool:
+    """Return whether any XML part of the .xlsx ``data`` holds a cell formula."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return any(
+            _FORMULA_ELEMENT.search(archive.read(info))
+            for info in archive.infolist()
+            if info.filename.lower().endswith(".xml")
+        )
 
 
 def load_workbook_bytes(path: Path, data: bytes, *, data_only: bool) -> Workbook:

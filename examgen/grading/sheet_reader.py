@@ -37,6 +37,7 @@ from examgen.xlsxio import (
     cell_number,
     cell_text,
     data_extent,
+    has_formulas,
     load_workbook_bytes,
     normalize_text,
     read_file_bytes,
@@ -98,7 +99,8 @@ def read_score_sheet(
     """
     data = read_file_bytes(path)
     values_book = load_workbook_bytes(path, data, data_only=True)
-    formulas_book = load_workbook_bytes(path, data, data_only=False)
+    # Without formulas the two readings are the same: skip the second, costly, one.
+    formulas_book = load_workbook_bytes(path, data, data_only=False) if has_formulas(data) else values_book
     layout = _find_layout(path, values_book)
     ws = values_book[layout.sheet_name]
     formulas = formulas_book[layout.sheet_name]
