@@ -309,7 +309,9 @@ def read_sheet_file(
     grids = _table_grids(path, data)
     if file_kind(data) == "xlsx" and written_by_examgen(grids):
         try:
-            return [read_score_sheet(path, forms, paper_id=paper_id, mark_step=mark_step, report_blanks=report_blanks)]
+            return [read_score_sheet(
+                path, forms, paper_id=paper_id, mark_step=mark_step, report_blanks=report_blanks, grids=grids,
+            )]
         except NoScoreSheetError:
             pass
     layouts, problems = file_layouts(path, forms, mapping, grids=grids)

@@ -73,6 +73,45 @@ class FilledSheet:
     absent: tuple[tuple[str, str], ...] = ()
 
 
+class _GridCell:
+    """A cell of a grid, read like an openpyxl cell: a value, never a formula."""
+
+    __slots__ = ("value",)
+    data_type = "n"
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+
+_NO_CELL = _GridCell(None)
+
+
+class _GridSheet:
+    """A sheet read by calamine, seen through the part of openpyxl's Worksheet used here."""
+
+    def __init__(self, grid) -> None:
+        self.title = grid.sheet
+        self._cells = {
+            (r, c): _GridCell(value)
+            for r, row in enumerate(grid.rows, start=1)
+            for c, value in enumerate(row, start=1)
+            if value is not None
+        }
+
+    def cell(self, row: int, column: int) -> _GridCell:
+        return self._cells.get((row, column), _NO_CELL)
+
+
+class _GridBook:
+    """Sheets read by calamine, seen as an openpyxl Workbook by the functions here."""
+
+    def __init__(self, grids: Sequence) -> None:
+        self.worksheets = [_GridSheet(g) for g in grids]
+
+    def __getitem__(self, name: str) -> _GridSheet:
+        return next(ws for ws in self.worksheets if ws.title == name)
+
+
 @dataclass(frozen=True)
 class _Layout:
     sheet_name: str
@@ -90,17 +129,24 @@ def read_score_sheet(
     paper_id: str,
     mark_step: Decimal,
     report_blanks: bool = False,
+    grids: Sequence = (),
 ) -> FilledSheet:
     """Return the marks of one filled score sheet; raise SheetError listing every problem.
 
     ``forms`` maps each form letter of the manifest to its questions. The file is read
     once into memory and never written. With ``report_blanks``, a sheet refused for
     other problems also lists its blank mark cells, so that one run names them all.
+    ``grids`` are the file's sheets as already read by calamine (objects with ``sheet``
+    and ``rows``), used instead of a second, slower reading when the file has no formulas.
     """
     data = read_file_bytes(path)
-    values_book = load_workbook_bytes(path, data, data_only=True)
-    # Without formulas the two readings are the same: skip the second, costly, one.
-    formulas_book = load_workbook_bytes(path, data, data_only=False) if has_formulas(data) else values_book
+    if not has_formulas(data):
+        # Without formulas, values are all there is: the calamine grids hold them all.
+        values_book = _GridBook(grids) if grids else load_workbook_bytes(path, data, data_only=True)
+        formulas_book = values_book
+    else:
+        values_book = load_workbook_bytes(path, data, data_only=True)
+        formulas_book = load_workbook_bytes(path, data, data_only=False)
     layout = _find_layout(path, values_book)
     ws = values_book[layout.sheet_name]
     formulas = formulas_book[layout.sheet_name]
