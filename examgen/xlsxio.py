@@ -18,11 +18,12 @@ import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from xml.parsers import expat
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
@@ -83,18 +84,40 @@ def not_xlsx_problem(kind: str) -> tuple[str, str]:
     return ("is not an Excel workbook (.xlsx)", "save it as Excel Workbook (.xlsx)")
 
 
-#: A formula element, with or without a namespace prefix (not <fill>, <font>, …).
-_FORMULA_ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+#: A cell's or a formula's start tag, with or without a namespace prefix (not <fill>, <col>, …).
+_CELL_OR_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(c|f)(?=[\s/>])([^>]*)")
+_CELL_REFERENCE = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"')
 
 
-def has_formulas(data: bytes) -> bool:
-    """Return whether any XML part of the .xlsx ``data`` holds a cell formula."""
+def formula_cells(data: bytes) -> set[tuple[int, int]] | None:
+    """Return (row, column), 1-based, of every cell of any sheet of .xlsx ``data`` with a formula.
+
+    None when a formula cannot be placed (a cell without its reference) or a part declares
+    a DTD (openpyxl refuses those, entity bombs among them) or is not well-formed XML (a
+    damaged file, which a lenient reader would read in part): read it another way.
+    """
+    found: set[tuple[int, int]] = set()
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return any(
-            _FORMULA_ELEMENT.search(archive.read(info))
-            for info in archive.infolist()
-            if info.filename.lower().endswith(".xml")
-        )
+        for info in archive.infolist():
+            if not info.filename.lower().endswith(".xml"):
+                continue
+            part = archive.read(info)
+            if b"<!DOCTYPE" in part or b"<!ENTITY" in part:
+                return None
+            try:
+                expat.ParserCreate().Parse(part, True)
+            except expat.ExpatError:
+                return None
+            cell = None
+            for match in _CELL_OR_FORMULA.finditer(part):
+                if match.group(1) == b"c":
+                    reference = _CELL_REFERENCE.search(match.group(2))
+                    cell = (int(reference.group(2)), column_index_from_string(reference.group(1).decode())) if reference else None
+                elif cell is None:
+                    return None
+                else:
+                    found.add(cell)
+    return found
 
 
 def load_workbook_bytes(path: Path, data: bytes, *, data_only: bool) -> Workbook:

@@ -4,7 +4,7 @@ import datetime
 
 from openpyxl import Workbook
 
-from examgen.xlsxio import BORDER, HEADER_FILL, has_formulas, set_text, workbook_bytes
+from examgen.xlsxio import BORDER, HEADER_FILL, formula_cells, set_text, workbook_bytes
 
 STAMP = datetime.datetime(2026, 5, 1)
 
@@ -21,7 +21,20 @@ def _book(formula: str | None) -> bytes:
     return workbook_bytes(workbook, timestamp=STAMP)
 
 
-def test_has_formulas_finds_a_formula_and_nothing_else():
-    assert has_formulas(_book("=SUM(A1:A1)")) is True
-    assert has_formulas(_book("='[other.xlsx]Sheet1'!A1")) is True
-    assert has_formulas(_book(None)) is False
+def test_formula_cells_finds_the_formulas_and_nothing_else():
+    assert formula_cells(_book("=SUM(A1:A1)")) == {(1, 2)}
+    assert formula_cells(_book("='[other.xlsx]Sheet1'!A1")) == {(1, 2)}
+    assert formula_cells(_book(None)) == set()
+
+
+def test_formula_cells_gives_up_on_a_formula_cell_without_reference():
+    import io
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(_book("=SUM(A1:A1)")))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            part = source.read(info)
+            target.writestr(info, part.replace(b' r="B1"', b"") if "worksheets" in info.filename else part)
+    assert formula_cells(out.getvalue()) is None

@@ -7,6 +7,7 @@ file is reported at once with file!sheet!cell.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -37,7 +38,7 @@ from examgen.xlsxio import (
     cell_number,
     cell_text,
     data_extent,
-    has_formulas,
+    formula_cells,
     load_workbook_bytes,
     normalize_text,
     read_file_bytes,
@@ -80,6 +81,9 @@ class _GridCell:
     data_type = "n"
 
     def __init__(self, value: object) -> None:
+        # openpyxl reads a date cell as a datetime (at midnight); so do messages.
+        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+            value = datetime.datetime(value.year, value.month, value.day)
         self.value = value
 
 
@@ -140,16 +144,18 @@ def read_score_sheet(
     and ``rows``), used instead of a second, slower reading when the file has no formulas.
     """
     data = read_file_bytes(path)
-    if not has_formulas(data):
-        # Without formulas, values are all there is: the calamine grids hold them all.
-        values_book = _GridBook(grids) if grids else load_workbook_bytes(path, data, data_only=True)
-        formulas_book = values_book
-    else:
+    in_formulas = formula_cells(data) if grids else None
+    if in_formulas is None:
         values_book = load_workbook_bytes(path, data, data_only=True)
         formulas_book = load_workbook_bytes(path, data, data_only=False)
+    else:
+        # The calamine grids hold every value; openpyxl is read only to check formulas in
+        # mark cells (examgen's own 总分 formulas are not in them).
+        values_book = _GridBook(grids)
+        formulas_book = None
     layout = _find_layout(path, values_book)
     ws = values_book[layout.sheet_name]
-    formulas = formulas_book[layout.sheet_name]
+    formulas = formulas_book[layout.sheet_name] if formulas_book is not None else None
 
     def where(row: int, col: int) -> str:
         return f"{path}!{ws.title}!{get_column_letter(col)}{row}"
@@ -243,7 +249,9 @@ def read_score_sheet(
                 absent.append((key, where(r, absent_cols[0])))
             continue
         for label, (col, value) in cells.items():
-            formula = formulas._cells.get((r, col)) or formulas.cell(r, col)
+            if formulas is None and (r, col) in in_formulas:
+                formulas = load_workbook_bytes(path, data, data_only=False)[layout.sheet_name]
+            formula = (formulas._cells.get((r, col)) or formulas.cell(r, col)) if formulas is not None else _NO_CELL
             formula_text = str(getattr(formula.value, "text", formula.value) or "")
             if formula.data_type == "f" and ("!" in formula_text or "[" in formula_text):
                 problems.append(Problem(
