@@ -57,6 +57,9 @@ def _write_table(
     numbers as typed; ``column_alignments`` gives some columns' body cells an alignment.
     """
     ws = workbook.create_sheet(name)
+    # Every row is appended as ready cells: skip openpyxl's conversion of each value,
+    # which tries a Cell as a value and takes it only after an exception.
+    ws._values_to_row = _placed
     last = get_column_letter(max(len(headers), 1))
     if draft:
         title = f"{DRAFT_MARK} {title}"
@@ -117,6 +120,13 @@ def _write_table(
                 cell.value = value
             cells.append(cell)
         ws.append(cells)
+
+
+def _placed(cells: Sequence[Cell], row: int):
+    """Yield ``cells`` placed in ``row`` from column A."""
+    for column, cell in enumerate(cells, start=1):
+        cell.row, cell.column = row, column
+        yield cell
 
 
 def _shown(value: object, number_format: str) -> str:
