@@ -153,16 +153,10 @@ def verify(folder: Path, expect: str | None) -> None:
     Example:
         examgen verify output/default --expect 3f2a…
     """
-    from examgen.paper.manifest import manifest_digest, manifest_path_of, verify_documents
+    from examgen.paper.manifest import check_manifest_digest, verify_documents
 
     checks = verify_documents(folder)
-    digest = manifest_digest(folder)
-    if expect is not None and expect.strip().lower() != digest:
-        raise ExamgenError(
-            f"the manifest's sha256 is {digest}, not the {clip(expect, 70)} printed at build time",
-            where=str(manifest_path_of(folder)),
-            hint="the manifest was changed after the build; rebuild with the recorded seed",
-        )
+    digest = check_manifest_digest(folder, expect)
     for check in checks:
         state = "ok" if check.ok else ("missing" if check.actual is None else "CHANGED")
         click.echo(f"{state:8} {check.path}")

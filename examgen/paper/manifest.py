@@ -205,3 +205,15 @@ def verify_documents(folder: Path) -> list[DocumentCheck]:
 def manifest_digest(folder: Path) -> str:
     """Return the SHA-256 of the manifest of ``folder`` (printed by build, checked by verify)."""
     return sha256_hex(read_input(manifest_path_of(folder), ManifestError))
+
+
+def check_manifest_digest(folder: Path, expect: str | None) -> str:
+    """Return the manifest's SHA-256; raise ManifestError when ``expect`` (printed at build) differs."""
+    digest = manifest_digest(folder)
+    if expect is not None and expect.strip().lower() != digest:
+        raise ManifestError(
+            f"the manifest's sha256 is {digest}, not the {clip(expect, 70)} printed at build time",
+            where=str(manifest_path_of(folder)),
+            hint="the manifest was changed after the build; rebuild with the recorded seed",
+        )
+    return digest
