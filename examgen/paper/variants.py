@@ -34,6 +34,7 @@ from examgen.models import (
     PaperQuestion,
     PaperSection,
     Variant,
+    format_points,
 )
 from examgen.paper.forms import answer_limit
 
@@ -146,7 +147,7 @@ def _share_problems(paper: Paper, form: Form, variant: Variant) -> list[Problem]
                     paper.blueprint.forms.where_of("max_answer_share") or paper.blueprint.path,
                     f"variant {variant.code} of {section.numeral}、{section.section.name}: answer {letter} "
                     f"in {used} of {len(section.questions)} questions, above forms.max_answer_share "
-                    f"{share * 100:f}% ({limit})",
+                    f"{format_points(share * 100)}% ({limit})",
                     "raise max_answer_share, or choose questions whose answers have fewer letters",
                 ))
     return problems
