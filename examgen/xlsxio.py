@@ -214,8 +214,7 @@ def table_workbook_bytes(
     ws = workbook.active
     ws.title = sheet_title
     set_text(ws.cell(1, 1), heading)
-    ws.cell(1, 1).font = Font(bold=True, size=12)
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(len(columns), 1))
+    ws.cell(1, 1).font = Font(bold=True, size=12)  # not merged: a roster reader reads the table as is
     for col, (label, width) in enumerate(columns, start=1):
         set_header(ws.cell(2, col), label)
         ws.column_dimensions[get_column_letter(col)].width = width

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import unicodedata
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -87,7 +88,8 @@ def fill_variant_entries(paths: list[Path], record: dict, seed: int) -> dict[tup
         wb = openpyxl.load_workbook(path)
         ws = wb.active
         for r in range(8, ws.max_row + 1):
-            key, code = ws.cell(r, 2).value, ws.cell(r, 5).value
+            key = ws.cell(r, 2).value
+            code = unicodedata.normalize("NFKC", ws.cell(r, 5).value).strip().upper()
             objective = [(s, q) for s, q in printed_questions(record, code) if s.get("objective")]
             for offset, (section, question) in enumerate(objective):
                 assert ws.cell(5, 6 + offset).value == str(offset + 1)
@@ -261,3 +263,64 @@ def test_a_code_other_than_the_one_dealt_is_scored_as_entered_with_a_warning(bui
         f"{entries[0]}!录入!E8: 准考证号 2026001 sat {other} by the entry workbook, but {dealt} was dealt at build"
         in result.output
     )
+
+
+def test_build_refuses_variants_it_cannot_deal_and_rebuilds_its_own_files(built, tmp_path):
+    workspace, out, _, _, _, folder = built
+    result = run("build", "-w", workspace, "--seed", 1, "--forms", "A,B", "--variants-for", folder / "roster.csv", "--out", tmp_path)
+    assert result.exit_code == 1
+    assert result.output.strip().endswith(
+        f"error: {folder / 'roster.csv'}: forms A,B are built but the roster has no 卷别 column to say who "
+        "sits which (add a 卷别 column (A, B, …) to the roster)"
+    )
+    interview = workspace / "templates" / "interview.yaml"
+    result = run("build", "-w", workspace, "--blueprint", interview, "--variants", 2, "--out", tmp_path)
+    assert result.exit_code == 1
+    assert "error: --variants: variants are for written papers" in result.output
+    assert run("build", "-w", workspace, "--variants", 0, "--out", tmp_path).exit_code == 2
+    assert not any(tmp_path.iterdir())
+    # --force replaces a build with variants (variants.xlsx is the build's own file).
+    invoke("build", "-w", workspace, "--seed", 5, "--variants", 2, "--variants-for", folder / "roster.csv", "--out", tmp_path)
+    invoke("build", "-w", workspace, "--seed", 5, "--out", tmp_path, "--force")
+    assert sorted(p.name for p in (tmp_path / "default").iterdir()) == ["key-A.docx", "manifest.json", "paper-A.docx"]
+
+
+def test_codes_typed_from_the_papers_of_a_quiz_without_a_roster_at_build(tmp_path):
+    workspace = tmp_path / "ws"
+    invoke("init", workspace)
+    (workspace / "templates" / "quiz.yaml").write_text(
+        "title: 知识竞赛\ntotal: 10\nsections:\n"
+        "  - {name: 单项选择题, type: single_choice, count: 6, points: 1, shuffle_options: true}\n"
+        "  - {name: 判断题, type: true_false, count: 8, points: 0.5}\n",
+        encoding="utf-8",
+    )
+    invoke("build", "-w", workspace, "--seed", 3, "--blueprint", workspace / "templates" / "quiz.yaml", "--variants", 2)
+    manifest = workspace / "output" / "quiz" / "manifest.json"
+    record = json.loads(manifest.read_text(encoding="utf-8"), parse_float=Decimal)
+    assert "variant_assignment" not in record
+    roster = make_roster(tmp_path / "roster.csv", count=4)
+    invoke("sheets", manifest, "--roster", tmp_path / "roster.csv", "--entry", "--out", tmp_path / "entry", *DATE)
+    entries = sorted((tmp_path / "entry").glob("*.xlsx"))
+    sheet = openpyxl.load_workbook(entries[0]).active
+    assert [sheet.cell(r, 5).value for r in range(8, 12)] == [None] * 4
+    validation = next(v for v in sheet.data_validations.dataValidation if str(v.sqref) == "E8:E11")
+    assert validation.formula1 == '"A1,A2"'
+    codes = {key: ("a1", "A2 ", "Ａ２", "A1")[i] for i, (key, _, _) in enumerate(roster)}  # as operators type
+    for path in entries:
+        wb = openpyxl.load_workbook(path)
+        for r in range(8, 12):
+            wb.active.cell(r, 5).value = codes[wb.active.cell(r, 2).value]
+        wb.save(path)
+    typed = fill_variant_entries(entries, record, seed=9)
+    invoke("grade", manifest, *entries, "--roster", tmp_path / "roster.csv", "--out", tmp_path / "out", *DATE)
+    ranking = openpyxl.load_workbook(tmp_path / "out" / "results.xlsx")["排名"]
+    header = [c.value for c in ranking[2]]
+    totals = {row[1]: Decimal(str(row[header.index("总分")])) for row in ranking.iter_rows(min_row=3, values_only=True)}
+    expected = {}
+    for key, _, _ in roster:
+        code = "A1" if codes[key] in ("a1", "A1") else "A2"
+        expected[key] = sum(
+            (expected_points(s, q, typed[(key, q["label"])]) for s, q in printed_questions(record, code)),
+            Decimal(0),
+        )
+    assert totals == expected
