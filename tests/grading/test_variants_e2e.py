@@ -8,7 +8,6 @@ The expected points are computed here from the answers as printed on each varian
 from __future__ import annotations
 
 import json
-import random
 import unicodedata
 from decimal import Decimal
 from fractions import Fraction
@@ -16,25 +15,21 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 from docx import Document
 
 from examgen.bank.load import load_bank
-from examgen.cli import main
 from tests.grading.test_grading_e2e import DATE, fill_sheets, make_roster
-from tests.grading.test_objective_e2e import _rounded, expected_points, random_answer
+from tests.grading.test_objective_e2e import (
+    _rounded,
+    expected_points,
+    fill_entries,
+    invoke,
+    quiz_workspace,
+    ranking_totals,
+    run,
+)
 
 CODES = ("A1", "A2", "A3")
-
-
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
-
-
-def invoke(*args):
-    result = run(*args)
-    assert result.exit_code == 0, result.output
-    return result
 
 
 @pytest.fixture(scope="module")
@@ -82,23 +77,14 @@ def copy_entries(folder: Path, target: Path) -> list[Path]:
 
 def fill_variant_entries(paths: list[Path], record: dict, seed: int) -> dict[tuple[str, str], str]:
     """Type into both copies, for each row, answers to the questions of its 卷码 as printed."""
-    rng = random.Random(seed)
-    typed: dict[tuple[str, str], str] = {}
-    for path in paths:
-        wb = openpyxl.load_workbook(path)
-        ws = wb.active
-        for r in range(8, ws.max_row + 1):
-            key = ws.cell(r, 2).value
-            code = unicodedata.normalize("NFKC", ws.cell(r, 5).value).strip().upper()
-            objective = [(s, q) for s, q in printed_questions(record, code) if s.get("objective")]
-            for offset, (section, question) in enumerate(objective):
-                assert ws.cell(5, 6 + offset).value == str(offset + 1)
-                slot = (key, question["label"])
-                if slot not in typed:
-                    typed[slot] = random_answer(rng, section, question, 0.4 + int(key[-2:]) % 5 / 10)
-                ws.cell(r, 6 + offset).value = typed[slot] or None
-        wb.save(path)
-    return typed
+
+    def questions_of(ws, row: int) -> list[tuple[dict, dict]]:
+        code = unicodedata.normalize("NFKC", ws.cell(row, 5).value).strip().upper()
+        objective = [(s, q) for s, q in printed_questions(record, code) if s.get("objective")]
+        assert [ws.cell(5, 6 + i).value for i in range(len(objective))] == [str(i + 1) for i in range(len(objective))]
+        return objective
+
+    return fill_entries(paths, record, seed, questions_of=questions_of, first_column=6)
 
 
 def test_the_assignment_deals_the_variants_in_turn_and_is_recorded(built):
@@ -145,10 +131,7 @@ def test_answers_entered_as_each_variant_printed_them_make_the_totals(built, tmp
         for question in judged:
             total += Fraction(sum(marks[(key, question["label"], j)] for j in (1, 2, 3))) / 3
         expected[key] = _rounded(total, Decimal("0.01"))
-    ranking = openpyxl.load_workbook(tmp_path / "out" / "results.xlsx")["排名"]
-    header = [c.value for c in ranking[2]]
-    actual = {row[1]: Decimal(str(row[header.index("总分")])) for row in ranking.iter_rows(min_row=3, values_only=True)}
-    assert actual == expected
+    assert ranking_totals(tmp_path / "out" / "results.xlsx") == expected
     # Answers were typed in different letters for the same question: the mapping mattered.
     assert len({variant_of(record, c)["sections"][0]["questions"][0]["id"] for c in CODES}) > 1
 
@@ -286,14 +269,7 @@ def test_build_refuses_variants_it_cannot_deal_and_rebuilds_its_own_files(built,
 
 
 def test_codes_typed_from_the_papers_of_a_quiz_without_a_roster_at_build(tmp_path):
-    workspace = tmp_path / "ws"
-    invoke("init", workspace)
-    (workspace / "templates" / "quiz.yaml").write_text(
-        "title: 知识竞赛\ntotal: 10\nsections:\n"
-        "  - {name: 单项选择题, type: single_choice, count: 6, points: 1, shuffle_options: true}\n"
-        "  - {name: 判断题, type: true_false, count: 8, points: 0.5}\n",
-        encoding="utf-8",
-    )
+    workspace = quiz_workspace(tmp_path, ", shuffle_options: true")
     invoke("build", "-w", workspace, "--seed", 3, "--blueprint", workspace / "templates" / "quiz.yaml", "--variants", 2)
     manifest = workspace / "output" / "quiz" / "manifest.json"
     record = json.loads(manifest.read_text(encoding="utf-8"), parse_float=Decimal)
@@ -313,9 +289,7 @@ def test_codes_typed_from_the_papers_of_a_quiz_without_a_roster_at_build(tmp_pat
         wb.save(path)
     typed = fill_variant_entries(entries, record, seed=9)
     invoke("grade", manifest, *entries, "--roster", tmp_path / "roster.csv", "--out", tmp_path / "out", *DATE)
-    ranking = openpyxl.load_workbook(tmp_path / "out" / "results.xlsx")["排名"]
-    header = [c.value for c in ranking[2]]
-    totals = {row[1]: Decimal(str(row[header.index("总分")])) for row in ranking.iter_rows(min_row=3, values_only=True)}
+    totals = ranking_totals(tmp_path / "out" / "results.xlsx")
     expected = {}
     for key, _, _ in roster:
         code = "A1" if codes[key] in ("a1", "A1") else "A2"
