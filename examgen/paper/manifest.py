@@ -98,11 +98,11 @@ def variant_record(form: Form, variant: Variant, documents: dict[str, tuple[str,
     """
     printed = variant_form(form, variant)
     sections = []
-    for section, shown, order in zip(form.sections, printed.sections, variant.order, strict=True):
+    for section, shown, order, options in zip(
+        form.sections, printed.sections, variant.order, variant.options, strict=True
+    ):
         questions = []
-        for question, number, letters in zip(
-            shown.questions, order, variant.options[section.number - 1], strict=True
-        ):
+        for question, number, letters in zip(shown.questions, order, options, strict=True):
             entry = {
                 "number": question.number,
                 "label": f"{section.numeral}.{question.number}",

@@ -222,7 +222,9 @@ def seat_forms(
         )
     seats = []
     for contestant in contestants:
-        given = forms_of.get(contestant.id, letters[0] if len(letters) == 1 else "")
+        given = forms_of.get(contestant.id, "")
+        if not given.strip() and len(letters) == 1:
+            given = letters[0]  # one form: a blank 卷别 can only mean it
         form = given.strip().upper().removesuffix("卷")
         if form not in letters:
             problems.append(Problem(

@@ -165,10 +165,11 @@ def render_key(paper: Paper, form: Form, reference: Path | None = None) -> bytes
     paragraph(document, f"评分说明：{note}", style="评分说明")
     numbers: dict[str, tuple[int, str]] = {}
     if has_variants:
-        codes = "、".join(v.code for v in paper.variants if v.form == form.letter)
+        codes = [v.code for v in paper.variants if v.form == form.letter]
+        codes_text = "、".join(codes) if len(codes) <= 6 else f"{codes[0]}～{codes[-1]}"
         paragraph(
             document,
-            f"本卷为基准卷：考生所答为各卷码试卷（{codes}），题序和选项顺序与本卷不同；"
+            f"本卷为基准卷：考生所答为各卷码试卷（{codes_text}），题序和选项顺序与本卷不同；"
             f"评分表各列按本卷题号排列，各卷码试卷的题号对照见该卷码的答案及评分标准。",
             style="评分说明",
         )

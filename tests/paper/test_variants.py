@@ -131,6 +131,8 @@ def test_one_variant_per_contestant_without_a_count(paper):
 
 def test_seats_need_a_form_for_every_contestant():
     people = _contestants(3)
+    one_form = seat_forms(people, {"2026001": "", "2026002": "a卷"}, ["A"], where="roster.csv")
+    assert [form for _, form in one_form] == ["A", "A", "A"]
     with pytest.raises(BlueprintError) as error:
         seat_forms(people, {}, ["A", "B"], where="roster.csv")
     assert str(error.value.problems[0]) == (
