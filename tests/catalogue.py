@@ -11,6 +11,7 @@ library's gettext.
 
 from __future__ import annotations
 
+import datetime
 import io
 import sys
 from pathlib import Path
@@ -66,7 +67,9 @@ def read_catalogue() -> Catalog:
 
 
 def compiled(catalogue: Catalog) -> bytes:
-    """Return the .mo bytes of ``catalogue``."""
+    """Return the .mo bytes of ``catalogue``, the same whenever it is compiled."""
+    # Babel stamps the header with today's date; a fixed one keeps the .mo reproducible.
+    catalogue.creation_date = catalogue.revision_date = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
     buffer = io.BytesIO()
     write_mo(buffer, catalogue, use_fuzzy=False)
     return buffer.getvalue()
