@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import inspect
 import logging
 import re
 import sys
@@ -13,6 +14,7 @@ import click
 from examgen import __version__
 from examgen.encodings import clip
 from examgen.errors import ExamgenError, MappingNeededError
+from examgen.i18n import LANGUAGES, _, ngettext, normalise_language, set_language, translate_click
 
 # The library is imported inside each command, so that `examgen --help` and `--version`
 # start in a blink: python-docx, openpyxl, PyYAML and the importer load only when used.
@@ -25,7 +27,8 @@ class _EchoHandler(logging.Handler):
     """Print the library's log warnings (e.g. an interrupted run cleaned up) as ``warning: …``."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        click.echo(f"warning: {clip(record.getMessage(), MAX_ERROR_LINE)}", err=True)
+        message = clip(record.getMessage(), MAX_ERROR_LINE)
+        click.echo(_("warning: {message}").format(message=message), err=True)
 
 
 _log = logging.getLogger("examgen")
@@ -34,8 +37,58 @@ if not any(isinstance(h, _EchoHandler) for h in _log.handlers):
     _log.propagate = False
 
 
-class _Group(click.Group):
-    """A click group that turns ExamgenError into ``error: …`` lines and exit code 1."""
+def help_messages(command: click.Command) -> list[str]:
+    """Return the help texts of ``command`` and its options, as they go into the catalogue."""
+    texts = [inspect.cleandoc(command.help)] if command.help else []
+    texts += [param.help for param in command.params if getattr(param, "help", None)]
+    return texts
+
+
+class _Command(click.Command):
+    """A click command whose help speaks the chosen language and which takes ``--lang``."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not any(param.name == "lang" for param in self.params):
+            self.params.append(_lang_option())
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        saved = [(self, self.help)] + [(param, getattr(param, "help", None)) for param in self.params]
+        try:
+            self.help = _(inspect.cleandoc(self.help)) if self.help else self.help
+            for param in self.params:
+                if getattr(param, "help", None):
+                    param.help = _(param.help)
+            super().format_help(ctx, formatter)
+        finally:
+            for owner, text in saved:
+                owner.help = text
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        if self.short_help or not self.help:
+            return super().get_short_help_str(limit)
+        # The first sentence of the (translated) help, whole: click's own cut counts
+        # words, which a Chinese sentence does not have.
+        first = _(inspect.cleandoc(self.help)).split("\n\n")[0].replace("\n", " ")
+        for stop in ("。", ". "):
+            if stop in first:
+                return first.split(stop)[0] + stop.strip()
+        return first.rstrip(".")
+
+
+class _Group(_Command, click.Group):
+    """A click group that speaks the chosen language and turns ExamgenError into ``error: …`` and exit 1."""
+
+    command_class = _Command
+    group_class = type  # subgroups are _Group too
+
+    def main(self, args=None, *rest, **kwargs):  # noqa: D401 - click API
+        # The language is chosen before click parses anything, so that help, usage errors
+        # and the library's messages all speak it; --lang may stand anywhere.
+        words = list(sys.argv[1:] if args is None else args)
+        set_language(_lang_in(words))
+        translate_click()
+        return super().main(words, *rest, **kwargs)
 
     def invoke(self, ctx: click.Context):  # noqa: D401 - click API
         try:
@@ -43,10 +96,37 @@ class _Group(click.Group):
         except ExamgenError as error:
             for problem in error.problems:
                 # Capped: a problem may quote a 30,000-character cell.
-                click.echo(f"error: {clip(str(problem), MAX_ERROR_LINE)}", err=True)
+                message = clip(str(problem), MAX_ERROR_LINE)
+                click.echo(_("error: {message}").format(message=message), err=True)
             if len(error.problems) > 1:
-                click.echo(f"{len(error.problems)} problems found; nothing was written.", err=True)
+                count = len(error.problems)
+                click.echo(
+                    ngettext("{count} problem found; nothing was written.", "{count} problems found; nothing was written.", count).format(count=count),
+                    err=True,
+                )
             ctx.exit(1)
+
+
+def _lang_in(words: list[str]) -> str | None:
+    """Return the last ``--lang`` value among the command-line words, if any is valid."""
+    chosen = None
+    for index, word in enumerate(words):
+        if word == "--":
+            break
+        if word == "--lang" and index + 1 < len(words):
+            chosen = normalise_language(words[index + 1]) or chosen
+        elif word.startswith("--lang="):
+            chosen = normalise_language(word.partition("=")[2]) or chosen
+    return chosen
+
+
+def _lang_option() -> click.Option:
+    return click.Option(
+        ["--lang"],
+        type=click.Choice(LANGUAGES),
+        expose_value=False,
+        help="Language of messages and help: zh (default) or en; also EXAMGEN_LANG.",
+    )
 
 
 def _workspace_option(f):

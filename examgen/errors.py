@@ -1,14 +1,17 @@
 """Exceptions raised by examgen.
 
 Every problem a user can cause is an :class:`ExamgenError`. The CLI prints it as
-``error: <where>: <what>`` (plus the fix, when there is one) and exits 1; anything
-else that escapes is a bug.
+``错误：<where>：<what>（how to fix it）`` (``error: <where>: <what> (…)`` in English) and
+exits 1; anything else that escapes is a bug. The parts are translated where the
+problem is found (``examgen.i18n._``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from examgen.i18n import colon, parenthesised
 
 
 @dataclass(frozen=True)
@@ -20,8 +23,8 @@ class Problem:
     hint: str = ""
 
     def __str__(self) -> str:
-        text = f"{self.where}: {self.what}" if self.where else self.what
-        return f"{text} ({self.hint})" if self.hint else text
+        text = f"{self.where}{colon()}{self.what}" if self.where else self.what
+        return f"{text}{parenthesised(self.hint)}" if self.hint else text
 
 
 class ExamgenError(Exception):

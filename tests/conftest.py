@@ -14,6 +14,21 @@ REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 
 
+@pytest.fixture(autouse=True)
+def english_messages(monkeypatch):
+    """Run each test in English, the language its assertions are written in.
+
+    Chinese is the default for users; tests/test_i18n.py and the tests that check Chinese
+    output choose it themselves (``EXAMGEN_LANG=zh`` or ``--lang zh``).
+    """
+    from examgen.i18n import set_language
+
+    monkeypatch.setenv("EXAMGEN_LANG", "en")
+    set_language(None)
+    yield
+    set_language(None)
+
+
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     """Return a new workspace made from the samples shipped in the package."""
