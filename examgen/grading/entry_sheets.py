@@ -33,6 +33,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from examgen.errors import Problem, SheetError, raise_if
 from examgen.grading.objective import EntryCell, FilledEntry, normalize_response
 from examgen.grading.score_sheets import SheetRow
+from examgen.i18n import _
 from examgen.models import ObjectiveQuestion
 from examgen.xlsxio import (
     BOLD,
@@ -210,10 +211,10 @@ def read_entry_workbook(
     sheets = [ws for ws in book.worksheets if cell_text(ws.cell(3, 1).value) == ENTRY_MARKER]
     if len(sheets) != 1:
         raise SheetError(
-            "no answer-entry sheet found (its hidden row 3 starts with examgen-entry-sheet)"
-            if not sheets else "several answer-entry sheets in one workbook",
+            _("no answer-entry sheet found (its hidden row 3 starts with `examgen-entry-sheet`)")
+            if not sheets else _("several answer-entry sheets in one workbook"),
             where=str(path),
-            hint="return the workbook made by `examgen sheets --entry`, header rows kept",
+            hint=_("return the workbook made by `examgen sheets --entry`, header rows kept"),
         )
     ws = sheets[0]
     marker = [cell_text(ws.cell(3, c).value) for c in range(1, 7)]
@@ -221,16 +222,17 @@ def read_entry_workbook(
     here = f"{path}!{ws.title}"
     if sheet_paper != paper_id:
         raise SheetError(
-            f"the entry workbook is for paper '{sheet_paper}', the manifest for '{paper_id}'",
-            where=here, hint="give the entry workbooks of this paper",
+            _("the entry workbook is for paper '{sheet_paper}', the manifest for '{paper_id}'").format(
+                sheet_paper=sheet_paper, paper_id=paper_id),
+            where=here, hint=_("give the entry workbooks of this paper"),
         )
     if form not in forms:
         raise SheetError(
-            f"the entry workbook is for form {form!r}, which the manifest does not have",
-            where=here, hint=f"forms: {', '.join(forms)}",
+            _("the entry workbook is for form {form}, which the manifest does not have").format(form=repr(form)),
+            where=here, hint=_("forms: {forms}").format(forms=", ".join(forms)),
         )
     if copy_text not in ("1", "2"):
-        raise SheetError(f"copy {copy_text!r} is not 录入1 or 录入2", where=f"{here}!E3")
+        raise SheetError(_("copy {copy} is not “录入1” or “录入2”").format(copy=repr(copy_text)), where=f"{here}!E3")
     questions = forms[form]
     problems: list[Problem] = []
     first_q = len(_INFO) + 1
@@ -243,8 +245,9 @@ def read_entry_workbook(
         if header != str(question.number):
             problems.append(Problem(
                 where(_HEADER_ROW, first_q + offset),
-                f"column shows question {header or '(blank)'}, the manifest has {question.number} here",
-                "do not insert, delete or move answer columns",
+                _("column shows question {header}, the manifest has {number} here").format(
+                    header=header or _("(blank)"), number=question.number),
+                _("do not insert, delete or move answer columns"),
             ))
     raise_if(problems, SheetError)
 
@@ -258,10 +261,11 @@ def read_entry_workbook(
         typed = [cell_text(ws.cell(row, first_q + i).value) for i in range(len(questions))]
         if not key:
             if any(t.strip() for t in typed):
-                problems.append(Problem(where(row, 2), "answers without a 准考证号", "fill in the 准考证号"))
+                problems.append(Problem(where(row, 2), _("answers without a “准考证号”"), _("fill in the “准考证号”")))
             continue
         if key in seen:
-            problems.append(Problem(where(row, 2), f"准考证号 {key} has a second row (first at {seen[key]})"))
+            problems.append(Problem(
+                where(row, 2), _("“准考证号” {key} has a second row (first at {first})").format(key=key, first=seen[key])))
             continue
         seen[key] = where(row, 2)
         rows.append((key, where(row, 2)))
@@ -269,7 +273,7 @@ def read_entry_workbook(
             answer, problem = normalize_response(text, question)
             at = where(row, first_q + offset)
             if problem:
-                problems.append(Problem(at, f"准考证号 {key}: {problem}"))
+                problems.append(Problem(at, _("“准考证号” {key}: {problem}").format(key=key, problem=problem)))
                 continue
             cells.append(EntryCell(key, question.question.label, answer, text.strip(), at))
     raise_if(problems, SheetError)
