@@ -556,7 +556,8 @@ def _explain_grid(
         letter = column_letter(read.col)
         if read.target is None:
             value = "?" if read.why.startswith("?") else "-"
-            out.append(f"  {letter}: {_quote(value)}   # '{read.header}': {read.why.lstrip('? ')}")
+            out.append(f"  {letter}: {_quote(value)}   # " + _("'{header}': {why}").format(
+                header=read.header, why=read.why.lstrip("? ")))
             continue
         target = read.target
         about = (_("section {label}, one mark for the whole section").format(label=target.label) if target.section

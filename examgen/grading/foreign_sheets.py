@@ -336,8 +336,10 @@ def _resolve(
                 candidates.update(f"{s}.{number}" for s in sections if f"{s}.{number}" in by_label)
             if len(candidates) != 1:
                 order = [q.label for q in questions]
-                shown = ", ".join(sorted(candidates, key=order.index)) or _("no question")
-                ambiguous.append((col, text, _("header '{header}' fits {shown}").format(header=text, shown=shown)))
+                shown = ", ".join(sorted(candidates, key=order.index))
+                ambiguous.append((col, text, (
+                    _("header '{header}' fits {shown}") if shown else _("header '{header}' fits no question")
+                ).format(header=text, shown=shown)))
                 continue
             label = candidates.pop()
         else:

@@ -956,7 +956,7 @@ def run_grading(
         # Complete sheets can still leave a contestant without a score (a combined
         # contest whose rounds disagree on who sat): never publish around them.
         pending.extend(
-            f"{r.contestant.id} {r.contestant.name}: {_flags_text(r.flags)}"
+            f"{r.contestant.id} {r.contestant.name}{colon()}{_flags_text(r.flags)}"
             for r in results.rows if r.excluded and not r.absent
         )
 
@@ -1009,7 +1009,7 @@ def _flags_text(flags) -> str:
 
 def _pending_lines(scores: Scores, label: str) -> list[str]:
     """Return one line per answer waiting for 三评 or 仲裁."""
-    where = f"{label}: " if label else ""
+    where = f"{label}{colon()}" if label else ""
     texts = {"third": "待三评", "arbitration": "待仲裁"}
     return [
         f"{where}{p.contestant.id} {p.contestant.name} {p.question.label}：{texts[p.needed]}（{p.reason}）"
