@@ -55,12 +55,17 @@ def marks(*given: tuple[str, int], kind: str = "regular") -> Marks:
     return Marks("A", (Q1,), (ALICE,), built, tuple(judge for judge, _ in given))
 
 
+def refusals(path: Path, text: str, read, error: type[ExamgenError]) -> list[str]:
+    """Return the problems ``read`` finds in a file holding ``text``, as printed."""
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(error) as caught:
+        read(path)
+    return [str(p) for p in caught.value.problems]
+
+
 def test_roster_problems_read_in_chinese(chinese, tmp_path):
     path = tmp_path / "roster.csv"
-    path.write_text("准考证号,姓名\n1,甲\n1,乙\n2,\n", encoding="utf-8")
-    with pytest.raises(SheetError) as caught:
-        read_roster(path)
-    assert [str(p) for p in caught.value.problems] == [
+    assert refusals(path, "准考证号,姓名\n1,甲\n1,乙\n2,\n", read_roster, SheetError) == [
         f"{path}:3：准考证号 1 出现两次（第一次在 {path}:2）（每名选手只能列出一次）",
         f"{path}:4：准考证号 2 没有姓名（请填写姓名）",
     ]
@@ -83,10 +88,9 @@ def test_a_judges_own_table_with_two_judges_named_reads_in_chinese(chinese):
 
 def test_a_wrong_mapping_file_reads_in_chinese(chinese, tmp_path):
     path = tmp_path / "map.yaml"
-    path.write_text("files:\n  a.xlsx:\n    judge: '?'\n", encoding="utf-8")
-    with pytest.raises(SheetError) as caught:
-        load_mapping(path)
-    assert str(caught.value) == f"{path}:3：a.xlsx：`judge` 仍为“?”（请填写）"
+    assert refusals(path, "files:\n  a.xlsx:\n    judge: '?'\n", load_mapping, SheetError) == [
+        f"{path}:3：a.xlsx：`judge` 仍为“?”（请填写）",
+    ]
 
 
 def test_entry_problems_read_in_chinese(chinese, tmp_path):
@@ -135,10 +139,7 @@ def test_ranking_problems_read_in_chinese(chinese):
 
 def test_contest_problems_read_in_chinese(chinese, tmp_path):
     path = tmp_path / "contest.yaml"
-    path.write_text("name: 大赛\nrounds:\n  - name: 理论\n", encoding="utf-8")
-    with pytest.raises(ContestError) as caught:
-        load_contest(path)
-    assert [str(p) for p in caught.value.problems] == [
+    assert refusals(path, "name: 大赛\nrounds:\n  - name: 理论\n", load_contest, ContestError) == [
         f"{path}:3: rounds[0].manifest：缺失（请写 `manifest: output/<paper>/manifest.json`）",
         f"{path}:3: rounds[0].weight：缺失（请写比例，如 30% 或 0.3）",
     ]
