@@ -1236,7 +1236,7 @@ def _result_warnings(results: Results) -> list[str]:
 
 def ranking_rows(results: Results, top: int) -> tuple[list[str], list[list[str]]]:
     """Return (header, rows) of the first ``top`` ranked contestants, for the terminal."""
-    header = ["名次", "准考证号", "姓名", "单位", "总分", "奖项"]
+    header = [_("Rank"), _("Exam number"), _("Name"), _("Unit"), _("Total"), _("Award")]
     rows = [
         [str(r.rank), r.contestant.id, r.contestant.name, r.contestant.unit,
          format(r.total, "f"), r.award or "-"]

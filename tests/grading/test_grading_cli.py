@@ -89,7 +89,7 @@ def test_sheets_then_grade(runner, tmp_path):
     result = invoke(runner, "grade", manifest, *sheets, *DATE)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["名次", "准考证号", "姓名", "单位", "总分", "奖项"]
+    assert lines[0].split() == ["Rank", "Exam", "number", "Name", "Unit", "Total", "Award"]
     assert lines[2].split() == ["1", "2026001", "张三", "北京分公司", "30.00", "一等奖"]
     assert "5 of 5 contestants ranked" in lines
     assert lines[-2:] == [f"wrote {manifest.parent / 'results.xlsx'}", f"wrote {manifest.parent / 'results.docx'}"]
