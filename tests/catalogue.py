@@ -11,6 +11,7 @@ library's gettext.
 
 from __future__ import annotations
 
+import datetime
 import io
 import sys
 from pathlib import Path
@@ -67,6 +68,9 @@ def read_catalogue() -> Catalog:
 
 def compiled(catalogue: Catalog) -> bytes:
     """Return the .mo bytes of ``catalogue``."""
+    # The .po has no creation date (it would change on every run), so Babel stamps the
+    # current minute into the .mo header: fix it, so the same .po always compiles the same.
+    catalogue.creation_date = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
     buffer = io.BytesIO()
     write_mo(buffer, catalogue, use_fuzzy=False)
     return buffer.getvalue()
