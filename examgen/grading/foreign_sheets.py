@@ -28,7 +28,7 @@ from functools import cached_property
 from examgen.errors import Problem
 from examgen.grading.roster import HEADER_ALIASES
 from examgen.grading.score_sheets import SheetRow
-from examgen.grading.sheet_reader import FilledSheet, parse_mark, whose_mark
+from examgen.grading.sheet_reader import FilledSheet, parse_mark
 from examgen.i18n import N_, _
 from examgen.models import GradingRules, Mark, ScoredQuestion, chinese_numeral, format_points
 from examgen.xlsxio import cell_number, cell_text, normalize_text
@@ -845,7 +845,7 @@ def read_layout(
             cell = grid.where(r, col)
             base = first_question.get(target.label) or section_first[target.label]
             question = target.question(base)
-            value, problem = _cell_mark(grid, r, col, question, mark_step, whose_mark(key_label, key))
+            value, problem = _cell_mark(grid, r, col, question, mark_step, (key_label, key))
             if problem:
                 problems.append(Problem(cell, *problem))
                 complete = False
@@ -906,7 +906,7 @@ class _JudgeRows:
 
 
 def _cell_mark(
-    grid: Grid, row: int, col: int, question: ScoredQuestion, step: Decimal, about: str,
+    grid: Grid, row: int, col: int, question: ScoredQuestion, step: Decimal, key: tuple[str, str],
 ) -> tuple[Decimal | None, tuple[str, str] | None]:
     """Return (mark, None), (None, None) for no mark (empty, 缺考), or (None, problem)."""
     for r, c, formula in grid.outside_formulas:
@@ -917,7 +917,7 @@ def _cell_mark(
     text = normalize_text(cell_text(value))
     if text == "" or text in ABSENT_WORDS:
         return None, None
-    number, problem = parse_mark(value, question, step, about)
+    number, problem = parse_mark(value, question, step, key)
     return (None, problem) if problem else (number, None)
 
 
@@ -1018,7 +1018,7 @@ def _read_long(
             continue
         slot["seen"][(key, target.label)] = grid.where(r, layout.score_col)
         base = first_question.get(target.label) or section_first[target.label]
-        value, problem = _cell_mark(grid, r, layout.score_col, target.question(base), mark_step, whose_mark(key_label, key))
+        value, problem = _cell_mark(grid, r, layout.score_col, target.question(base), mark_step, (key_label, key))
         if problem:
             problems.append(Problem(grid.where(r, layout.score_col), *problem))
         elif value is not None:

@@ -285,7 +285,7 @@ def read_score_sheet(
                 continue
             if kind != "regular" and text == CLOSED_CELL:
                 continue  # an answer this follow-up sheet does not ask for
-            number, problem = _parse_mark(value, questions[label], mark_step, whose_mark(key_label, key))
+            number, problem = _parse_mark(value, questions[label], mark_step, (key_label, key))
             if problem:
                 problems.append(Problem(where(r, col), *problem))
             else:
@@ -357,16 +357,19 @@ def whose_mark(key_label: str, key: str) -> str:
 
 
 def _parse_mark(
-    value: object, question: ScoredQuestion, step: Decimal, whose: str
+    value: object, question: ScoredQuestion, step: Decimal, key: tuple[str, str]
 ) -> tuple[Decimal, tuple[str, str] | None]:
     """Return (mark, None), or (0, (what, hint)) when ``value`` is no valid mark for ``question``.
 
-    ``whose`` names the contestant (:func:`whose_mark`).
+    ``key`` is (key label, key) of the contestant: (准考证号, 2026001).
     """
+    number = cell_number(value)
+    if number is not None and 0 <= number <= question.points and is_multiple(number, step):
+        return _plain(number), None
+    # A problem: only now are the messages put together (most cells are good marks).
     maximum = format_points(question.points)
     fix = _("type a mark from 0 to {maximum} in steps of {step}").format(maximum=maximum, step=format_points(step))
-    number = cell_number(value)
-    label = question.label
+    label, whose = question.label, whose_mark(*key)
     if number is None:
         return Decimal(0), (
             _("'{value}' is not a number ({label}, {whose})").format(value=cell_text(value), label=label, whose=whose),
@@ -381,13 +384,11 @@ def _parse_mark(
                 mark=shown, maximum=maximum, label=label, whose=whose),
             fix,
         )
-    if not is_multiple(number, step):
-        return Decimal(0), (
-            _("mark {mark} is not a multiple of {step} ({label}, {whose})").format(
-                mark=shown, step=format_points(step), label=label, whose=whose),
-            fix,
-        )
-    return _plain(number), None
+    return Decimal(0), (
+        _("mark {mark} is not a multiple of {step} ({label}, {whose})").format(
+            mark=shown, step=format_points(step), label=label, whose=whose),
+        fix,
+    )
 
 
 #: Check one mark cell against its question; judges' own sheets are checked the same way.

@@ -20,7 +20,7 @@ from examgen.grading.foreign_sheets import Grid, SheetMap, detect_layout
 from examgen.grading.objective import EntryCell, FilledEntry, compare_entries, normalize_response
 from examgen.grading.rank import rank_contestants
 from examgen.grading.roster import read_roster
-from examgen.grading.sheet_reader import parse_mark, whose_mark
+from examgen.grading.sheet_reader import parse_mark
 from examgen.grading.workflow import _score_warnings, load_grading_paper
 from examgen.i18n import set_language
 from examgen.models import (
@@ -73,7 +73,7 @@ def test_roster_problems_read_in_chinese(chinese, tmp_path):
 
 def test_a_bad_mark_reads_in_chinese(chinese):
     _, problem = parse_mark(6, ScoredQuestion("一.1", "SA-001", D(5), 1, "简答题", "short_answer"),
-                            D("0.5"), whose_mark("准考证号", "2026001"))
+                            D("0.5"), ("准考证号", "2026001"))
     assert problem == ("评分 6 超过 一.1 的满分 5（准考证号 2026001）", "请填写 0 至 5 之间、以 0.5 为单位的分数")
 
 
