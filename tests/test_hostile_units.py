@@ -121,5 +121,5 @@ def test_an_18_digit_number_id_is_refused_with_the_cell(tmp_path):
     wb.save(tmp_path / "r.xlsx")
     with pytest.raises(SheetError) as info:
         read_roster(tmp_path / "r.xlsx")
-    assert str(info.value).startswith(f"{tmp_path / 'r.xlsx'}!Sheet!A2: 准考证号 123456789012345")
+    assert str(info.value).startswith(f"{tmp_path / 'r.xlsx'}!Sheet!A2: “准考证号” 123456789012345")
     assert "format the column as text" in str(info.value)

@@ -26,6 +26,7 @@ from examgen.analysis.report import report_docx_bytes
 from examgen.analysis.workbook import analysis_xlsx_bytes
 from examgen.errors import ExamgenError
 from examgen.grading.workflow import grade_paper, load_grading_paper, split_inputs
+from examgen.i18n import N_, _
 from examgen.models import Results
 from examgen.numbers import to_decimal
 from examgen.outputs import refuse_existing, write_atomic
@@ -35,7 +36,7 @@ from examgen.xlsxio import timestamp_of
 ANALYSIS_XLSX = "analysis.xlsx"
 ANALYSIS_DOCX = "成绩分析报告.docx"
 ITEM_STATS = "item-stats.json"
-NO_CJK_FONT = (
+NO_CJK_FONT = N_(
     "no Chinese (CJK) font found for the charts; their Chinese labels may show as boxes "
     "(install e.g. fonts-noto-cjk or SimHei)"
 )
@@ -68,16 +69,16 @@ def run_analysis(
     manifests, contests, sheets = split_inputs(inputs)
     if contests or len(manifests) != 1:
         raise ExamgenError(
-            "the analysis takes one manifest.json and its filled sheets",
-            where=", ".join(str(p) for p in [*contests, *manifests]) or "the command line",
-            hint="analyse each paper of a contest on its own: examgen analyse output/<paper-id>/manifest.json sheets…",
+            _("the analysis takes one manifest.json and its filled sheets"),
+            where=", ".join(str(p) for p in [*contests, *manifests]) or _("the command line"),
+            hint=_("analyse each paper of a contest on its own: `examgen analyse output/<paper-id>/manifest.json sheets…`"),
         )
     if not sheets:
         raise ExamgenError(
-            "no score sheets given",
-            hint="list the filled .xlsx sheets (and answer-entry workbooks 录入表) after the manifest",
+            _("no score sheets given"),
+            hint=_("list the filled .xlsx sheets (and answer-entry workbooks, “录入表”) after the manifest"),
         )
-    _, results = grade_paper(
+    _paper, results = grade_paper(
         manifests[0], sheets, roster_path=roster_path, allow_missing=allow_missing, single_entry=single_entry,
     )
     return write_analysis(results, manifests[0], out_dir or manifests[0].parent, force=force, date=date)
@@ -98,8 +99,8 @@ def write_analysis(
     """
     if results.scores is None:
         raise ExamgenError(
-            "an analysis needs the results of one paper, not a combined ranking",
-            where=str(manifest_path), hint="analyse each paper with `examgen analyse`",
+            _("an analysis needs the results of one paper, not a combined ranking"),
+            where=str(manifest_path), hint=_("analyse each paper with `examgen analyse`"),
         )
     paths = analysis_paths(folder)
     refuse_existing(paths, force=force)
@@ -118,7 +119,7 @@ def write_analysis(
     warnings = []
     font_note = ""
     if find_cjk_font() is None:
-        warnings.append(NO_CJK_FONT)
+        warnings.append(_(NO_CJK_FONT))
         font_note = "（说明：本机未找到中文字体，图中中文可能无法正常显示。）"
     charts = analysis_charts(analysis)
     timestamp = timestamp_of(date)

@@ -57,6 +57,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from examgen.errors import GradingError, Problem, raise_if
+from examgen.i18n import _
 from examgen.models import (
     MARK_KINDS,
     AnswerScore,
@@ -163,8 +164,9 @@ def aggregate_marks(marks: Marks, rules: GradingRules) -> Scores:
         if problem is None and mark.contestant_id in absent:
             problem = Problem(
                 _where(mark),
-                f"mark {format_points(mark.value)} for {mark.contestant_id}, who is 缺考 (absent)",
-                "clear the mark, or remove 缺考 if the contestant sat the paper",
+                _("mark {mark} for {contestant}, who is “缺考” (absent)").format(
+                    mark=format_points(mark.value), contestant=mark.contestant_id),
+                _("clear the mark, or remove “缺考” if the contestant sat the paper"),
             )
         if problem:
             problems.append(problem)
@@ -282,9 +284,9 @@ def _disagreement(question: ScoredQuestion, given: Sequence[Mark], rules: Gradin
             return [
                 Flag(
                     "disagreement",
-                    f"{label}: marks {_marks_text(judged)} differ by "
-                    f"{format_points(max(values) - min(values))}, more than "
-                    f"{_threshold_text(rules.disagreement_threshold, question.points)}",
+                    _("{label}: marks {marks} differ by {gap}, more than {limit}").format(
+                        label=label, marks=_marks_text(judged), gap=format_points(max(values) - min(values)),
+                        limit=_threshold_text(rules.disagreement_threshold, question.points)),
                     label,
                 )
             ]
@@ -301,13 +303,15 @@ def _check_structure(marks: Marks) -> list[Problem]:
     twice = sorted(label for label, count in labels.items() if count > 1)
     if twice:
         problems.append(
-            Problem(f"form {marks.form}", f"question labels listed twice: {', '.join(twice)}")
+            Problem(_("form {form}").format(form=marks.form),
+                    _("question labels listed twice: {labels}").format(labels=", ".join(twice)))
         )
     ids = Counter(c.id for c in marks.contestants)
     twice = sorted(i for i, count in ids.items() if count > 1)
     if twice:
         problems.append(
-            Problem(f"form {marks.form}", f"contestants listed twice: {', '.join(twice)}")
+            Problem(_("form {form}").format(form=marks.form),
+                    _("contestants listed twice: {ids}").format(ids=", ".join(twice)))
         )
     return problems
 
@@ -321,28 +325,31 @@ def _check_mark(
     where = _where(mark)
     if mark.contestant_id not in contestants:
         return Problem(
-            where, f"mark for unknown contestant {mark.contestant_id!r}", "check the roster"
+            where, _("mark for unknown contestant {id}").format(id=repr(mark.contestant_id)), _("check the roster")
         )
     question = questions.get(mark.question_label)
     if question is None:
         return Problem(
-            where, f"mark for unknown question {mark.question_label!r}", "check the manifest"
+            where, _("mark for unknown question {label}").format(label=repr(mark.question_label)),
+            _("check the manifest")
         )
     if mark.kind not in MARK_KINDS:
         return Problem(
-            where, f"unknown kind of mark {mark.kind!r}", f"use one of {', '.join(MARK_KINDS)}"
+            where, _("unknown kind of mark {kind}").format(kind=repr(mark.kind)),
+            _("use one of {kinds}").format(kinds=", ".join(MARK_KINDS))
         )
     if mark.kind != "regular" and rules.policy != "double_marking":
         return Problem(
             where,
-            f"{mark.kind} mark under policy {rules.policy}",
-            "third marks and arbitration exist only under double_marking",
+            _("`{kind}` mark under policy `{policy}`").format(kind=mark.kind, policy=rules.policy),
+            _("third marks and arbitration exist only under `double_marking`"),
         )
     if not Decimal(0) <= mark.value <= question.points:
         return Problem(
             where,
-            f"mark {format_points(mark.value)} is outside 0..{format_points(question.points)}",
-            "correct the mark",
+            _("mark {mark} is outside 0..{maximum}").format(
+                mark=format_points(mark.value), maximum=format_points(question.points)),
+            _("correct the mark"),
         )
     return None
 
@@ -356,9 +363,10 @@ def _check_answer(given: list[Mark], rules: GradingRules) -> list[Problem]:
             problems.append(
                 Problem(
                     _where(mark),
-                    f"judge {mark.judge!r} gave a second {mark.kind} mark for "
-                    f"{mark.contestant_id} {mark.question_label} (first at {_where(seen[key])})",
-                    "keep one mark per judge",
+                    _("judge {judge} gave a second `{kind}` mark for {contestant} {label} (first at {first})").format(
+                        judge=repr(mark.judge), kind=mark.kind, contestant=mark.contestant_id,
+                        label=mark.question_label, first=_where(seen[key])),
+                    _("keep one mark per judge"),
                 )
             )
         seen[key] = mark
@@ -370,9 +378,10 @@ def _check_answer(given: list[Mark], rules: GradingRules) -> list[Problem]:
                 problems.append(
                     Problem(
                         _where(of_kind[limit]),
-                        f"{len(of_kind)} {kind} marks for {of_kind[0].contestant_id} "
-                        f"{of_kind[0].question_label}; double marking allows {limit}",
-                        "remove the extra marks",
+                        _("{count} `{kind}` marks for {contestant} {label}; double marking allows {limit}").format(
+                            count=len(of_kind), kind=kind, contestant=of_kind[0].contestant_id,
+                            label=of_kind[0].question_label, limit=limit),
+                        _("remove the extra marks"),
                     )
                 )
         regular_judges = {m.judge for m in given if m.kind == "regular"}
@@ -381,9 +390,9 @@ def _check_answer(given: list[Mark], rules: GradingRules) -> list[Problem]:
                 problems.append(
                     Problem(
                         _where(mark),
-                        f"judge {mark.judge!r} gave the third mark for {mark.contestant_id} "
-                        f"{mark.question_label} after one of the first two",
-                        "a third mark comes from another judge",
+                        _("judge {judge} gave the third mark for {contestant} {label} after one of the first two").format(
+                            judge=repr(mark.judge), contestant=mark.contestant_id, label=mark.question_label),
+                        _("a third mark comes from another judge"),
                     )
                 )
     return problems
@@ -395,7 +404,7 @@ def _pending(contestant: Contestant, answer: AnswerScore, needed: str) -> Pendin
         for f in answer.flags
         if f.code in ("missing", "third_needed", "arbitration_needed")
     ]
-    return PendingAnswer(contestant, answer.question, answer.marks, needed, "; ".join(reasons))
+    return PendingAnswer(contestant, answer.question, answer.marks, needed, _("; ").join(reasons))
 
 
 def _marks_text(marks: Sequence[Mark]) -> str:
@@ -407,7 +416,7 @@ def _threshold_text(threshold: Threshold, maximum: Decimal) -> str:
     return (
         points
         if threshold.percent is None
-        else f"{points} ({threshold} of {format_points(maximum)})"
+        else _("{points} ({threshold} of {maximum})").format(points=points, threshold=threshold, maximum=format_points(maximum))
     )
 
 
@@ -437,8 +446,10 @@ def _score_answer(
         flags.append(
             Flag(
                 "missing",
-                f"{label}: {len(regular)} of {expected} marks"
-                + (f" ({_marks_text(regular)})" if regular else ""),
+                _("{label}: {count} of {expected} marks ({marks})").format(
+                    label=label, count=len(regular), expected=expected, marks=_marks_text(regular))
+                if regular else _("{label}: {count} of {expected} marks").format(
+                    label=label, count=len(regular), expected=expected),
                 label,
             )
         )
@@ -469,8 +480,10 @@ def _double_marking(
         flags.append(
             Flag(
                 "missing",
-                f"{label}: {len(regular)} of 2 marks"
-                + (f" ({_marks_text(regular)})" if regular else ""),
+                _("{label}: {count} of {expected} marks ({marks})").format(
+                    label=label, count=len(regular), expected=2, marks=_marks_text(regular))
+                if regular else _("{label}: {count} of {expected} marks").format(
+                    label=label, count=len(regular), expected=2),
                 label,
             )
         )
@@ -483,8 +496,9 @@ def _double_marking(
             flags.append(
                 Flag(
                     "third_ignored",
-                    f"{label}: third mark {format_points(third.value)} ignored: marks "
-                    f"{_marks_text(regular)} agree (gap {format_points(gap)} <= {limit_text})",
+                    _("{label}: third mark {third} ignored: marks {marks} agree (gap {gap} <= {limit})").format(
+                        label=label, third=format_points(third.value), marks=_marks_text(regular),
+                        gap=format_points(gap), limit=limit_text),
                     label,
                 )
             )
@@ -501,8 +515,8 @@ def _double_marking(
         flags.append(
             Flag(
                 "third_needed",
-                f"{label}: marks {_marks_text(regular)} differ by {format_points(gap)}, "
-                f"more than {limit_text}: a third mark is needed",
+                _("{label}: marks {marks} differ by {gap}, more than {limit}: a third mark is needed").format(
+                    label=label, marks=_marks_text(regular), gap=format_points(gap), limit=limit_text),
                 label,
             )
         )
@@ -515,9 +529,10 @@ def _double_marking(
     flags.append(
         Flag(
             "arbitration_needed",
-            f"{label}: third mark {format_points(third.value)} and nearer mark "
-            f"{format_points(nearer.value)} differ by {format_points(third_gap)}, more than "
-            f"{limit_text}: arbitration is needed",
+            _("{label}: third mark {third} and nearer mark {nearer} differ by {gap}, more than {limit}: "
+              "arbitration is needed").format(
+                label=label, third=format_points(third.value), nearer=format_points(nearer.value),
+                gap=format_points(third_gap), limit=limit_text),
             label,
         )
     )
@@ -536,7 +551,7 @@ def _third_resolves(first: Mark, second: Mark, third: Mark, limit: Decimal) -> b
 def _unrequested(label: str, arbitration: Mark) -> Flag:
     return Flag(
         "arbitration_unrequested",
-        f"{label}: arbitration mark {format_points(arbitration.value)} used although the "
-        "marks agreed",
+        _("{label}: arbitration mark {mark} used although the marks agreed").format(
+            label=label, mark=format_points(arbitration.value)),
         label,
     )

@@ -40,6 +40,7 @@ from pathlib import Path
 import yaml
 
 from examgen.errors import ContestError, Problem
+from examgen.i18n import _
 from examgen.inputs import read_input
 from examgen.models import Contest, ContestRound, format_points
 from examgen.numbers import to_decimal
@@ -61,10 +62,10 @@ def load_contest(path: Path) -> Contest:
     shown = str(path)
     try:
         if not path.exists() and not path.is_symlink():
-            raise ContestError("no such file", where=shown, hint="write a contest.yaml")
+            raise ContestError(_("no such file"), where=shown, hint=_("write a contest.yaml"))
         text = read_input(path, ContestError).decode("utf-8")
     except UnicodeDecodeError as error:
-        raise ContestError(f"cannot read: {error}", where=shown) from None
+        raise ContestError(_("cannot read: {reason}").format(reason=error), where=shown) from None
     try:
         raw = load_yaml(text)  # first: it refuses aliases and deep nesting
         root = yaml.compose(text)
@@ -72,7 +73,7 @@ def load_contest(path: Path) -> Contest:
         mark = getattr(error, "problem_mark", None)
         where = f"{shown}:{mark.line + 1}" if mark else shown
         problem = getattr(error, "problem", None) or str(error)
-        raise ContestError(f"not valid YAML: {problem}", where=where) from None
+        raise ContestError(_("not valid YAML: {problem}").format(problem=problem), where=where) from None
     return parse_contest(raw, shown, base=path.parent, lines=_LineFinder(root))
 
 
@@ -86,11 +87,12 @@ def parse_contest(
     lines = lines or _LineFinder(None)
     problems: list[tuple[str, str, str]] = []
     if not isinstance(raw, Mapping):
-        raise ContestError("must be a mapping with name and rounds", where=where)
+        raise ContestError(_("must be a mapping with `name` and `rounds`"), where=where)
     for key in raw:
         if key not in _TOP_KEYS:
             problems.append(
-                (str(key), f"unknown key {str(key)!r}", "allowed keys: " + ", ".join(_TOP_KEYS))
+                (str(key), _("unknown key {key}").format(key=repr(str(key))),
+                 _("allowed keys: {keys}").format(keys=", ".join(_TOP_KEYS)))
             )
 
     name = raw.get("name")
@@ -98,8 +100,8 @@ def parse_contest(
         problems.append(
             (
                 "name",
-                f"{name!r} is not a contest name" if name is not None else "missing",
-                "write name: <contest name>",
+                _("{value} is not a contest name").format(value=repr(name)) if name is not None else _("missing"),
+                _("write `name: <contest name>`"),
             )
         )
         name = ""
@@ -107,7 +109,8 @@ def parse_contest(
     normalize = raw.get("normalize", False)
     if not isinstance(normalize, bool):
         problems.append(
-            ("normalize", f"{normalize!r} is not true or false", "write normalize: true or false")
+            ("normalize", _("{value} is not true or false").format(value=repr(normalize)),
+             _("write `normalize: true` or `false`"))
         )
         normalize = False
 
@@ -139,8 +142,8 @@ def _rounds(value: object, base: Path | None, problems: list) -> tuple[ContestRo
         problems.append(
             (
                 "rounds",
-                "missing or empty" if not value else "is not a list",
-                "list the rounds: - {name: 理论, manifest: …, weight: 30%}",
+                _("missing or empty") if not value else _("is not a list"),
+                _("list the rounds: `- {{name: 理论, manifest: …, weight: 30%}}`").format(),
             )
         )
         return ()
@@ -151,7 +154,8 @@ def _rounds(value: object, base: Path | None, problems: list) -> tuple[ContestRo
         here = f"rounds[{index}]"
         if not isinstance(item, Mapping):
             problems.append(
-                (here, f"{item!r} is not a mapping", "write {name: 理论, manifest: …, weight: 30%}")
+                (here, _("{value} is not a mapping").format(value=repr(item)),
+                 _("write `{{name: 理论, manifest: …, weight: 30%}}`").format())
             )
             ok = False
             continue
@@ -160,8 +164,8 @@ def _rounds(value: object, base: Path | None, problems: list) -> tuple[ContestRo
                 problems.append(
                     (
                         f"{here}.{key}",
-                        f"unknown key {str(key)!r}",
-                        "a round has name, manifest and weight",
+                        _("unknown key {key}").format(key=repr(str(key))),
+                        _("a round has `name`, `manifest` and `weight`"),
                     )
                 )
                 ok = False
@@ -170,8 +174,8 @@ def _rounds(value: object, base: Path | None, problems: list) -> tuple[ContestRo
             problems.append(
                 (
                     f"{here}.name",
-                    "missing" if name is None else f"{name!r} is not a round name",
-                    "write name: 理论",
+                    _("missing") if name is None else _("{value} is not a round name").format(value=repr(name)),
+                    _("write `name: 理论`"),
                 )
             )
             ok = False
@@ -182,8 +186,8 @@ def _rounds(value: object, base: Path | None, problems: list) -> tuple[ContestRo
                 problems.append(
                     (
                         f"{here}.name",
-                        f"round {name!r} is listed twice",
-                        "give each round a distinct name",
+                        _("round {name} is listed twice").format(name=repr(name)),
+                        _("give each round a distinct name"),
                     )
                 )
                 ok = False
@@ -193,8 +197,8 @@ def _rounds(value: object, base: Path | None, problems: list) -> tuple[ContestRo
             problems.append(
                 (
                     f"{here}.manifest",
-                    "missing" if manifest is None else f"{manifest!r} is not a path",
-                    "write manifest: output/<paper>/manifest.json",
+                    _("missing") if manifest is None else _("{value} is not a path").format(value=repr(manifest)),
+                    _("write `manifest: output/<paper>/manifest.json`"),
                 )
             )
             ok = False
@@ -205,8 +209,8 @@ def _rounds(value: object, base: Path | None, problems: list) -> tuple[ContestRo
                 problems.append(
                     (
                         f"{here}.manifest",
-                        f"no such file {manifest.strip()!r}",
-                        "give the path of the round's manifest.json, relative to the contest file",
+                        _("no such file {path}").format(path=repr(manifest.strip())),
+                        _("give the path of the round's manifest.json, relative to the contest file"),
                     )
                 )
                 ok = False
@@ -222,17 +226,17 @@ def _rounds(value: object, base: Path | None, problems: list) -> tuple[ContestRo
             problems.append(
                 (
                     "rounds",
-                    f"weights add up to {format_points(total * 100)}%, not 100%",
-                    "make the weights add up to 100%, e.g. 30% and 70%",
+                    _("weights add up to {total}%, not 100%").format(total=format_points(total * 100)),
+                    _("make the weights add up to 100%, e.g. 30% and 70%"),
                 )
             )
     return tuple(rounds) if ok else ()
 
 
 def _weight(value: object, path: str, problems: list) -> Decimal | None:
-    hint = "write a share such as 30% or 0.3"
+    hint = _("write a share such as 30% or 0.3")
     if value is None:
-        problems.append((path, "missing", hint))
+        problems.append((path, _("missing"), hint))
         return None
     if isinstance(value, str) and value.strip().endswith(("%", "％")):
         number = to_decimal(value.strip()[:-1])
@@ -242,10 +246,10 @@ def _weight(value: object, path: str, problems: list) -> Decimal | None:
     else:
         weight = to_decimal(value)
     if weight is None:
-        problems.append((path, f"{value!r} is not a share", hint))
+        problems.append((path, _("{value} is not a share").format(value=repr(value)), hint))
         return None
     if not 0 < weight <= 1:
-        problems.append((path, f"{value!r} is not between 0 and 100%", hint))
+        problems.append((path, _("{value} is not between 0 and 100%").format(value=repr(value)), hint))
         return None
     return weight
 

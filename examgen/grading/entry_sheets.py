@@ -34,6 +34,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from examgen.errors import Problem, SheetError, raise_if
 from examgen.grading.objective import EntryCell, FilledEntry, VariantKey, normalize_response
 from examgen.grading.score_sheets import SheetRow
+from examgen.i18n import _
 from examgen.models import ObjectiveQuestion
 from examgen.xlsxio import (
     BOLD,
@@ -264,10 +265,10 @@ def read_entry_workbook(
     sheets = [ws for ws in book.worksheets if cell_text(ws.cell(3, 1).value) == ENTRY_MARKER]
     if len(sheets) != 1:
         raise SheetError(
-            "no answer-entry sheet found (its hidden row 3 starts with examgen-entry-sheet)"
-            if not sheets else "several answer-entry sheets in one workbook",
+            _("no answer-entry sheet found (its hidden row 3 starts with `examgen-entry-sheet`)")
+            if not sheets else _("several answer-entry sheets in one workbook"),
             where=str(path),
-            hint="return the workbook made by `examgen sheets --entry`, header rows kept",
+            hint=_("return the workbook made by `examgen sheets --entry`, header rows kept"),
         )
     ws = sheets[0]
     marker = [cell_text(ws.cell(3, c).value) for c in range(1, 7)]
@@ -275,25 +276,27 @@ def read_entry_workbook(
     here = f"{path}!{ws.title}"
     if sheet_paper != paper_id:
         raise SheetError(
-            f"the entry workbook is for paper '{sheet_paper}', the manifest for '{paper_id}'",
-            where=here, hint="give the entry workbooks of this paper",
+            _("the entry workbook is for paper '{sheet_paper}', the manifest for '{paper_id}'").format(
+                sheet_paper=sheet_paper, paper_id=paper_id),
+            where=here, hint=_("give the entry workbooks of this paper"),
         )
     if form not in forms:
         raise SheetError(
-            f"the entry workbook is for form {form!r}, which the manifest does not have",
-            where=here, hint=f"forms: {', '.join(forms)}",
+            _("the entry workbook is for form {form}, which the manifest does not have").format(form=repr(form)),
+            where=here, hint=_("forms: {forms}").format(forms=", ".join(forms)),
         )
     if copy_text not in ("1", "2"):
-        raise SheetError(f"copy {copy_text!r} is not 录入1 or 录入2", where=f"{here}!E3")
+        raise SheetError(_("copy {copy} is not “录入1” or “录入2”").format(copy=repr(copy_text)), where=f"{here}!E3")
     questions = forms[form]
     problems: list[Problem] = []
     keys = (variants or {}).get(form, {})
     has_codes = cell_text(ws.cell(_HEADER_ROW, len(_CODE_INFO)).value).strip() == CODE_HEADER
     if has_codes != bool(keys):
         raise SheetError(
-            f"the paper has variants (卷码 {_codes_text(tuple(keys))}) but the workbook has no 卷码 column"
-            if keys else "the workbook has a 卷码 column but the paper has no variants",
-            where=here, hint="write the entry workbooks of this manifest again with `examgen sheets --entry`",
+            _("the paper has variants (“卷码” {codes}) but the workbook has no “卷码” column").format(
+                codes=_codes_text(tuple(keys)))
+            if keys else _("the workbook has a “卷码” column but the paper has no variants"),
+            where=here, hint=_("write the entry workbooks of this manifest again with `examgen sheets --entry`"),
         )
     first_q = len(_CODE_INFO if has_codes else _INFO) + 1
 
@@ -305,8 +308,9 @@ def read_entry_workbook(
         if header != str(question.number):
             problems.append(Problem(
                 where(_HEADER_ROW, first_q + offset),
-                f"column shows question {header or '(blank)'}, the manifest has {question.number} here",
-                "do not insert, delete or move answer columns",
+                _("column shows question {header}, the manifest has {number} here").format(
+                    header=header or _("(blank)"), number=question.number),
+                _("do not insert, delete or move answer columns"),
             ))
     raise_if(problems, SheetError)
 
@@ -321,10 +325,11 @@ def read_entry_workbook(
         typed = [cell_text(ws.cell(row, first_q + i).value) for i in range(len(questions))]
         if not key:
             if any(t.strip() for t in typed):
-                problems.append(Problem(where(row, 2), "answers without a 准考证号", "fill in the 准考证号"))
+                problems.append(Problem(where(row, 2), _("answers without a “准考证号”"), _("fill in the “准考证号”")))
             continue
         if key in seen:
-            problems.append(Problem(where(row, 2), f"准考证号 {key} has a second row (first at {seen[key]})"))
+            problems.append(Problem(
+                where(row, 2), _("“准考证号” {key} has a second row (first at {first})").format(key=key, first=seen[key])))
             continue
         seen[key] = where(row, 2)
         rows.append((key, where(row, 2)))
@@ -335,17 +340,19 @@ def read_entry_workbook(
             if code in keys:
                 printed = keys[code].questions
             elif code or any(t.strip() for t in typed):
-                shown = f"卷码 {code!r} is not a variant of form {form}" if code else "卷码 is blank"
                 problems.append(Problem(
-                    where(row, first_q - 1), f"准考证号 {key}: {shown} ({_codes_text(tuple(keys))})",
-                    "type the 卷码 printed beside the 准考证号 on the contestant's paper",
+                    where(row, first_q - 1),
+                    (_("“准考证号” {key}: “卷码” {code} is not a variant of form {form} ({codes})") if code
+                     else _("“准考证号” {key}: “卷码” is blank ({codes})")).format(
+                        key=key, code=repr(code), form=form, codes=_codes_text(tuple(keys))),
+                    _("type the “卷码” printed beside the “准考证号” on the contestant's paper"),
                 ))
                 continue
         for offset, (question, text) in enumerate(zip(printed, typed, strict=True)):
             answer, problem = normalize_response(text, question)
             at = where(row, first_q + offset)
             if problem:
-                problems.append(Problem(at, f"准考证号 {key}: {problem}"))
+                problems.append(Problem(at, _("“准考证号” {key}: {problem}").format(key=key, problem=problem)))
                 continue
             cells.append(EntryCell(key, question.question.label, answer, text.strip(), at))
     raise_if(problems, SheetError)

@@ -40,6 +40,7 @@ from examgen.grading.foreign_sheets import (
 from examgen.grading.roster import Roster
 from examgen.grading.score_sheets import SHEET_MARKER
 from examgen.grading.sheet_reader import FilledSheet, read_score_sheet, sheet_paper_id
+from examgen.i18n import _, ngettext
 from examgen.inputs import check_zip
 from examgen.models import ScoredQuestion, format_points
 from examgen.xlsxio import file_kind, load_workbook_bytes, not_xlsx_problem, read_file_bytes
@@ -79,22 +80,25 @@ def load_mapping(path: Path) -> Mapping:
         raw = load_yaml(decode_chinese_text(data))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         line = yaml_error_line(exc) if isinstance(exc, yaml.YAMLError) else 0
-        raise SheetError(f"is not a readable mapping file ({exc.__class__.__name__})",
-                         where=f"{path}:{line}" if line else str(path), hint=MAP_HINT) from None
+        raise SheetError(_("is not a readable mapping file ({reason})").format(reason=exc.__class__.__name__),
+                         where=f"{path}:{line}" if line else str(path), hint=_(MAP_HINT)) from None
     problems: list[Problem] = []
     files = raw.get("files") if isinstance(raw, dict) else None
     if not isinstance(files, dict):
-        raise SheetError("has no files: mapping", where=str(path), hint=MAP_HINT)
+        raise SheetError(_("has no `files:` mapping"), where=str(path), hint=_(MAP_HINT))
     result = []
     for key, entry in files.items():
         if not isinstance(entry, dict):
-            problems.append(Problem(f"{path}:{_line(files, key)}", f"{key}: is not a mapping", MAP_HINT))
+            problems.append(Problem(
+                f"{path}:{_line(files, key)}", _("{key}: is not a mapping").format(key=key), _(MAP_HINT)))
             continue
         file_map = _sheet_map(path, str(key), entry, problems)
         sheets: dict[str, SheetMap] = {}
         sheet_entries = entry.get("sheets") or {}
         if not isinstance(sheet_entries, dict):
-            problems.append(Problem(f"{path}:{_line(entry, 'sheets')}", f"{key}: sheets is not a mapping of sheet names", MAP_HINT))
+            problems.append(Problem(
+                f"{path}:{_line(entry, 'sheets')}",
+                _("{key}: `sheets` is not a mapping of sheet names").format(key=key), _(MAP_HINT)))
             sheet_entries = {}
         for name, sheet_entry in sheet_entries.items():
             if isinstance(sheet_entry, dict):
@@ -121,19 +125,25 @@ def _sheet_map(path: Path, about: str, entry: dict, problems: list[Problem]) -> 
     where = f"{path}:{_line(entry, next(iter(entry), ''))}"
     for key in entry:
         if key not in _SHEET_KEYS | {"sheets"}:
-            problems.append(Problem(f"{path}:{_line(entry, key)}", f"{about}: unknown key '{key}'",
-                                    "use " + ", ".join(sorted(_SHEET_KEYS))))
+            problems.append(Problem(f"{path}:{_line(entry, key)}", _("{about}: unknown key '{key}'").format(about=about, key=key),
+                                    _("use {keys}").format(keys=", ".join(sorted(_SHEET_KEYS)))))
     values = {k: ("" if v is None else v) for k, v in entry.items() if k in _SHEET_KEYS}
     for key in ("judge", "form", "id_column", "judge_column", "question_column", "score_column"):
         if str(values.get(key, "")).strip() == "?":
-            problems.append(Problem(f"{path}:{_line(entry, key)}", f"{about}: {key} is still ?", "fill it in"))
+            problems.append(Problem(
+                f"{path}:{_line(entry, key)}", _("{about}: `{key}` is still ?").format(about=about, key=key),
+                _("fill it in")))
     columns = values.get("columns") or {}
     if not isinstance(columns, dict):
-        problems.append(Problem(where, f"{about}: columns is not a mapping of column letter to question", MAP_HINT))
+        problems.append(Problem(
+            where, _("{about}: `columns` is not a mapping of column letter to question").format(about=about), _(MAP_HINT)))
         columns = {}
     header_row = values.get("header_row") or 0
     if not isinstance(header_row, int) or header_row < 0:
-        problems.append(Problem(f"{path}:{_line(entry, 'header_row')}", f"{about}: header_row {header_row!r} is not a row number", "give the row of the last header"))
+        problems.append(Problem(
+            f"{path}:{_line(entry, 'header_row')}",
+            _("{about}: `header_row` {value} is not a row number").format(about=about, value=repr(header_row)),
+            _("give the row of the last header")))
         header_row = 0
     return SheetMap(
         judge=str(values.get("judge", "")).strip(), form=str(values.get("form", "")).strip(),
@@ -168,8 +178,9 @@ def _workbook_grids(path: Path, data: bytes, kind: str) -> list[Grid]:
         sheets = [(name, _sheet_rows(book.get_sheet_by_name(name))) for name in book.sheet_names]
     except Exception as exc:  # calamine raises its own errors and others on a damaged file
         raise SheetError(
-            f"cannot be read as a .{kind} workbook ({type(exc).__name__}: {exc})", where=str(path),
-            hint="open it in Excel, WPS or LibreOffice and save it again",
+            _("cannot be read as a .{kind} workbook ({reason})").format(kind=kind, reason=f"{type(exc).__name__}: {exc}"),
+            where=str(path),
+            hint=_("open it in Excel, WPS or LibreOffice and save it again"),
         ) from None
     # .xls formulas are not read: calamine gives their saved values only.
     formulas = _outside_formulas(path, data) if kind == "xlsx" else _ods_outside_formulas(data) if kind == "ods" else {}
@@ -272,8 +283,8 @@ def _csv_rows(path: Path, data: bytes) -> tuple[tuple[object, ...], ...]:
     try:
         text = decode_chinese_text(data)
     except UnicodeDecodeError:
-        raise SheetError("is neither a spreadsheet nor UTF-8/GBK/UTF-16 text", where=str(path),
-                         hint="save it as .xlsx or as CSV UTF-8") from None
+        raise SheetError(_("is neither a spreadsheet nor UTF-8/GBK/UTF-16 text"), where=str(path),
+                         hint=_("save it as .xlsx or as CSV UTF-8")) from None
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
     except csv.Error:
@@ -283,8 +294,8 @@ def _csv_rows(path: Path, data: bytes) -> tuple[tuple[object, ...], ...]:
         try:
             return tuple(tuple(c or None for c in row) for row in csv.reader(io.StringIO(text, newline=""), dialect))
         except csv.Error as exc:
-            raise SheetError(f"is not a readable CSV file: {exc}", where=str(path),
-                             hint="save it from Excel as 'CSV UTF-8' or as .xlsx") from None
+            raise SheetError(_("is not a readable CSV file: {reason}").format(reason=exc), where=str(path),
+                             hint=_("save it from Excel as 'CSV UTF-8' or as .xlsx")) from None
 
 
 # --- reading a file of marks ------------------------------------------------------------
@@ -354,9 +365,9 @@ def sheet_paper(
     if len(best) == 1 or (len(best) > 1 and fits[best[0]] > fits[best[1]]):
         return best[0]
     raise SheetError(
-        f"its columns fit {'papers ' + ', '.join(fits) if fits else 'none of the papers'} "
-        f"({', '.join(papers)})",
-        where=str(path), hint="grade a judge's own spreadsheets with their paper's manifest alone",
+        _("its columns fit papers {fits} ({papers})").format(fits=", ".join(fits), papers=", ".join(papers))
+        if fits else _("its columns fit none of the papers ({papers})").format(papers=", ".join(papers)),
+        where=str(path), hint=_("grade a judge's own spreadsheets with their paper's manifest alone"),
     )
 
 
@@ -377,9 +388,11 @@ def file_layouts(
         seen = _first_texts(grids)
         problems.append(Problem(
             str(path),
-            "no table of marks found: no sheet has an id column (准考证号, 考号, 选手编号, 参赛号, "
-            "编号 or 密号)" + (f"; first cells: {seen}" if seen else ""),
-            "put a header row with the id column above the marks, or return the sheet made by `examgen sheets`",
+            _("no table of marks found: no sheet has an id column (“准考证号”, “考号”, “选手编号”, “参赛号”, "
+              "“编号” or “密号”); first cells: {seen}").format(seen=seen) if seen else
+            _("no table of marks found: no sheet has an id column (“准考证号”, “考号”, “选手编号”, “参赛号”, "
+              "“编号” or “密号”)"),
+            _("put a header row with the id column above the marks, or return the sheet made by `examgen sheets`"),
         ))
     return layouts, problems
 
@@ -392,8 +405,11 @@ def _unknown_contestants(sheets: list[FilledSheet], roster: Roster) -> list[Prob
         for row, where in zip(sheet.rows, sheet.row_cells, strict=True):
             if row.key not in known:
                 problems.append(Problem(
-                    where, f"{key_name} {row.key} is not in {'the code table' if sheet.anonymized else 'the roster'} {roster.path}",
-                    "check the number, or add the contestant to the roster",
+                    where,
+                    (_("“{key_label}” {key} is not in the code table {roster}") if sheet.anonymized
+                     else _("“{key_label}” {key} is not in the roster {roster}")).format(
+                        key_label=key_name, key=row.key, roster=roster.path),
+                    _("check the number, or add the contestant to the roster"),
                 ))
     return problems
 
@@ -451,8 +467,8 @@ def explain_files(
 ) -> str:
     """Return how each file is read, as a mapping file with comments (``?`` where unsure)."""
     lines = [
-        "# How examgen reads each file of marks. Where a value is ?, examgen cannot tell:",
-        "# save this as map.yaml, replace every ?, and grade with --map map.yaml.",
+        "# " + _("How examgen reads each file of marks. Where a value is ?, examgen cannot tell:"),
+        "# " + _("save this as map.yaml, replace every ?, and grade with --map map.yaml."),
         "files:",
     ]
     for path in paths:
@@ -462,19 +478,21 @@ def explain_files(
             if file_kind(data) == "xlsx":
                 try:
                     sheet = read_score_sheet(path, forms, paper_id=paper_id, mark_step=mark_step)
-                    lines.append(f"    # examgen score sheet: judge {sheet.judge}, form {sheet.form}, "
-                                 f"{len(sheet.rows)} contestants (read as written)")
+                    lines.append("    # " + ngettext(
+                        "examgen score sheet: judge {judge}, form {form}, {count} contestant (read as written)",
+                        "examgen score sheet: judge {judge}, form {form}, {count} contestants (read as written)",
+                        len(sheet.rows)).format(judge=sheet.judge, form=sheet.form, count=len(sheet.rows)))
                     lines.append("    skip: false")
                     continue
                 except NoScoreSheetError:
                     pass
                 except SheetError as error:
-                    lines.append(f"    # examgen score sheet with problems: {error.problems[0]}")
+                    lines.append("    # " + _("examgen score sheet with problems: {problem}").format(problem=error.problems[0]))
                     lines.append("    skip: false")
                     continue
             grids = _table_grids(path, data)
         except SheetError as error:
-            lines.append(f"    # cannot be read: {error.problems[0]}")
+            lines.append("    # " + _("cannot be read: {problem}").format(problem=error.problems[0]))
             lines.append("    skip: true")
             continue
         lines.append("    sheets:")
@@ -491,28 +509,30 @@ def _explain_grid(
     forms: dict[str, tuple[ScoredQuestion, ...]],
 ) -> list[str]:
     if layout is None and not problems:
-        return ["skip: true   # no id column (准考证号, 考号, …): not a table of marks"]
-    out: list[str] = [f"# problem: {p.what}" for p in problems]
+        return ["skip: true   # " + _("no id column (“准考证号”, “考号”, …): not a table of marks")]
+    out: list[str] = ["# " + _("problem: {what}").format(what=p.what) for p in problems]
     if layout is None:
         out.append('judge: "?"')
         out.append('form: "?"')
-        out.append('header_row: 1   # the row of the last header, if not 1')
+        out.append("header_row: 1   # " + _("the row of the last header, if not 1"))
         out.append('id_column: "?"')
-        out.append("columns:   # headers found; map each to a question label, id or section numeral, or -")
+        out.append("columns:   # " + _("headers found; map each to a question label, id or section numeral, or -"))
         for r in range(min(len(grid.rows), 12)):
             for c in range(grid.width):
                 if grid.text(r, c):
-                    out.append(f"  {column_letter(c)}: \"?\"   # row {r + 1}: '{grid.text(r, c)}'")
+                    out.append(f"  {column_letter(c)}: \"?\"   # " + _("row {row}: '{text}'").format(row=r + 1, text=grid.text(r, c)))
             if any(grid.text(r, c) for c in range(grid.width)):
                 break
         return out
     if layout.judge_col is not None:
         judges = sorted({grid.text(r, layout.judge_col) for r in range(layout.header_row + 1, len(grid.rows))} - {""})
-        out.append(f"judge_column: {column_letter(layout.judge_col)}   # judges: {', '.join(judges)}")
+        out.append(f"judge_column: {column_letter(layout.judge_col)}   # " + _("judges: {judges}").format(judges=", ".join(judges)))
     else:
-        out.append(f"judge: {_quote(layout.judge or '?')}   # from {layout.judge_source or 'nowhere: say who'}")
+        out.append(f"judge: {_quote(layout.judge or '?')}   # " + (
+            _("from {source}").format(source=layout.judge_source) if layout.judge_source else _("from nowhere: say who")))
     out.append(f"form: {_quote(layout.form or '?')}")
-    out.append(f"header_row: {layout.header_row + 1}   # {layout.shape} table; contestants below")
+    out.append(f"header_row: {layout.header_row + 1}   # " + (
+        _("long table; contestants below") if layout.shape == "long" else _("wide table; contestants below")))
     out.append(f"id_column: {column_letter(layout.id_col)}   # {layout.id_header}")
     if layout.shape == "long":
         for key, col in (("question_column", layout.question_col), ("score_column", layout.score_col)):
@@ -521,29 +541,37 @@ def _explain_grid(
         assert layout.question_col is not None
         values = sorted({grid.text(r, layout.question_col) for r in range(layout.header_row + 1, len(grid.rows))} - {""})
         reads = question_values(layout, forms[layout.form])
-        out.append("# questions: " + ", ".join(
+        out.append("# " + _("questions: {list}").format(list=", ".join(
             f"'{v}' -> {reads[v].label}" if v in reads else f"'{v}' -> ?" for v in values
-        ))
+        )))
         return out
-    for what, col in (("姓名", layout.name_col), ("单位", layout.unit_col), ("总分 (checked against the sum)", layout.total_col)):
+    for what, col in (
+        ("“姓名”", layout.name_col), ("“单位”", layout.unit_col), (_("“总分” (checked against the sum)"), layout.total_col),
+    ):
         if col is not None:
-            out.append(f"# column {column_letter(col)}: {what}")
+            out.append("# " + _("column {letter}: {what}").format(letter=column_letter(col), what=what))
     questions = {q.label: q for q in forms[layout.form]}
     out.append("columns:")
     for read in layout.columns:
         letter = column_letter(read.col)
         if read.target is None:
             value = "?" if read.why.startswith("?") else "-"
-            out.append(f"  {letter}: {_quote(value)}   # '{read.header}': {read.why.lstrip('? ')}")
+            out.append(f"  {letter}: {_quote(value)}   # " + _("'{header}': {why}").format(
+                header=read.header, why=read.why.lstrip("? ")))
             continue
         target = read.target
-        about = f"section {target.label}, one mark for the whole section" if target.section else questions[target.label].id
-        out.append(f"  {letter}: {_quote(target.label)}   # '{read.header}' -> {about}, max {format_points(target.points)}")
+        about = (_("section {label}, one mark for the whole section").format(label=target.label) if target.section
+                 else questions[target.label].id)
+        out.append(f"  {letter}: {_quote(target.label)}   # " + _("'{header}' -> {about}, max {points}").format(
+            header=read.header, about=about, points=format_points(target.points)))
     rows = [(r + 1, grid.text(r, layout.id_col)) for r in range(layout.first_data_row, len(grid.rows))]
     rows = [(n, i) for n, i in rows if i and any(ch.isalnum() and ch.isascii() for ch in i)]
     if rows:
-        shown = ", ".join(f"row {n}: {i}" for n, i in rows[:6]) + (" …" if len(rows) > 6 else "")
-        out.append(f"# {len(rows)} contestant rows ({layout.id_header}), rows {rows[0][0]}-{rows[-1][0]}: {shown}")
+        shown = ", ".join(_("row {row}: {id}").format(row=n, id=i) for n, i in rows[:6]) + (" …" if len(rows) > 6 else "")
+        out.append("# " + ngettext(
+            "{count} contestant row ({key_label}), rows {first}-{last}: {shown}",
+            "{count} contestant rows ({key_label}), rows {first}-{last}: {shown}", len(rows),
+        ).format(count=len(rows), key_label=layout.id_header, first=rows[0][0], last=rows[-1][0], shown=shown))
     return out
 
 

@@ -29,6 +29,7 @@ from examgen.errors import Problem
 from examgen.grading.roster import HEADER_ALIASES
 from examgen.grading.score_sheets import SheetRow
 from examgen.grading.sheet_reader import FilledSheet, parse_mark
+from examgen.i18n import N_, _
 from examgen.models import GradingRules, Mark, ScoredQuestion, chinese_numeral, format_points
 from examgen.xlsxio import cell_number, cell_text, normalize_text
 
@@ -70,7 +71,7 @@ _TYPE_NAMES = {
     "practical": ("实训操作题", "实训操作", "实操", "实操题", "操作题", "实训"),
     "interview": ("面试题", "面试", "情景题", "情景模拟"),
 }
-MAP_HINT = (
+MAP_HINT = N_(
     "run the same command with --explain > map.yaml, complete the lines marked ?, "
     "then grade with --map map.yaml"
 )
@@ -335,15 +336,18 @@ def _resolve(
                 candidates.update(f"{s}.{number}" for s in sections if f"{s}.{number}" in by_label)
             if len(candidates) != 1:
                 order = [q.label for q in questions]
-                shown = ", ".join(sorted(candidates, key=order.index)) or "no question"
-                ambiguous.append((col, text, f"header '{text}' fits {shown}"))
+                shown = ", ".join(sorted(candidates, key=order.index))
+                ambiguous.append((col, text, (
+                    _("header '{header}' fits {shown}") if shown else _("header '{header}' fits no question")
+                ).format(header=text, shown=shown)))
                 continue
             label = candidates.pop()
         else:
             label = header.value
         question = by_label.get(label)
         if question is None:
-            ambiguous.append((col, text, f"header '{text}' names {label}, which is not on the paper"))
+            ambiguous.append((col, text, _("header '{header}' names {label}, which is not on the paper").format(
+                header=text, label=label)))
             continue
         reads.append(ColumnRead(col, text, Target(label, question.points), header.kind))
     return reads, ambiguous
@@ -419,21 +423,21 @@ def file_judge(path: str) -> str:
 def _choose_judge(grid: Grid, mapping: SheetMap, cells: list[tuple[str, str]]) -> tuple[str, str, str]:
     """Return (judge, source, ambiguity): from the mapping, a cell, the sheet name, the file name."""
     if mapping.judge:
-        return mapping.judge, "the mapping file", ""
+        return mapping.judge, _("the mapping file"), ""
     names = sorted({n for n, _ in cells})
     if len(names) == 1:
-        return names[0], f"cell {cells[0][1].rsplit('!', 1)[-1]}", ""
+        return names[0], _("cell {cell}").format(cell=cells[0][1].rsplit("!", 1)[-1]), ""
     if len(names) > 1:
         places = ", ".join(f"{n} ({w.rsplit('!', 1)[-1]})" for n, w in cells)
-        return "", "", f"several cells name a judge: {places}"
+        return "", "", _("several cells name a judge: {places}").format(places=places)
     sheet_name = _name_from(grid.sheet)
     if sheet_name:
-        return sheet_name, "the sheet name", ""
+        return sheet_name, _("the sheet name"), ""
     if grid.sheets_in_book == 1:
         name = file_judge(grid.path)
         if name:
-            return name, "the file name", ""
-    return "", "", "no cell (评委：…), sheet name or file name says who the judge is"
+            return name, _("the file name"), ""
+    return "", "", _("no cell (“评委：…”), sheet name or file name says who the judge is")
 
 
 def _choose_form(
@@ -443,7 +447,8 @@ def _choose_form(
     """Return (form, ambiguity)."""
     if mapping.form:
         letter = mapping.form.upper().removesuffix("卷")
-        return (letter, "") if letter in forms else ("", f"the mapping names form {mapping.form}, not in the manifest")
+        return (letter, "") if letter in forms else (
+            "", _("the mapping names form {form}, not in the manifest").format(form=mapping.form))
     if len(forms) == 1:
         return next(iter(forms)), ""
     for r in range(top):
@@ -455,7 +460,8 @@ def _choose_form(
                     return letter, ""
     if len(fits) == 1:
         return fits[0], ""
-    return "", f"the columns fit forms {', '.join(fits) or 'none'} of the manifest ({', '.join(forms)})"
+    return "", _("the columns fit forms {fits} of the manifest ({forms})").format(
+        fits=", ".join(fits) or _("none"), forms=", ".join(forms))
 
 
 def detect_layout(
@@ -474,7 +480,10 @@ def detect_layout(
     where = grid.where()
     if len(id_cols) > 1:
         shown = ", ".join(f"{column_letter(c)} '{grid.text(row, c)}'" for c in id_cols)
-        problems.append(Problem(where, f"two id columns: {shown}", "say which in the mapping (id_column); " + MAP_HINT))
+        problems.append(Problem(
+            where, _("two id columns: {shown}").format(shown=shown),
+            _("say which in the mapping (`id_column`); {map_hint}").format(map_hint=_(MAP_HINT)),
+        ))
         return None, problems
     id_col = id_cols[0]
     id_header = grid.text(row, id_col)
@@ -526,19 +535,29 @@ def detect_layout(
             fits.append(letter)
     form, form_problem = _choose_form(grid, mapping, forms, row, fits)
     if form_problem:
-        problems.append(Problem(where, form_problem, "say which with 卷别 on the sheet or form: in the mapping; " + MAP_HINT))
+        problems.append(Problem(
+            where, form_problem,
+            _("say which with “卷别” on the sheet or `form:` in the mapping; {map_hint}").format(map_hint=_(MAP_HINT)),
+        ))
         return None, problems
     reads, ambiguous = per_form[form]
     resolved = {r.col for r in reads}
     reads = sorted(reads + [ColumnRead(c, t, None, "? " + w) for c, t, w in ambiguous if c not in resolved],
                    key=lambda r: r.col)
     for col, _text, what in ambiguous:
-        problems.append(Problem(grid.where(last_header, col), what, "map the column to a question; " + MAP_HINT))
+        problems.append(Problem(
+            grid.where(last_header, col), what,
+            _("map the column to a question; {map_hint}").format(map_hint=_(MAP_HINT)),
+        ))
     judge, source, judge_problem = _choose_judge(grid, mapping, cells + _footer_judges(grid, last_header, id_col))
     if judge_col is not None and not mapping.judge:
-        judge, source, judge_problem = "", "the 评委 column", ""
+        judge, source, judge_problem = "", _("the “评委” column"), ""
     if judge_problem:
-        problems.append(Problem(where, judge_problem, "type 评委：<name> above the table, or give judge: in the mapping; " + MAP_HINT))
+        problems.append(Problem(
+            where, judge_problem,
+            _("type “评委：<name>” above the table, or give `judge:` in the mapping; {map_hint}").format(
+                map_hint=_(MAP_HINT)),
+        ))
     layout = ForeignLayout(
         grid=grid, shape="wide", header_row=last_header, id_col=id_col, id_header=id_header,
         anonymized=header_key(id_header) in ("密号", "密码号"), form=form, judge=judge,
@@ -603,11 +622,11 @@ def _wide_columns(
                 headers.append((c, above, _Header("section", section, _strip_points(header_key(above))[1])))
             continue
         if _strip_points(header_key(text))[0] in not_questions:
-            ignored.append(ColumnRead(c, text, None, "not a question"))
+            ignored.append(ColumnRead(c, text, None, _("not a question")))
             continue
         header = _parse_header(text, questions, section)
         if not header.kind:
-            ignored.append(ColumnRead(c, text, None, "not a question header"))
+            ignored.append(ColumnRead(c, text, None, _("not a question header")))
             continue
         headers.append((c, f"{context} {text}" if section else text, header))
     reads, ambiguous = _resolve(headers, questions)
@@ -615,8 +634,10 @@ def _wide_columns(
     for col, text, header in points_problems:
         read = next((r for r in reads if r.col == col and r.target), None)
         if read and read.target and header.points != read.target.points:
-            ambiguous.append((col, text, f"header '{text}' says {format_points(header.points)} points but "
-                              f"{read.target.label} is worth {format_points(read.target.points)} in the manifest"))
+            ambiguous.append((col, text, _(
+                "header '{header}' says {points} points but {label} is worth {manifest_points} in the manifest"
+            ).format(header=text, points=format_points(header.points), label=read.target.label,
+                     manifest_points=format_points(read.target.points))))
     return sorted(reads + ignored, key=lambda r: r.col), ambiguous
 
 
@@ -632,15 +653,16 @@ def _mapped_columns(
     for letter, target in mapping.columns:
         col = column_index(letter)
         if col is None:
-            bad.append((0, letter, f"'{letter}' in the mapping is not a column letter"))
+            bad.append((0, letter, _("'{letter}' in the mapping is not a column letter").format(letter=letter)))
             continue
         header = grid.text(last_header, col)
         target = normalize_text(target)
         if target in ("-", "", "?"):
             if target == "?":
-                bad.append((col, header, f"column {letter} ('{header}') is still marked ? in the mapping"))
+                bad.append((col, header, _("column {letter} ('{header}') is still marked ? in the mapping").format(
+                    letter=letter, header=header)))
             else:
-                reads.append(ColumnRead(col, header, None, "ignored by the mapping"))
+                reads.append(ColumnRead(col, header, None, _("ignored by the mapping")))
             continue
         question = by_label.get(target) or by_id.get(target)
         if question is not None:
@@ -649,7 +671,9 @@ def _mapped_columns(
             points = sum((q.points for q in sections[target]), Decimal(0))
             reads.append(ColumnRead(col, header, Target(target, points, section=True), "mapping"))
         else:
-            bad.append((col, header, f"the mapping sends column {letter} to '{target}', which is no question or section of the paper"))
+            bad.append((col, header, _(
+                "the mapping sends column {letter} to '{target}', which is no question or section of the paper"
+            ).format(letter=letter, target=target)))
     return reads, bad
 
 
@@ -665,26 +689,31 @@ def _column_problems(layout: ForeignLayout, questions: tuple[ScoredQuestion, ...
         if label in seen:
             problems.append(Problem(
                 grid.where(layout.header_row, read.col),
-                f"{label} has two columns ({column_letter(seen[label])} and {column_letter(read.col)})",
-                "keep one column per question; " + MAP_HINT,
+                _("{label} has two columns ({first} and {second})").format(
+                    label=label, first=column_letter(seen[label]), second=column_letter(read.col)),
+                _("keep one column per question; {map_hint}").format(map_hint=_(MAP_HINT)),
             ))
         seen.setdefault(label, read.col)
-    found = ", ".join(f"{column_letter(r.col)} '{r.header}'" for r in layout.columns) or "none"
+    found = ", ".join(f"{column_letter(r.col)} '{r.header}'" for r in layout.columns) or _("none")
     for section, qs in sections_of(questions).items():
         has_section = section in seen
         present = [q for q in qs if q.label in seen]
         if has_section and present:
             problems.append(Problem(
-                grid.where(), f"section {section} has a column of its own and columns for "
-                f"{', '.join(q.label for q in present)}", "keep either the section's total or its questions",
+                grid.where(),
+                _("section {section} has a column of its own and columns for {labels}").format(
+                    section=section, labels=", ".join(q.label for q in present)),
+                _("keep either the section's total or its questions"),
             ))
         elif not has_section:
             for q in qs:
                 if q.label not in seen:
                     problems.append(Problem(
-                        grid.where(), f"question {q.label} ({q.id}, {format_points(q.points)} points) "
-                        f"of form {layout.form} has no column (headers found: {found})",
-                        "add the column or map a column to it; " + MAP_HINT,
+                        grid.where(),
+                        _("question {label} ({id}, {points} points) of form {form} has no column "
+                          "(headers found: {found})").format(
+                            label=q.label, id=q.id, points=format_points(q.points), form=layout.form, found=found),
+                        _("add the column or map a column to it; {map_hint}").format(map_hint=_(MAP_HINT)),
                     ))
     return problems
 
@@ -705,13 +734,19 @@ def _long_layout(
             fits.append(letter)
     form, form_problem = _choose_form(grid, mapping, forms, row, fits)
     if form_problem:
-        problems.append(Problem(grid.where(), form_problem, "say which with form: in the mapping; " + MAP_HINT))
+        problems.append(Problem(
+            grid.where(), form_problem,
+            _("say which with `form:` in the mapping; {map_hint}").format(map_hint=_(MAP_HINT)),
+        ))
         return None, problems
-    judge, source = "", "the 评委 column"
+    judge, source = "", _("the “评委” column")
     if judge_col is None:
         judge, source, judge_problem = _choose_judge(grid, mapping, cells)
         if judge_problem:
-            problems.append(Problem(grid.where(), judge_problem, "add a 评委 column or give judge: in the mapping; " + MAP_HINT))
+            problems.append(Problem(
+                grid.where(), judge_problem,
+                _("add a “评委” column or give `judge:` in the mapping; {map_hint}").format(map_hint=_(MAP_HINT)),
+            ))
     layout = ForeignLayout(
         grid=grid, shape="long", header_row=row, id_col=id_col, id_header=id_header,
         anonymized=header_key(id_header) in ("密号", "密码号"), form=form, judge=judge,
@@ -755,22 +790,30 @@ def read_layout(
         if not key or not _is_contestant_id(key):
             if filled and any(cell_number(v) is not None for _, v in filled):
                 problems.append(Problem(
-                    grid.where(r, layout.id_col), f"row {r + 1} has marks but no {layout.id_header}",
-                    f"fill in the {layout.id_header} or clear the row",
+                    grid.where(r, layout.id_col),
+                    _("row {row} has marks but no “{key_label}”").format(row=r + 1, key_label=layout.id_header),
+                    _("fill in the “{key_label}” or clear the row").format(key_label=layout.id_header),
                 ))
             continue
         # A summary with a 评委 column holds every judge's rows: one sheet per judge.
         judge = grid.text(r, layout.judge_col) if layout.judge_col is not None else layout.judge
         if not judge:
-            problems.append(Problem(grid.where(r, layout.judge_col or 0), f"row {r + 1} names no judge", "fill in the 评委"))
+            problems.append(Problem(
+                grid.where(r, layout.judge_col or 0), _("row {row} names no judge").format(row=r + 1),
+                _("fill in the “评委”"),
+            ))
             continue
         bucket = by_judge.setdefault(judge, _JudgeRows())
         where = grid.where(r, layout.id_col)
         if key in bucket.seen:
             problems.append(Problem(
-                where, f"{key_label} {key} appears twice on this sheet"
-                + (f" for judge {judge}" if layout.judge_col is not None else "")
-                + f" (first at {bucket.seen[key]})", "keep one row per contestant",
+                where,
+                _("“{key_label}” {key} appears twice on this sheet for judge {judge} (first at {first})").format(
+                    key_label=key_label, key=key, judge=judge, first=bucket.seen[key])
+                if layout.judge_col is not None else
+                _("“{key_label}” {key} appears twice on this sheet (first at {first})").format(
+                    key_label=key_label, key=key, first=bucket.seen[key]),
+                _("keep one row per contestant"),
             ))
             continue
         bucket.seen[key] = where
@@ -786,9 +829,11 @@ def read_layout(
             if marked:
                 problems.append(Problem(
                     grid.where(r, absent[0]),
-                    f"{key_label} {key} is {grid.text(r, absent[0])} here but has marks in the same row "
-                    f"({', '.join(f'{column_letter(c)}{r + 1}' for c in marked)})",
-                    "clear the marks if the contestant was absent, or replace 缺考 by a mark",
+                    _("“{key_label}” {key} is “{absent}” here but has marks in the same row ({cells})").format(
+                        key_label=key_label, key=key, absent=grid.text(r, absent[0]),
+                        cells=", ".join(f"{column_letter(c)}{r + 1}" for c in marked)),
+                    _("clear the marks if the contestant was absent, or replace “{absent}” by a mark").format(
+                        absent="缺考"),
                 ))
             else:
                 bucket.absent.append((key, grid.where(r, absent[0])))
@@ -800,7 +845,7 @@ def read_layout(
             cell = grid.where(r, col)
             base = first_question.get(target.label) or section_first[target.label]
             question = target.question(base)
-            value, problem = _cell_mark(grid, r, col, question, mark_step, f"{target.label}, {key_label} {key}")
+            value, problem = _cell_mark(grid, r, col, question, mark_step, (key_label, key))
             if problem:
                 problems.append(Problem(cell, *problem))
                 complete = False
@@ -815,12 +860,15 @@ def read_layout(
             if total is not None and total != row_sum:
                 problems.append(Problem(
                     grid.where(r, layout.total_col),
-                    f"总分 is {format_points(total)} but the marks of {key_label} {key} add up to {format_points(row_sum)}",
-                    "correct the mark or the total (or delete the 总分 column)",
+                    _("“总分” is {total} but the marks of “{key_label}” {key} add up to {sum}").format(
+                        total=format_points(total), key_label=key_label, key=key, sum=format_points(row_sum)),
+                    _("correct the mark or the total (or delete the “总分” column)"),
                 ))
     if not by_judge and not problems:
-        problems.append(Problem(grid.where(), f"no rows with a {layout.id_header} below the header",
-                                "put one row per contestant below the header"))
+        problems.append(Problem(
+            grid.where(), _("no rows with a “{key_label}” below the header").format(key_label=layout.id_header),
+            _("put one row per contestant below the header"),
+        ))
     sheets = [
         _with_absent(FilledSheet(
             path=grid.path, sheet=grid.sheet if layout.judge_col is None else f"{grid.sheet}[{judge}]",
@@ -858,18 +906,18 @@ class _JudgeRows:
 
 
 def _cell_mark(
-    grid: Grid, row: int, col: int, question: ScoredQuestion, step: Decimal, about: str,
+    grid: Grid, row: int, col: int, question: ScoredQuestion, step: Decimal, key: tuple[str, str],
 ) -> tuple[Decimal | None, tuple[str, str] | None]:
     """Return (mark, None), (None, None) for no mark (empty, 缺考), or (None, problem)."""
     for r, c, formula in grid.outside_formulas:
         if (r, c) == (row, col):
-            return None, (f"has the formula {formula}, which refers outside this sheet",
-                          "type the mark as a number (copy, paste as values)")
+            return None, (_("has the formula {formula}, which refers outside this sheet").format(formula=formula),
+                          _("type the mark as a number (copy, paste as values)"))
     value = grid.value(row, col)
     text = normalize_text(cell_text(value))
     if text == "" or text in ABSENT_WORDS:
         return None, None
-    number, problem = parse_mark(value, question, step, about)
+    number, problem = parse_mark(value, question, step, key)
     return (None, problem) if problem else (number, None)
 
 
@@ -881,8 +929,10 @@ def _roster_check(
     for col, given, want, what in ((layout.name_col, name, expected[0], "姓名"), (layout.unit_col, unit, expected[1], "单位")):
         if col is not None and given and want and normalize_text(given) != normalize_text(want):
             problems.append(Problem(
-                grid.where(row, col), f"{what} of {key} is '{given}' here but '{want}' in the roster",
-                "check the 准考证号 of this row and the roster",
+                grid.where(row, col),
+                _("“{field}” of {key} is '{given}' here but '{want}' in the roster").format(
+                    field=what, key=key, given=given, want=want),
+                _("check the “准考证号” of this row and the roster"),
             ))
     return problems
 
@@ -899,9 +949,9 @@ def _maxima_problems(layout: ForeignLayout) -> list[Problem]:
         if shown and number != read.target.points:
             problems.append(Problem(
                 grid.where(row, read.col),
-                f"the maximum of {read.target.label} is {shown} on this sheet but "
-                f"{format_points(read.target.points)} in the manifest",
-                "check the column's question, or map it; " + MAP_HINT,
+                _("the maximum of {label} is {shown} on this sheet but {points} in the manifest").format(
+                    label=read.target.label, shown=shown, points=format_points(read.target.points)),
+                _("check the column's question, or map it; {map_hint}").format(map_hint=_(MAP_HINT)),
             ))
     return problems
 
@@ -930,7 +980,7 @@ def _read_long(
     problems: list[Problem] = []
     target_of, ambiguous = _question_values(layout, questions)
     for what in ambiguous:
-        problems.append(Problem(grid.where(), what, "write the question's label (一.1) or id in the 题号 column"))
+        problems.append(Problem(grid.where(), what, _("write the question's label (“一.1”) or id in the “题号” column")))
     first_question = {q.label: q for q in questions}
     section_first = {s: qs[0] for s, qs in sections_of(questions).items()}
     key_label = "密号" if layout.anonymized else "准考证号"
@@ -941,26 +991,34 @@ def _read_long(
             continue
         judge = grid.text(r, layout.judge_col) if layout.judge_col is not None else layout.judge
         if not judge:
-            problems.append(Problem(grid.where(r, layout.judge_col or 0), f"row {r + 1} names no judge", "fill in the 评委"))
+            problems.append(Problem(
+                grid.where(r, layout.judge_col or 0), _("row {row} names no judge").format(row=r + 1),
+                _("fill in the “评委”"),
+            ))
             continue
         qtext = grid.text(r, layout.question_col)
         target = target_of.get(qtext)
         if target is None:
             if qtext == "":
-                problems.append(Problem(grid.where(r, layout.question_col), f"row {r + 1} names no question", "fill in the 题号"))
+                problems.append(Problem(
+                    grid.where(r, layout.question_col), _("row {row} names no question").format(row=r + 1),
+                    _("fill in the “题号”"),
+                ))
             continue
         slot = by_judge[judge]
         slot["rows"].setdefault(key, grid.where(r, layout.id_col))
         if (key, target.label) in slot["seen"]:
             problems.append(Problem(
                 grid.where(r, layout.score_col),
-                f"judge {judge} gives {key_label} {key} a second mark for {target.label} (first at {slot['seen'][(key, target.label)]})",
-                "keep one mark per judge, contestant and question",
+                _("judge {judge} gives “{key_label}” {key} a second mark for {label} (first at {first})").format(
+                    judge=judge, key_label=key_label, key=key, label=target.label,
+                    first=slot["seen"][(key, target.label)]),
+                _("keep one mark per judge, contestant and question"),
             ))
             continue
         slot["seen"][(key, target.label)] = grid.where(r, layout.score_col)
         base = first_question.get(target.label) or section_first[target.label]
-        value, problem = _cell_mark(grid, r, layout.score_col, target.question(base), mark_step, f"{target.label}, {key_label} {key}")
+        value, problem = _cell_mark(grid, r, layout.score_col, target.question(base), mark_step, (key_label, key))
         if problem:
             problems.append(Problem(grid.where(r, layout.score_col), *problem))
         elif value is not None:
@@ -980,7 +1038,7 @@ def _read_long(
             marks=tuple(slot["marks"]), missing=missing,
         ))
     if not sheets and not problems:
-        problems.append(Problem(grid.where(), "no rows with marks below the header", "one row per mark"))
+        problems.append(Problem(grid.where(), _("no rows with marks below the header"), _("one row per mark")))
     return sheets, problems
 
 
@@ -1012,9 +1070,9 @@ def fold_section_marks(
                 if any(m.question_label in sections for m in filled[i].marks):
                     problems.append(Problem(
                         f"{filled[i].path}!{filled[i].sheet}" if filled[i].sheet else filled[i].path,
-                        f"gives one mark per section ({', '.join(sorted(folded))}), but the policy "
-                        f"{rules.policy} needs a mark per question",
-                        "mark each question, or use a blueprint whose grading allows section marks",
+                        _("gives one mark per section ({sections}), but the policy `{policy}` needs a mark per question").format(
+                            sections=", ".join(sorted(folded)), policy=rules.policy),
+                        _("mark each question, or use a blueprint whose grading allows section marks"),
                     ))
             continue
         new_questions: list[ScoredQuestion] = []

@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from examgen.errors import GradingError, Problem, raise_if
+from examgen.i18n import _
 from examgen.models import (
     OPTION_LETTERS,
     TRUE_FALSE_MARKS,
@@ -55,20 +56,22 @@ def normalize_response(text: str, question: ObjectiveQuestion) -> tuple[str, str
     if question.type == "true_false":
         value = TRUE_FALSE_ENTRIES.get(cleaned.upper())
         if value is None:
-            return "", f"{cleaned!r} is not a true/false answer (type √ or ×, T or F, 对 or 错)"
+            return "", _("{answer} is not a true/false answer (type √ or ×, T or F, “对” or “错”)").format(answer=repr(cleaned))
         return value, ""
     letters = cleaned.translate(_SEPARATORS).upper()
     bad = sorted({c for c in letters if c not in question.letters})
     if bad:
         return "", (
-            f"{cleaned!r}: {''.join(bad)} is not an option of question {question.number} "
-            f"(options {question.letters[0]}–{question.letters[-1]})"
+            _("{answer}: {bad} is not an option of question {number} (options {first}–{last})").format(
+                answer=repr(cleaned), bad="".join(bad), number=question.number,
+                first=question.letters[0], last=question.letters[-1])
         )
     repeated = sorted({c for c in letters if letters.count(c) > 1})
     if repeated:
-        return "", f"{cleaned!r} repeats {''.join(repeated)}"
+        return "", _("{answer} repeats {letters}").format(answer=repr(cleaned), letters="".join(repeated))
     if question.type == "single_choice" and len(letters) > 1:
-        return "", f"{cleaned!r}: question {question.number} is single choice, one letter"
+        return "", _("{answer}: question {number} is single choice, one letter").format(
+            answer=repr(cleaned), number=question.number)
     return "".join(sorted(letters)), ""
 
 
@@ -182,19 +185,22 @@ def compare_entries(first: FilledEntry, second: FilledEntry) -> list[Problem]:
     rows_a, rows_b = dict(first.rows), dict(second.rows)
     for key, where in first.rows:
         if key not in rows_b:
-            problems.append(Problem(where, f"准考证号 {key} is in 录入{first.copy} but not in 录入{second.copy} ({second.path})"))
+            problems.append(Problem(where, _("“准考证号” {key} is in “录入{copy}” but not in “录入{other}” ({path})").format(
+                key=key, copy=first.copy, other=second.copy, path=second.path)))
     for key, where in second.rows:
         if key not in rows_a:
-            problems.append(Problem(where, f"准考证号 {key} is in 录入{second.copy} but not in 录入{first.copy} ({first.path})"))
+            problems.append(Problem(where, _("“准考证号” {key} is in “录入{copy}” but not in “录入{other}” ({path})").format(
+                key=key, copy=second.copy, other=first.copy, path=first.path)))
     codes_b = {key: (code, where) for key, code, where in second.codes}
     for key, code, where in first.codes:
         other_code, other_where = codes_b.get(key, (code, ""))
         if other_code != code:
             problems.append(Problem(
                 where,
-                f"准考证号 {key}: 录入{first.copy} says 卷码 {code or '(blank)'}, 录入{second.copy} says "
-                f"{other_code or '(blank)'} (at {other_where})",
-                "look at the 卷码 printed on the paper and correct the copy that is wrong",
+                _("“准考证号” {key}: “录入{copy}” says “卷码” {code}, “录入{other}” says {other_code} (at {where})").format(
+                    key=key, copy=first.copy, code=code or _("(blank)"), other=second.copy,
+                    other_code=other_code or _("(blank)"), where=other_where),
+                _("look at the “卷码” printed on the paper and correct the copy that is wrong"),
             ))
     for slot, cell in a.items():
         other = b.get(slot)
@@ -203,9 +209,10 @@ def compare_entries(first: FilledEntry, second: FilledEntry) -> list[Problem]:
         problems.append(
             Problem(
                 cell.where,
-                f"录入{first.copy} says {cell.shown or '(blank)'}, 录入{second.copy} says "
-                f"{other.shown or '(blank)'} (at {other.where})",
-                "look at the answer sheet and correct the copy that is wrong",
+                _("“录入{copy}” says {answer}, “录入{other}” says {other_answer} (at {where})").format(
+                    copy=first.copy, answer=cell.shown or _("(blank)"), other=second.copy,
+                    other_answer=other.shown or _("(blank)"), where=other.where),
+                _("look at the answer sheet and correct the copy that is wrong"),
             )
         )
     return problems
@@ -235,17 +242,18 @@ def entry_answers(
             if len(copies) > 1:
                 problems.append(Problem(
                     ", ".join(e.path for e in copies),
-                    f"--single-entry takes one entry workbook for form {form}; {len(copies)} given",
-                    "give one, or drop --single-entry to compare the two copies",
+                    _("--single-entry takes one entry workbook for form {form}; {count} given").format(
+                        form=form, count=len(copies)),
+                    _("give one, or drop --single-entry to compare the two copies"),
                 ))
                 continue
         elif len(copies) != 2 or {e.copy for e in copies} != {1, 2}:
             names = ", ".join(f"{e.path} (录入{e.copy})" for e in copies)
             problems.append(Problem(
                 names,
-                f"double entry (双人录入) needs the two copies 录入1 and 录入2 of form {form}; "
-                f"given {len(copies)}",
-                "give both operators' workbooks, or pass --single-entry to accept one",
+                _("double entry (“双人录入”) needs the two copies “录入1” and “录入2” of form {form}; "
+                  "given {count}").format(form=form, count=len(copies)),
+                _("give both operators' workbooks, or pass --single-entry to accept one"),
             ))
             continue
         else:
@@ -253,10 +261,10 @@ def entry_answers(
         table: dict[str, dict[str, str]] = {}
         for cell in copies[0].cells:
             table.setdefault(cell.key, {})[cell.label] = cell.answer
-        for key, _ in copies[0].rows:
+        for key, _where in copies[0].rows:
             table.setdefault(key, {})
         keys = (variants or {}).get(form, {})
-        for key, code, _ in copies[0].codes:
+        for key, code, _where in copies[0].codes:
             if code in keys:
                 table[key] = through_variant(table[key], keys[code])
         answers[form] = table
@@ -290,8 +298,8 @@ def join_objective(
         if key not in known:
             problems.append(Problem(
                 where or scores.form,
-                f"准考证号 {key} has entered answers but is not among the contestants graded",
-                "check the number on the entry workbook, or add the contestant's score sheets",
+                _("“准考证号” {key} has entered answers but is not among the contestants graded").format(key=key),
+                _("check the number on the entry workbook, or add the contestant's score sheets"),
             ))
     contestants = []
     for contestant_scores in scores.contestants:
@@ -301,17 +309,18 @@ def join_objective(
             if given and any(given.values()):
                 problems.append(Problem(
                     where or scores.form,
-                    f"准考证号 {contestant.id} {contestant.name}".rstrip()
-                    + " is 缺考 on the score sheets but has answers entered",
-                    "clear the entered answers, or the 缺考 on the score sheets",
+                    _("“准考证号” {contestant} is “缺考” on the score sheets but has answers entered").format(
+                        contestant=f"{contestant.id} {contestant.name}".rstrip()),
+                    _("clear the entered answers, or the “缺考” on the score sheets"),
                 ))
             contestants.append(contestant_scores)  # 缺考: no answers to score
             continue
         if given is None and not allow_missing:
             problems.append(Problem(
                 where or scores.form,
-                f"准考证号 {contestant.id} {contestant.name}".rstrip() + " has no row of answers",
-                "add the row to both entry workbooks, or pass --allow-missing",
+                _("“准考证号” {contestant} has no row of answers").format(
+                    contestant=f"{contestant.id} {contestant.name}".rstrip()),
+                _("add the row to both entry workbooks, or pass --allow-missing"),
             ))
         objective = tuple(_answer_score(contestant.id, q, given) for q in questions)
         merged = sorted(

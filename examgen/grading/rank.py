@@ -48,6 +48,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from examgen.errors import GradingError, Problem
+from examgen.i18n import _, ngettext
 from examgen.models import (
     AwardCount,
     Contestant,
@@ -112,7 +113,7 @@ def rank_contestants(scores: Scores, rules: GradingRules) -> Results:
         if contestant_scores.absent:
             entries.append(_Entry(
                 contestant_scores.contestant, Decimal(0), tuple(None for _ in parts),
-                (Flag("absent_exam", "缺考: not ranked, not counted in award quotas"),),
+                (Flag("absent_exam", _("“缺考”: not ranked, not counted in award quotas")),),
                 excluded=True, absent=True,
             ))
             continue
@@ -129,12 +130,11 @@ def rank_contestants(scores: Scores, rules: GradingRules) -> Results:
             flags.append(
                 Flag(
                     "incomplete",
-                    f"no final score for {', '.join(open_labels)}"
-                    + (
-                        "; excluded from ranking and awards"
+                    (
+                        _("no final score for {labels}; excluded from ranking and awards")
                         if rules.missing == "exclude"
-                        else "; counted as 0"
-                    ),
+                        else _("no final score for {labels}; counted as 0")
+                    ).format(labels=", ".join(open_labels)),
                 )
             )
         entries.append(
@@ -176,7 +176,7 @@ def combine_rounds(
     )
     by_round = [{row.contestant.id: row for row in results.rows} for _, results in rounds]
     contestants: dict[str, Contestant] = {}
-    for _, results in rounds:
+    for _round, results in rounds:
         for row in results.rows:
             contestants.setdefault(row.contestant.id, row.contestant)
 
@@ -194,7 +194,7 @@ def combine_rounds(
         if absent_from:
             entries.append(_Entry(
                 contestants[contestant_id], Decimal(0), tuple(None for _ in rounds),
-                (Flag("absent_exam", f"缺考 in round {'、'.join(absent_from)}: not ranked"),),
+                (Flag("absent_exam", _("“缺考” in round {rounds}: not ranked").format(rounds="、".join(absent_from))),),
                 excluded=True, absent=True,
             ))
             continue
@@ -202,12 +202,12 @@ def combine_rounds(
             row = rows.get(contestant_id)
             if row is None:
                 part_scores.append(None)
-                flags.append(Flag("absent", f"not in round {contest_round.name}"))
+                flags.append(Flag("absent", _("not in round {round}").format(round=contest_round.name)))
                 complete = False
                 continue
             part_scores.append(row.total)
             if row.excluded:
-                flags.append(Flag("incomplete", f"incomplete in round {contest_round.name}"))
+                flags.append(Flag("incomplete", _("incomplete in round {round}").format(round=contest_round.name)))
                 complete = False
             # The round's published total, scaled and weighted exactly; rounded once below.
             score = Fraction(row.total)
@@ -218,9 +218,9 @@ def combine_rounds(
             flags.append(
                 Flag(
                     "incomplete",
-                    "excluded from the combined ranking"
+                    _("excluded from the combined ranking")
                     if rules.missing == "exclude"
-                    else "missing rounds counted as 0",
+                    else _("missing rounds counted as 0"),
                 )
             )
         entries.append(
@@ -271,12 +271,16 @@ def team_standings(results: Results, rules: GradingRules) -> tuple[TeamResult, .
             flags.append(
                 Flag(
                     "short_team",
-                    f"{len(rows)} ranked member(s), fewer than {team_rules.best_k}; "
-                    + ("not ranked" if excluded else "scored with the members it has"),
+                    (ngettext("{count} ranked member, fewer than {best_k}; not ranked",
+                              "{count} ranked members, fewer than {best_k}; not ranked", len(rows))
+                     if excluded else
+                     ngettext("{count} ranked member, fewer than {best_k}; scored with the members it has",
+                              "{count} ranked members, fewer than {best_k}; scored with the members it has", len(rows))
+                     ).format(count=len(rows), best_k=team_rules.best_k),
                 )
             )
         elif not counted:
-            flags.append(Flag("short_team", "no ranked members; not ranked"))
+            flags.append(Flag("short_team", _("no ranked members; not ranked")))
         teams.append(
             (
                 unit,
@@ -292,12 +296,12 @@ def team_standings(results: Results, rules: GradingRules) -> tuple[TeamResult, .
     standings: list[TeamResult] = []
     previous: Decimal | None = None
     rank = 0
-    for position, (unit, score, counted_ids, count, flags, _) in enumerate(ranked, start=1):
+    for position, (unit, score, counted_ids, count, flags, _counted) in enumerate(ranked, start=1):
         if score != previous:
             rank = position
             previous = score
         standings.append(TeamResult(unit, rank, score, counted_ids, count, flags))
-    for unit, score, counted_ids, count, flags, _ in (t for t in teams if t[5]):
+    for unit, score, counted_ids, count, flags, _counted in (t for t in teams if t[5]):
         standings.append(TeamResult(unit, None, score, counted_ids, count, flags))
     return tuple(standings)
 
@@ -336,8 +340,8 @@ def _tie_break_indices(parts: Sequence[Part], rules: GradingRules) -> list[tuple
             problems.append(
                 Problem(
                     f"grading.tie_breakers[{position}]",
-                    f"{ref!r} names no part of this ranking",
-                    "name one of: " + describe_parts(parts),
+                    _("{ref} names no part of this ranking").format(ref=repr(ref)),
+                    _("name one of: {parts}").format(parts=describe_parts(parts)),
                 )
             )
         indices.append(found)
@@ -457,17 +461,18 @@ def _resolve_ties(
             moved = end if rules.award_ties == "better" else start
             better = rules.awards[award_index].name
             if rules.award_ties == "better":
-                outcome = f"all given {better}"
+                outcome = _("all given “{award}”").format(award=better)
             elif award_index + 1 < len(rules.awards):
-                outcome = f"none given {better}"
+                outcome = _("none given “{award}”").format(award=better)
             else:
-                outcome = f"none given {better}; no award"
+                outcome = _("none given “{award}”; no award").format(award=better)
             for position in range(start, end):
                 notes[position] = Flag(
                     "award_tie",
-                    f"{end - start} contestants tied at rank {ranks[boundary]} across the "
-                    f"{better} boundary ({boundary} of {count}); {outcome} "
-                    f"(award_ties: {rules.award_ties})",
+                    _("{count} contestants tied at rank {rank} across the “{award}” boundary ({boundary} of {total}); "
+                      "{outcome} (`award_ties`: {award_ties})").format(
+                        count=end - start, rank=ranks[boundary], award=better, boundary=boundary, total=count,
+                        outcome=outcome, award_ties=rules.award_ties),
                 )
         if boundaries:
             moved = max(moved, boundaries[-1])

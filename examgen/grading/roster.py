@@ -17,6 +17,7 @@ from pathlib import Path
 
 from examgen.encodings import bad_character, decode_chinese_text
 from examgen.errors import Problem, SheetError, raise_if
+from examgen.i18n import _
 from examgen.models import Contestant
 from examgen.xlsxio import (
     TableRow,
@@ -98,7 +99,7 @@ def read_roster(path: Path) -> Roster:
         tables = read_xlsx_tables(path, data, fill_merged=True)
     elif kind in ("xls", "encrypted", "ods", "zip"):
         what, hint = not_xlsx_problem(kind)
-        raise SheetError(what, where=str(path), hint=hint + ", or as CSV")
+        raise SheetError(what, where=str(path), hint=_("{hint}, or as CSV").format(hint=hint))
     else:
         tables = [("", _csv_rows(path, data))]
 
@@ -108,10 +109,10 @@ def read_roster(path: Path) -> Roster:
             return _read_rows(path, sheet_name, rows, header)
     seen = _headers_seen(tables)
     raise SheetError(
-        "no header row with 准考证号 and 姓名 found"
-        + (f" (first rows: {seen})" if seen else " (the file is empty)"),
+        _("no header row with “准考证号” and “姓名” found (first rows: {seen})").format(seen=seen)
+        if seen else _("no header row with “准考证号” and “姓名” found (the file is empty)"),
         where=str(path),
-        hint="put a header row with 准考证号 (or 考号/工号/座位号), 姓名 and 单位 above the names",
+        hint=_("put a header row with “准考证号” (or “考号”/“工号”/“座位号”), “姓名” and “单位” above the names"),
     )
 
 
@@ -130,8 +131,8 @@ def _csv_rows(path: Path, data: bytes) -> list[TableRow]:
         ]
     except csv.Error as exc:
         raise SheetError(
-            f"is not a readable CSV file: {exc}", where=str(path),
-            hint="save it from Excel as 'CSV UTF-8' or as .xlsx",
+            _("is not a readable CSV file: {reason}").format(reason=exc), where=str(path),
+            hint=_("save it from Excel as 'CSV UTF-8' or as .xlsx"),
         ) from None
 
 
@@ -140,9 +141,9 @@ def _decode_csv(path: Path, data: bytes) -> str:
         return decode_chinese_text(data)
     except UnicodeDecodeError:
         raise SheetError(
-            "is neither UTF-8 nor GBK/GB18030 text",
+            _("is neither UTF-8 nor GBK/GB18030 text"),
             where=str(path),
-            hint="save it from Excel as 'CSV UTF-8' or as .xlsx",
+            hint=_("save it from Excel as 'CSV UTF-8' or as .xlsx"),
         ) from None
 
 
@@ -182,7 +183,7 @@ def _find_header(rows: list[TableRow]) -> tuple[int, dict[str, int]] | None:
 
 
 def _headers_seen(tables: list[tuple[str, list[TableRow]]]) -> str:
-    for _, rows in tables:
+    for _sheet, rows in tables:
         for row in rows[:3]:
             texts = [cell_text(c) for c in row.cells if cell_text(c)]
             if texts:
@@ -217,16 +218,18 @@ def _read_rows(
             continue  # blank line
         if not ident:
             problems.append(Problem(
-                where_of(columns["id"]), f"no 准考证号 for {name or code or 'this row'}",
-                "fill in the id, or delete the row",
+                where_of(columns["id"]),
+                _("no “准考证号” for {name}").format(name=name or code) if name or code
+                else _("no “准考证号” for this row"),
+                _("fill in the id, or delete the row"),
             ))
             continue
         if isinstance(raw_id, (int, float)) and not isinstance(raw_id, bool) and len(ident) > 15:
             problems.append(Problem(
                 where_of(columns["id"]),
-                f"准考证号 {ident} is stored as a number of more than 15 digits, which Excel "
-                "does not keep exactly",
-                "format the column as text and type the ids again",
+                _("“准考证号” {id} is stored as a number of more than 15 digits, which Excel "
+                  "does not keep exactly").format(id=ident),
+                _("format the column as text and type the ids again"),
             ))
             continue
         bad = [(field, b) for field, text in (("id", ident), ("name", name), ("unit", unit), ("code", code))
@@ -234,41 +237,41 @@ def _read_rows(
         if bad:
             field, char = bad[0]
             problems.append(Problem(
-                where_of(columns[field]), f"holds the control character {char}",
-                "delete it (retype the cell)",
+                where_of(columns[field]), _("holds the control character {char}").format(char=char),
+                _("delete it (retype the cell)"),
             ))
             continue
         if _SCIENTIFIC.match(ident):
             problems.append(Problem(
                 where_of(columns["id"]),
-                f"准考证号 {ident} looks like a long number Excel shortened",
-                "format the column as text and type the ids again",
+                _("“准考证号” {id} looks like a long number Excel shortened").format(id=ident),
+                _("format the column as text and type the ids again"),
             ))
             continue
         if "name" in columns and not name:
             problems.append(Problem(
-                where_of(columns["name"]), f"准考证号 {ident} has no 姓名",
-                "fill in the name",
+                where_of(columns["name"]), _("“准考证号” {id} has no “姓名”").format(id=ident),
+                _("fill in the name"),
             ))
         if ident in first_seen:
             problems.append(Problem(
                 where_of(columns["id"]),
-                f"准考证号 {ident} appears twice (first at {first_seen[ident]})",
-                "each contestant must be listed once",
+                _("“准考证号” {id} appears twice (first at {first})").format(id=ident, first=first_seen[ident]),
+                _("each contestant must be listed once"),
             ))
             continue
         first_seen[ident] = where_of(columns["id"])
         if "code" in columns:
             if not code:
                 problems.append(Problem(
-                    where_of(columns["code"]), f"准考证号 {ident} has no 密号",
-                    "a code table needs a code for every contestant",
+                    where_of(columns["code"]), _("“准考证号” {id} has no “密号”").format(id=ident),
+                    _("a code table needs a code for every contestant"),
                 ))
             elif code in first_code:
                 problems.append(Problem(
                     where_of(columns["code"]),
-                    f"密号 {code} appears twice (first at {first_code[code]})",
-                    "each secret code must be unique",
+                    _("“密号” {code} appears twice (first at {first})").format(code=code, first=first_code[code]),
+                    _("each secret code must be unique"),
                 ))
             else:
                 first_code[code] = where_of(columns["code"])
@@ -280,7 +283,7 @@ def _read_rows(
     if not contestants and not problems:
         problems.append(Problem(
             f"{path}" + (f"!{sheet_name}" if sheet_name else ""),
-            "the roster lists no contestants", "add one row per contestant below the header",
+            _("the roster lists no contestants"), _("add one row per contestant below the header"),
         ))
     raise_if(problems, SheetError)
     return Roster(str(path), tuple(contestants), tuple(forms), tuple(absent))

@@ -26,6 +26,7 @@ from examgen.grading.score_sheets import (
     SheetRow,
     key_header,
 )
+from examgen.i18n import _
 from examgen.models import (
     ABSENT_TEXT,
     MARK_KINDS,
@@ -166,8 +167,10 @@ def read_score_sheet(
     sheet_paper = marker.get("paper", "")
     if sheet_paper and paper_id and sheet_paper != paper_id:
         problems.append(Problem(
-            f"{path}!{ws.title}", f"the sheet is for paper '{sheet_paper}', the manifest for '{paper_id}'",
-            "grade each paper with its own manifest",
+            f"{path}!{ws.title}",
+            _("the sheet is for paper '{sheet_paper}', the manifest for '{paper_id}'").format(
+                sheet_paper=sheet_paper, paper_id=paper_id),
+            _("grade each paper with its own manifest"),
         ))
     columns = _question_columns(ws, layout)
     form = marker.get("form", "") or layout.info.get("卷别", "")
@@ -177,8 +180,9 @@ def read_score_sheet(
     if form not in forms:
         known = ", ".join(sorted(forms))
         problems.append(Problem(
-            f"{path}!{ws.title}", f"form '{form or '?'}' is not in the manifest (forms: {known})",
-            "use a score sheet made by `examgen sheets` for this paper",
+            f"{path}!{ws.title}",
+            _("form '{form}' is not in the manifest (forms: {known})").format(form=form or "?", known=known),
+            _("use a score sheet made by `examgen sheets` for this paper"),
         ))
         raise_if(problems, SheetError)
     problems.extend(_check_questions(path, ws, layout, columns, forms[form], form))
@@ -187,12 +191,13 @@ def read_score_sheet(
     judge = marker.get("judge", "") or layout.info.get("评委", "")
     if not judge:
         problems.append(Problem(
-            where(2, 6), "the sheet names no judge (评委)", "type the judge's name next to 评委",
+            where(2, 6), _("the sheet names no judge (“评委”)"), _("type the judge's name next to “评委”"),
         ))
     kind = marker.get("kind", "regular") or "regular"
     if kind not in MARK_KINDS:
         problems.append(Problem(
-            where(3, 6), f"unknown kind of sheet '{kind}'", "use a sheet made by `examgen sheets`",
+            where(3, 6), _("unknown kind of sheet '{kind}'").format(kind=kind),
+            _("use a sheet made by `examgen sheets`"),
         ))
     questions = {q.label: q for q in forms[form]}
     rows: list[SheetRow] = []
@@ -216,15 +221,17 @@ def read_score_sheet(
         if not key:
             if filled:
                 problems.append(Problem(
-                    where(r, layout.key_col), f"row {r} has marks but no {key_label}",
-                    f"fill in the {key_label} or clear the row",
+                    where(r, layout.key_col),
+                    _("row {row} has marks but no “{key_label}”").format(row=r, key_label=key_label),
+                    _("fill in the “{key_label}” or clear the row").format(key_label=key_label),
                 ))
             continue
         if key in seen:
             problems.append(Problem(
                 where(r, layout.key_col),
-                f"{key_label} {key} appears twice on this sheet (first at {seen[key]})",
-                "keep one row per contestant",
+                _("“{key_label}” {key} appears twice on this sheet (first at {first})").format(
+                    key_label=key_label, key=key, first=seen[key]),
+                _("keep one row per contestant"),
             ))
             continue
         seen[key] = where(r, layout.key_col)
@@ -241,9 +248,11 @@ def read_score_sheet(
             if marked:
                 problems.append(Problem(
                     where(r, absent_cols[0]),
-                    f"{key_label} {key} is {ABSENT_TEXT} here but has marks in the same row "
-                    f"({', '.join(f'{get_column_letter(c)}{r}' for c in marked)})",
-                    f"clear the marks if the contestant was absent, or replace {ABSENT_TEXT} by a mark",
+                    _("“{key_label}” {key} is “{absent}” here but has marks in the same row ({cells})").format(
+                        key_label=key_label, key=key, absent=ABSENT_TEXT,
+                        cells=", ".join(f"{get_column_letter(c)}{r}" for c in marked)),
+                    _("clear the marks if the contestant was absent, or replace “{absent}” by a mark").format(
+                        absent=ABSENT_TEXT),
                 ))
             else:
                 absent.append((key, where(r, absent_cols[0])))
@@ -256,16 +265,18 @@ def read_score_sheet(
             if formula.data_type == "f" and ("!" in formula_text or "[" in formula_text):
                 problems.append(Problem(
                     where(r, col),
-                    f"takes its mark from another sheet or workbook ({clip(formula_text, 40)})",
-                    "type the mark as a number",
+                    _("takes its mark from another sheet or workbook ({formula})").format(
+                        formula=clip(formula_text, 40)),
+                    _("type the mark as a number"),
                 ))
                 continue
             if value is None and (formula.data_type == "f" or str(formula.value or "").startswith("=")):
                 problems.append(Problem(
                     where(r, col),
-                    f"has the formula {getattr(formula.value, 'text', formula.value)} but no saved value",
-                    "open the file in Excel, WPS or LibreOffice so it calculates, save it, "
-                    "or type the mark as a number",
+                    _("has the formula {formula} but no saved value").format(
+                        formula=getattr(formula.value, "text", formula.value)),
+                    _("open the file in Excel, WPS or LibreOffice so it calculates, save it, "
+                      "or type the mark as a number"),
                 ))
                 continue
             text = cell_text(value)
@@ -274,15 +285,15 @@ def read_score_sheet(
                 continue
             if kind != "regular" and text == CLOSED_CELL:
                 continue  # an answer this follow-up sheet does not ask for
-            number, problem = _parse_mark(value, questions[label], mark_step, f"{label}, {key_label} {key}")
+            number, problem = _parse_mark(value, questions[label], mark_step, (key_label, key))
             if problem:
                 problems.append(Problem(where(r, col), *problem))
             else:
                 marks.append(Mark(key, label, judge, number, kind, where(r, col)))
     if not rows and not problems:
         problems.append(Problem(
-            f"{path}!{ws.title}", f"the sheet has no rows with a {key_label}",
-            "use the score sheet made by `examgen sheets`",
+            f"{path}!{ws.title}", _("the sheet has no rows with a “{key_label}”").format(key_label=key_label),
+            _("use the score sheet made by `examgen sheets`"),
         ))
     if problems and report_blanks and kind == "regular":
         problems.extend(blank_cell_problems(missing, key_label, len(questions)))
@@ -313,12 +324,17 @@ def blank_cell_problems(
         if len(cells) == questions and questions > 1:
             row = cells[0][1].rsplit("!", 1)[1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
             problems.append(Problem(
-                cells[0][1], f"no marks at all for {key_label} {key} (row {row})",
-                f"fill in the marks, type {ABSENT_TEXT} if the contestant was absent, or pass --provisional",
+                cells[0][1],
+                _("no marks at all for “{key_label}” {key} (row {row})").format(key_label=key_label, key=key, row=row),
+                _("fill in the marks, type “{absent}” if the contestant was absent, or pass --provisional").format(
+                    absent=ABSENT_TEXT),
             ))
         else:
             problems.extend(
-                Problem(where, f"no mark for {label} ({key_label} {key})", "fill in the mark, or pass --provisional")
+                Problem(
+                    where, _("no mark for {label} (“{key_label}” {key})").format(label=label, key_label=key_label, key=key),
+                    _("fill in the mark, or pass --provisional"),
+                )
                 for label, where in cells
             )
     return problems
@@ -335,24 +351,44 @@ def _cell_order(where: str) -> tuple[int, int]:
     return (int(digits) if digits.isdigit() else 0, column)
 
 
+def whose_mark(key_label: str, key: str) -> str:
+    """Return whose mark a problem is about: “准考证号” 2026001."""
+    return _("“{key_label}” {key}").format(key_label=key_label, key=key)
+
+
 def _parse_mark(
-    value: object, question: ScoredQuestion, step: Decimal, about: str
+    value: object, question: ScoredQuestion, step: Decimal, key: tuple[str, str]
 ) -> tuple[Decimal, tuple[str, str] | None]:
-    """Return (mark, None), or (0, (what, hint)) when ``value`` is no valid mark for ``question``."""
-    maximum = format_points(question.points)
-    fix = f"type a mark from 0 to {maximum} in steps of {format_points(step)}"
+    """Return (mark, None), or (0, (what, hint)) when ``value`` is no valid mark for ``question``.
+
+    ``key`` is (key label, key) of the contestant: (准考证号, 2026001).
+    """
     number = cell_number(value)
+    if number is not None and 0 <= number <= question.points and is_multiple(number, step):
+        return _plain(number), None
+    # A problem: only now are the messages put together (most cells are good marks).
+    maximum = format_points(question.points)
+    fix = _("type a mark from 0 to {maximum} in steps of {step}").format(maximum=maximum, step=format_points(step))
+    label, whose = question.label, whose_mark(*key)
     if number is None:
-        return Decimal(0), (f"'{cell_text(value)}' is not a number ({about})", fix)
+        return Decimal(0), (
+            _("'{value}' is not a number ({label}, {whose})").format(value=cell_text(value), label=label, whose=whose),
+            fix,
+        )
     shown = format_points(number)
     if number < 0:
-        return Decimal(0), (f"mark {shown} is negative ({about})", fix)
+        return Decimal(0), (_("mark {mark} is negative ({label}, {whose})").format(mark=shown, label=label, whose=whose), fix)
     if number > question.points:
-        label, _, rest = about.partition(", ")
-        return Decimal(0), (f"mark {shown} is above the maximum {maximum} of {label} ({rest})", fix)
-    if not is_multiple(number, step):
-        return Decimal(0), (f"mark {shown} is not a multiple of {format_points(step)} ({about})", fix)
-    return _plain(number), None
+        return Decimal(0), (
+            _("mark {mark} is above the maximum {maximum} of {label} ({whose})").format(
+                mark=shown, maximum=maximum, label=label, whose=whose),
+            fix,
+        )
+    return Decimal(0), (
+        _("mark {mark} is not a multiple of {step} ({label}, {whose})").format(
+            mark=shown, step=format_points(step), label=label, whose=whose),
+        fix,
+    )
 
 
 #: Check one mark cell against its question; judges' own sheets are checked the same way.
@@ -381,10 +417,10 @@ def _find_layout(path: Path, workbook: Workbook) -> _Layout:
             found.append(layout)
     if not found:
         raise NoScoreSheetError(
-            "no score sheet found (no sheet has the examgen header with 准考证号 or 密号 and "
-            "question numbers)",
+            _("no score sheet found (no sheet has the examgen header with “准考证号” or “密号” and "
+              "question numbers)"),
             where=str(path),
-            hint="return the workbook made by `examgen sheets`, with its header rows kept",
+            hint=_("return the workbook made by `examgen sheets`, with its header rows kept"),
         )
     with_marker = [f for f in found if f.marker]
     if len(with_marker) == 1:
@@ -392,8 +428,8 @@ def _find_layout(path: Path, workbook: Workbook) -> _Layout:
     if len(found) > 1:
         names = ", ".join(f.sheet_name for f in found)
         raise SheetError(
-            f"several sheets look like score sheets: {names}",
-            where=str(path), hint="keep only one score sheet in the workbook",
+            _("several sheets look like score sheets: {names}").format(names=names),
+            where=str(path), hint=_("keep only one score sheet in the workbook"),
         )
     return found[0]
 
@@ -451,42 +487,44 @@ def _check_questions(
     """Return the ways the sheet's question columns differ from the manifest's form."""
     problems: list[Problem] = []
     by_label = {q.label: q for q in questions}
-    hint = "use the score sheet made by `examgen sheets` for this paper and form"
+    hint = _("use the score sheet made by `examgen sheets` for this paper and form")
     seen: dict[str, int] = {}
     for col, label in columns:
         letter = get_column_letter(col)
         where = f"{path}!{ws.title}!{letter}{layout.header_row}"
         if label in seen:
-            problems.append(Problem(where, f"question {label} has two columns", hint))
+            problems.append(Problem(where, _("question {label} has two columns").format(label=label), hint))
             continue
         seen[label] = col
         question = by_label.get(label)
         if question is None:
             problems.append(Problem(
-                where, f"question '{label}' is not on form {form} of the manifest", hint,
+                where, _("question '{label}' is not on form {form} of the manifest").format(label=label, form=form), hint,
             ))
             continue
         sheet_id = normalize_text(cell_text(ws.cell(layout.header_row + 1, col).value))
         if sheet_id and sheet_id != question.id:
             problems.append(Problem(
                 f"{path}!{ws.title}!{letter}{layout.header_row + 1}",
-                f"question {label} is {sheet_id} on this sheet but {question.id} in the manifest",
+                _("question {label} is {sheet_id} on this sheet but {id} in the manifest").format(
+                    label=label, sheet_id=sheet_id, id=question.id),
                 hint,
             ))
         maximum = cell_number(ws.cell(layout.header_row + 2, col).value)
         if maximum != question.points:
-            shown = cell_text(ws.cell(layout.header_row + 2, col).value) or "empty"
+            shown = cell_text(ws.cell(layout.header_row + 2, col).value) or _("empty")
             problems.append(Problem(
                 f"{path}!{ws.title}!{letter}{layout.header_row + 2}",
-                f"the maximum of {label} is {shown} on this sheet but "
-                f"{format_points(question.points)} in the manifest",
+                _("the maximum of {label} is {shown} on this sheet but {points} in the manifest").format(
+                    label=label, shown=shown, points=format_points(question.points)),
                 hint,
             ))
     for question in questions:
         if question.label not in seen:
             problems.append(Problem(
                 f"{path}!{ws.title}",
-                f"question {question.label} ({question.id}) of form {form} has no column", hint,
+                _("question {label} ({id}) of form {form} has no column").format(
+                    label=question.label, id=question.id, form=form), hint,
             ))
     return problems
 

@@ -68,6 +68,7 @@ from examgen.grading.results_xlsx import results_xlsx_bytes
 from examgen.grading.roster import Roster, read_roster
 from examgen.grading.score_sheets import ScoreSheet, SheetRow, code_table_bytes, score_sheet_bytes
 from examgen.grading.sheet_reader import FilledSheet, blank_cell_problems
+from examgen.i18n import _, colon, ngettext
 from examgen.models import (
     ABSENT_TEXT,
     FLAG_LABELS,
@@ -149,7 +150,7 @@ def load_grading_paper(path: Path) -> GradingPaper:
                     number += 1
                     points = to_decimal(question["points"])
                     if points is None:
-                        raise ValueError(f"points {question['points']!r}")
+                        raise ValueError(_("`points` {value}").format(value=repr(question["points"])))
                     scored = ScoredQuestion(
                         label=str(question["label"]), id=str(question["id"]), points=points,
                         section_number=int(section["number"]), section_name=str(section["name"]),
@@ -166,7 +167,7 @@ def load_grading_paper(path: Path) -> GradingPaper:
                         questions.append(scored)
             letter = str(form["form"])
             if not (len(letter) == 1 and "A" <= letter <= "Z"):
-                raise ValueError(f"form {clip(letter)!r} is not a letter A–Z")
+                raise ValueError(_("form {form} is not a letter A–Z").format(form=repr(clip(letter))))
             forms[letter] = tuple(questions)
             objective[letter] = tuple(objective_questions)
             if form.get("variants"):
@@ -179,17 +180,18 @@ def load_grading_paper(path: Path) -> GradingPaper:
         title = str(record.get("blueprint", {}).get("title", "") or paper_id)
     except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
         raise ManifestError(
-            f"malformed manifest ({type(exc).__name__}: {clip(str(exc))})", where=str(path),
-            hint="rebuild it with `examgen build --force`",
+            _("malformed manifest ({reason})").format(reason=f"{type(exc).__name__}: {clip(str(exc))}"), where=str(path),
+            hint=_("rebuild it with `examgen build --force`"),
         ) from None
     if not forms:
-        raise ManifestError("the manifest lists no forms", where=str(path))
+        raise ManifestError(_("the manifest lists no forms"), where=str(path))
     rules = parse_grading_rules(record.get("grading") or {}, where=f"{path}: grading")
     info_values, info_problems = check_contest_info(record.get("contest"), "contest")
     if info_problems:
         raise ManifestError(
-            f"malformed contest block: {info_problems[0][0]}: {info_problems[0][1]}", where=str(path),
-            hint="rebuild it with `examgen build --force`",
+            _("malformed `contest` block: {key}: {problem}").format(key=info_problems[0][0], problem=info_problems[0][1]),
+            where=str(path),
+            hint=_("rebuild it with `examgen build --force`"),
         )
     return GradingPaper(
         path=path, paper_id=paper_id, title=title, forms=forms, rules=rules,
@@ -212,7 +214,7 @@ def variant_keys(
     for record in records:
         code = str(record["code"])
         if not re.fullmatch(rf"{letter}[1-9][0-9]{{0,2}}", code) or code in keys:
-            raise ValueError(f"variant code {clip(code)!r} of form {letter}")
+            raise ValueError(_("variant code {code} of form {form}").format(code=repr(clip(code)), form=letter))
         printed, to_form = [], []
         for section in record["sections"]:
             for question in section["questions"]:
@@ -227,14 +229,16 @@ def variant_keys(
                     or "".join(sorted(letters)) != (base.letters if letters else "")
                     or form_answer(answer, letters) != base.answer
                 ):
-                    raise ValueError(f"variant {code} question {clip(label)} does not match {form_label} of the form")
+                    raise ValueError(_("variant {code} question {label} does not match {form_label} of the form").format(
+                        code=code, label=clip(label), form_label=form_label))
                 at = by_label[label]
                 printed.append(replace(
                     base, question=replace(base.question, label=label), number=at.number, answer=answer,
                 ))
                 to_form.append((label, form_label, letters))
         if sorted(label for label, _, _ in to_form) != sorted(by_label):
-            raise ValueError(f"variant {code} does not print every objective question of form {letter} once")
+            raise ValueError(_("variant {code} does not print every objective question of form {form} once").format(
+                code=code, form=letter))
         printed.sort(key=lambda q: q.number)
         keys[code] = VariantKey(code, letter, tuple(printed), tuple(to_form))
     return keys
@@ -298,8 +302,8 @@ def write_score_sheets(
     letter = _choose_form(paper, form, manifest_path)
     if not paper.forms[letter]:
         raise SheetError(
-            f"form {letter} has only objective questions: nothing for judges to mark",
-            where=str(manifest_path), hint="write the answer-entry workbooks with --entry",
+            _("form {form} has only objective questions: nothing for judges to mark").format(form=letter),
+            where=str(manifest_path), hint=_("write the answer-entry workbooks with --entry"),
         )
     roster = read_roster(roster_path)
     contestants = _roster_for_form(roster, letter)
@@ -308,7 +312,7 @@ def write_score_sheets(
     else:
         count = judges if judges is not None else paper.rules.judges
         if count < 1:
-            raise SheetError("needs at least one judge", where="--judges", hint="pass --judges 1 or more")
+            raise SheetError(_("needs at least one judge"), where="--judges", hint=_("pass --judges 1 or more"))
         judge_files = [(name, f"judge-{i}") for i, name in enumerate(judge_names(count), start=1)]
     folder = out_dir or manifest_path.parent / SHEETS_FOLDER
     date_text = date.isoformat()
@@ -366,8 +370,8 @@ def write_entry_sheets(
     questions = paper.objective.get(letter, ())
     if not questions:
         raise SheetError(
-            f"form {letter} has no objective questions (单选, 多选, 判断) to enter",
-            where=str(manifest_path), hint="write score sheets for judges without --entry",
+            _("form {form} has no objective questions (“单选”, “多选”, “判断”) to enter").format(form=letter),
+            where=str(manifest_path), hint=_("write score sheets for judges without --entry"),
         )
     contestants = _roster_for_form(read_roster(roster_path), letter)
     rows = tuple(SheetRow(c.id, c.name, c.unit) for c in contestants)
@@ -425,9 +429,10 @@ def _named_judges(names: Sequence[str]) -> list[tuple[str, str]]:
         name = name.strip()
         stem = re.sub(r'[\\/:*?"<>|\s]+', "_", name)
         if not name:
-            problems.append(Problem("--judge", "a judge's name is blank", "give each judge a name"))
+            problems.append(Problem("--judge", _("a judge's name is blank"), _("give each judge a name")))
         elif any(stem == s for _, s in result):
-            problems.append(Problem("--judge", f"judge {name} is named twice", "give each judge one name"))
+            problems.append(Problem(
+                "--judge", _("judge {judge} is named twice").format(judge=name), _("give each judge one name")))
         else:
             result.append((name, stem))
     raise_if(problems, SheetError)
@@ -440,14 +445,14 @@ def _choose_form(paper: GradingPaper, form: str | None, manifest_path: Path) -> 
         if len(letters) == 1:
             return letters[0]
         raise SheetError(
-            f"the paper has forms {', '.join(letters)}; say which one the sheets are for",
-            where=str(manifest_path), hint="pass --form " + letters[0],
+            _("the paper has forms {forms}; say which one the sheets are for").format(forms=", ".join(letters)),
+            where=str(manifest_path), hint=_("pass --form {form}").format(form=letters[0]),
         )
     letter = form.strip().upper()
     if letter not in paper.forms:
         raise SheetError(
-            f"form {form} is not in the manifest (forms: {', '.join(letters)})",
-            where=str(manifest_path), hint="pass one of the forms the paper was built with",
+            _("form {form} is not in the manifest (forms: {known})").format(form=form, known=", ".join(letters)),
+            where=str(manifest_path), hint=_("pass one of the forms the paper was built with"),
         )
     return letter
 
@@ -460,8 +465,8 @@ def _roster_for_form(roster: Roster, letter: str) -> list[Contestant]:
     chosen = [c for c in roster.contestants if forms.get(c.id, letter) == letter]
     if not chosen:
         raise SheetError(
-            f"no contestant of the roster sits form {letter} (its 卷别 column)",
-            where=roster.path, hint="check the 卷别 column or pass another --form",
+            _("no contestant of the roster sits form {form} (its “卷别” column)").format(form=letter),
+            where=roster.path, hint=_("check the “卷别” column or pass another --form"),
         )
     return chosen
 
@@ -510,7 +515,9 @@ def import_sheets(
     for path in sheet_paths:
         resolved = path.resolve()
         if resolved in seen_paths:
-            problems.append(Problem(str(path), f"is given twice (also as {seen_paths[resolved]})", "give each sheet once"))
+            problems.append(Problem(
+                str(path), _("is given twice (also as {other})").format(other=seen_paths[resolved]),
+                _("give each sheet once")))
             continue
         seen_paths[resolved] = path
         try:
@@ -521,7 +528,7 @@ def import_sheets(
             ))
         except SheetError as error:
             problems.extend(error.problems)
-    if any(p.hint.endswith(MAP_HINT) for p in problems):
+    if any(p.hint.endswith(_(MAP_HINT)) for p in problems):
         # What examgen cannot tell is settled by a mapping file: give the user its draft.
         draft = explain_files(sheet_paths, paper.forms, paper_id=paper.paper_id,
                               mark_step=paper.rules.mark_step, mapping=mapping)
@@ -535,12 +542,12 @@ def import_sheets(
     for sheet in filled:
         slot = (sheet.form, sheet.kind, sheet.judge)
         if slot in judges_seen:
-            kind = "" if sheet.kind == "regular" else f" {sheet.kind}"
             problems.append(Problem(
                 f"{sheet.path}!{sheet.sheet}",
-                f"judge {sheet.judge} has a second{kind} sheet for form {sheet.form} "
-                f"(first: {judges_seen[slot]})",
-                "give each judge's sheet once; rename the judge on a sheet marked by someone else",
+                (_("judge {judge} has a second sheet for form {form} (first: {first})") if sheet.kind == "regular"
+                 else _("judge {judge} has a second `{kind}` sheet for form {form} (first: {first})")).format(
+                    judge=sheet.judge, kind=sheet.kind, form=sheet.form, first=judges_seen[slot]),
+                _("give each judge's sheet once; rename the judge on a sheet marked by someone else"),
             ))
         else:
             judges_seen[slot] = sheet.path
@@ -548,8 +555,8 @@ def import_sheets(
     if len(modes) > 1:
         problems.append(Problem(
             ", ".join(s.path for s in filled if s.anonymized),
-            "these sheets use secret codes (密号) and the others 准考证号",
-            "grade sheets made by one `examgen sheets` run together",
+            _("these sheets use secret codes (“密号”) and the others “准考证号”"),
+            _("grade sheets made by one `examgen sheets` run together"),
         ))
         raise_if(problems, SheetError)
     anonymized = bool(filled) and all(s.anonymized for s in filled)
@@ -562,12 +569,13 @@ def import_sheets(
             if len(paths) > 2:
                 problems.append(Problem(
                     ", ".join(paths),
-                    f"double marking takes two regular sheets per form; form {letter} has {len(paths)}",
-                    "give the two judges' sheets; a third mark comes from `examgen sheets --pending`",
+                    _("double marking takes two regular sheets per form; form {form} has {count}").format(
+                        form=letter, count=len(paths)),
+                    _("give the two judges' sheets; a third mark comes from `examgen sheets --pending`"),
                 ))
     if not filled:
         raise_if(problems, SheetError)
-        raise SheetError("no score sheets given", hint="list the filled .xlsx sheets after the manifest")
+        raise SheetError(_("no score sheets given"), hint=_("list the filled .xlsx sheets after the manifest"))
 
     # Go on with the sheets that could be read, so that one run reports every problem.
     # A sheet that could not be read is reported as such, not as a missing judge.
@@ -594,23 +602,26 @@ def _missing_judges(paper: GradingPaper, filled: list[FilledSheet]) -> list[Prob
         if not judges or len(judges) == expected:
             continue
         names = sorted(judges, key=_natural_key)
-        given = f"form {letter} has the sheets of {len(names)} judge(s) ({', '.join(names)})"
-        rule = f"the grading rules ({paper.rules.policy}) need {expected}"
+        given = ngettext(
+            "form {form} has the sheets of {count} judge ({names}); the grading rules (`{policy}`) need {expected}",
+            "form {form} has the sheets of {count} judges ({names}); the grading rules (`{policy}`) need {expected}",
+            len(names),
+        ).format(form=letter, count=len(names), names=", ".join(names), policy=paper.rules.policy, expected=expected)
         if len(names) < expected:
             numbered = {int(n[2:]) for n in names if re.fullmatch(r"评委\d+", n)}
             if len(numbered) == len(names):
                 absent = [f"评委{i}" for i in range(1, expected + len(names) + 1) if i not in numbered]
-                what = f"; missing: {', '.join(absent[: expected - len(names)])}"
+                what = _("{given}; missing: {judges}").format(given=given, judges=", ".join(absent[: expected - len(names)]))
             else:
-                what = f"; {expected - len(names)} missing"
+                what = _("{given}; {count} missing").format(given=given, count=expected - len(names))
             problems.append(Problem(
-                str(paper.path), f"{given}; {rule}{what}",
-                "give every judge's sheet, or pass --provisional for a draft (草稿) ranking",
+                str(paper.path), what,
+                _("give every judge's sheet, or pass --provisional for a draft (“草稿”) ranking"),
             ))
         else:
             problems.append(Problem(
-                str(paper.path), f"{given}; {rule}",
-                "give only this paper's judges' sheets, or change grading.judges in the blueprint and rebuild",
+                str(paper.path), given,
+                _("give only this paper's judges' sheets, or change `grading.judges` in the blueprint and rebuild"),
             ))
     return problems
 
@@ -637,8 +648,8 @@ def _identities(
     if roster is not None:
         if anonymized and not roster.has_codes:
             problems.append(Problem(
-                roster.path, "the sheets use secret codes (密号) but this roster has no 密号 column",
-                "pass the code table written by `examgen sheets --anonymize` as --roster",
+                roster.path, _("the sheets use secret codes (“密号”) but this roster has no “密号” column"),
+                _("pass the code table written by `examgen sheets --anonymize` as --roster"),
             ))
             return _Identities({}, {})
         source = roster.by_code() if anonymized else roster.by_id()
@@ -646,8 +657,8 @@ def _identities(
         order = list(source)
     elif anonymized and need_identities:
         problems.append(Problem(
-            "--roster", "the sheets use secret codes (密号); the code table is needed to name the contestants",
-            "pass --roster output/<paper-id>/codes-<form>.xlsx",
+            "--roster", _("the sheets use secret codes (“密号”); the code table is needed to name the contestants"),
+            _("pass --roster output/<paper-id>/codes-<form>.xlsx"),
         ))
         return _Identities({}, {})
 
@@ -658,8 +669,11 @@ def _identities(
             if roster is not None:
                 if row.key not in by_key:
                     problems.append(Problem(
-                        where, f"{key_name} {row.key} is not in {'the code table' if anonymized else 'the roster'} {roster.path}",
-                        "check the number, or add the contestant to the roster",
+                        where,
+                        (_("“{key_label}” {key} is not in the code table {roster}") if anonymized
+                         else _("“{key_label}” {key} is not in the roster {roster}")).format(
+                            key_label=key_name, key=row.key, roster=roster.path),
+                        _("check the number, or add the contestant to the roster"),
                     ))
                     continue
             else:
@@ -670,15 +684,18 @@ def _identities(
                 elif not _same_person(row, known):
                     problems.append(Problem(
                         where,
-                        f"{key_name} {row.key} is '{_who(row.name, row.unit)}' here but "
-                        f"'{_who(known.name, known.unit)}' on another sheet",
-                        "make the sheets agree, or pass --roster",
+                        _("“{key_label}” {key} is '{here}' here but '{there}' on another sheet").format(
+                            key_label=key_name, key=row.key, here=_who(row.name, row.unit),
+                            there=_who(known.name, known.unit)),
+                        _("make the sheets agree, or pass --roster"),
                     ))
             first = form_of_key.setdefault(row.key, (sheet.form, where))
             if first[0] != sheet.form:
                 problems.append(Problem(
-                    where, f"{key_name} {row.key} is on form {sheet.form} here but on form {first[0]} at {first[1]}",
-                    "a contestant sits one form",
+                    where,
+                    _("“{key_label}” {key} is on form {form} here but on form {other} at {first}").format(
+                        key_label=key_name, key=row.key, form=sheet.form, other=first[0], first=first[1]),
+                    _("a contestant sits one form"),
                 ))
 
     expected: dict[str, list[Contestant]] = {}
@@ -696,8 +713,10 @@ def _identities(
             if key not in form_of_key:
                 contestant = by_key[key]
                 problems.append(Problem(
-                    roster.path, f"{key_name} {key} ({contestant.name}) is on no score sheet",
-                    "add a 卷别 column to the roster, or give that form's sheets",
+                    roster.path,
+                    _("“{key_label}” {key} ({name}) is on no score sheet").format(
+                        key_label=key_name, key=key, name=contestant.name),
+                    _("add a “卷别” column to the roster, or give that form's sheets"),
                 ))
     return _Identities(by_key, expected, frozenset(roster.absent) if roster is not None else frozenset())
 
@@ -708,7 +727,7 @@ def _same_person(row: SheetRow, known: Contestant) -> bool:
 
 
 def _who(name: str, unit: str) -> str:
-    return f"{name} {unit}".strip() or "nameless"
+    return f"{name} {unit}".strip() or _("nameless")
 
 
 def _form_marks(
@@ -731,8 +750,10 @@ def _form_marks(
             for row, where in zip(sheet.rows, sheet.row_cells, strict=True):
                 if row.key in identities.by_key and row.key not in expected_keys:
                     problems.append(Problem(
-                        where, f"{key_name} {row.key} does not sit form {letter} by the roster's 卷别",
-                        "correct the 卷别 column of the roster, or mark the contestant on the right form",
+                        where,
+                        _("“{key_label}” {key} does not sit form {form} by the roster's “卷别”").format(
+                            key_label=key_name, key=row.key, form=letter),
+                        _("correct the “卷别” column of the roster, or mark the contestant on the right form"),
                     ))
             if sheet.kind == "regular":
                 for contestant in contestants:
@@ -740,8 +761,10 @@ def _form_marks(
                     if key not in rows and key not in absent:
                         missing_lines.append(Problem(
                             f"{sheet.path}!{sheet.sheet}",
-                            f"{key_name} {key} {contestant.name}".rstrip() + " has no row on this sheet",
-                            f"add the row and the marks (or {ABSENT_TEXT} if absent), or pass --provisional",
+                            _("“{key_label}” {contestant} has no row on this sheet").format(
+                                key_label=key_name, contestant=f"{key} {contestant.name}".rstrip()),
+                            _("add the row and the marks (or “{absent}” if absent), or pass --provisional").format(
+                                absent=ABSENT_TEXT),
                         ))
             missing_lines.extend(blank_cell_problems(
                 [b for b in sheet.missing if b[0] in expected_keys and b[0] not in absent],
@@ -774,7 +797,7 @@ def _absent_keys(
     """
     said: dict[str, list[str]] = defaultdict(list)
     for key in sorted(roster_absent):
-        said[key].append("the roster")
+        said[key].append(_("the roster"))
     marked: dict[str, list[str]] = defaultdict(list)
     for sheet in sheets:
         for key, where in sheet.absent:
@@ -788,10 +811,11 @@ def _absent_keys(
     for key, places in said.items():
         if key in marked:
             problems.append(Problem(
-                places[0] if places[0] != "the roster" else marked[key][0],
-                f"{key_name} {key} is 缺考 at {', '.join(places)} but has marks at {', '.join(marked[key])}",
-                "a contestant is either absent on every sheet or marked on every sheet: "
-                "clear the marks or the 缺考",
+                places[0] if places[0] != _("the roster") else marked[key][0],
+                _("“{key_label}” {key} is “缺考” at {places} but has marks at {marked}").format(
+                    key_label=key_name, key=key, places=", ".join(places), marked=", ".join(marked[key])),
+                _("a contestant is either absent on every sheet or marked on every sheet: "
+                  "clear the marks or the “缺考”"),
             ))
         else:
             absent.add(key)
@@ -929,13 +953,13 @@ def run_grading(
     manifests, contests, sheet_paths = split_inputs(inputs)
     if len(contests) > 1 or (contests and manifests):
         raise ExamgenError(
-            "give one manifest.json, several manifests, or one contest.yaml",
+            _("give one manifest.json, several manifests, or one contest.yaml"),
             where=", ".join(str(p) for p in contests + manifests),
         )
     if not manifests and not contests:
         raise ExamgenError(
-            "no manifest.json or contest.yaml given",
-            hint="start with output/<paper-id>/manifest.json, then the filled sheets",
+            _("no manifest.json or contest.yaml given"),
+            hint=_("start with output/<paper-id>/manifest.json, then the filled sheets"),
         )
     contest = load_contest(contests[0]) if contests else None
     if contest is not None:
@@ -1011,7 +1035,7 @@ def run_grading(
         # Complete sheets can still leave a contestant without a score (a combined
         # contest whose rounds disagree on who sat): never publish around them.
         pending.extend(
-            f"{r.contestant.id} {r.contestant.name}: {_flags_text(r.flags)}"
+            f"{r.contestant.id} {r.contestant.name}{colon()}{_flags_text(r.flags)}"
             for r in results.rows if r.excluded and not r.absent
         )
 
@@ -1064,7 +1088,7 @@ def _flags_text(flags) -> str:
 
 def _pending_lines(scores: Scores, label: str) -> list[str]:
     """Return one line per answer waiting for 三评 or 仲裁."""
-    where = f"{label}: " if label else ""
+    where = f"{label}{colon()}" if label else ""
     texts = {"third": "待三评", "arbitration": "待仲裁"}
     return [
         f"{where}{p.contestant.id} {p.contestant.name} {p.question.label}：{texts[p.needed]}（{p.reason}）"
@@ -1075,18 +1099,19 @@ def _pending_lines(scores: Scores, label: str) -> list[str]:
 def explain_reading(inputs: Sequence[Path], *, map_path: Path | None = None) -> str:
     """Return how ``examgen grade`` would read each file of marks (a mapping file to complete)."""
     manifests, contests, sheet_paths = split_inputs(inputs)
-    _, sheet_paths = _split_entry_workbooks(sheet_paths)
+    _entries, sheet_paths = _split_entry_workbooks(sheet_paths)
     if contests:
         manifests = [Path(r.manifest) for r in load_contest(contests[0]).rounds]
     if not manifests:
-        raise ExamgenError("no manifest.json given", hint="start with output/<paper-id>/manifest.json")
+        raise ExamgenError(_("no manifest.json given"), hint=_("start with output/<paper-id>/manifest.json"))
     mapping = load_mapping(map_path) if map_path else None
     parts = []
     for manifest in manifests:
         paper = load_grading_paper(manifest)
         text = explain_files(sheet_paths, paper.forms, paper_id=paper.paper_id,
                              mark_step=paper.rules.mark_step, mapping=mapping)
-        parts.append((f"# paper {paper.paper_id} ({manifest})\n" if len(manifests) > 1 else "") + text)
+        parts.append(("# " + _("paper {paper} ({manifest})").format(paper=paper.paper_id, manifest=manifest) + "\n"
+                      if len(manifests) > 1 else "") + text)
     return "\n".join(parts)
 
 
@@ -1173,8 +1198,8 @@ def _objective_answers(
         if not mine:
             problems.append(Problem(
                 str(paper.path),
-                "the paper has objective questions but no answer-entry workbook (录入表) was given",
-                "write them with `examgen sheets MANIFEST --entry`, fill both, and list them too",
+                _("the paper has objective questions but no answer-entry workbook (“录入表”) was given"),
+                _("write them with `examgen sheets MANIFEST --entry`, fill both, and list them too"),
             ))
             continue
         try:
@@ -1196,10 +1221,10 @@ def _assignment_warnings(paper: GradingPaper, entries: Sequence[FilledEntry]) ->
         for key, code, where in entry.codes:
             dealt = paper.assignment.get(key)
             if dealt and code and code != dealt and key not in lines:
-                lines[key] = (
-                    f"{where}: 准考证号 {key} sat {code} by the entry workbook, but {dealt} was dealt "
-                    f"at build (variants.xlsx); scored as {code}, the paper's code"
-                )
+                lines[key] = where + colon() + _(
+                    "“准考证号” {key} sat {code} by the entry workbook, but {dealt} was dealt "
+                    "at build (variants.xlsx); scored as {code}, the paper's code"
+                ).format(key=key, code=code, dealt=dealt)
     return list(lines.values())
 
 
@@ -1222,8 +1247,10 @@ def _route_sheets(
         paper_id = next((p.paper_id for p in papers if paper_id in (p.paper_id, p.title)), paper_id)
         if paper_id not in routed:
             problems.append(Problem(
-                str(path), f"the sheet is for paper '{paper_id or '?'}', which is not one of "
-                f"{', '.join(routed)}", "give the sheets of the papers being graded",
+                str(path),
+                _("the sheet is for paper '{paper}', which is not one of {papers}").format(
+                    paper=paper_id or "?", papers=", ".join(routed)),
+                _("give the sheets of the papers being graded"),
             ))
             continue
         routed[paper_id].append(path)
@@ -1252,22 +1279,34 @@ def _merge_forms(per_form: list[Scores]) -> Scores:
 
 
 def _score_warnings(scores: Scores, label: str) -> list[str]:
-    where = f"{label}: " if label else ""
+    where = f"{label}{colon()}" if label else ""
     lines = []
-    for needed, text in (("third", "三评"), ("arbitration", "仲裁")):
+    for needed in ("third", "arbitration"):
         count = sum(1 for p in scores.pending if p.needed == needed)
-        if count:
-            lines.append(
-                f"{where}{count} answer(s) wait for {needed} marking ({text}); "
-                "make their sheet with `examgen sheets --pending`"
+        if not count:
+            continue
+        if needed == "third":
+            text = ngettext(
+                "{count} answer waits for third marking (“三评”); make their sheet with `examgen sheets --pending`",
+                "{count} answers wait for third marking (“三评”); make their sheet with `examgen sheets --pending`",
+                count,
             )
+        else:
+            text = ngettext(
+                "{count} answer waits for arbitration marking (“仲裁”); make their sheet with `examgen sheets --pending`",
+                "{count} answers wait for arbitration marking (“仲裁”); make their sheet with `examgen sheets --pending`",
+                count,
+            )
+        lines.append(where + text.format(count=count))
     counts: dict[str, int] = defaultdict(int)
     for flag in scores.flags:
         counts[flag.code] += 1
     for code in sorted(counts):
         if code in ("missing", "third_needed", "arbitration_needed"):
             continue
-        lines.append(f"{where}{counts[code]} answer(s) flagged {FLAG_LABELS.get(code, code)} ({code})")
+        lines.append(where + ngettext(
+            "{count} answer flagged as “{label}” (`{code}`)", "{count} answers flagged as “{label}” (`{code}`)", counts[code],
+        ).format(count=counts[code], label=FLAG_LABELS.get(code, code), code=code))
     return lines
 
 
@@ -1276,19 +1315,28 @@ def _result_warnings(results: Results) -> list[str]:
     excluded = [r for r in results.rows if r.excluded and not r.absent]
     absent = [r for r in results.rows if r.absent]
     if absent:
-        lines.append(f"{len(absent)} contestant(s) 缺考 (absent): listed, not ranked")
+        lines.append(ngettext(
+            "{count} contestant “缺考” (absent): listed, not ranked",
+            "{count} contestants “缺考” (absent): listed, not ranked", len(absent),
+        ).format(count=len(absent)))
     if excluded:
         ids = ", ".join(r.contestant.id for r in excluded[:10]) + (" …" if len(excluded) > 10 else "")
-        lines.append(f"{len(excluded)} contestant(s) not ranked (incomplete marks): {ids}")
+        lines.append(ngettext(
+            "{count} contestant not ranked (incomplete marks): {ids}",
+            "{count} contestants not ranked (incomplete marks): {ids}", len(excluded),
+        ).format(count=len(excluded), ids=ids))
     tied = [r for r in results.rows if any(f.code == "award_tie" for f in r.flags)]
     if tied:
-        lines.append(f"{len(tied)} contestant(s) tied across an award boundary")
+        lines.append(ngettext(
+            "{count} contestant tied across an award boundary",
+            "{count} contestants tied across an award boundary", len(tied),
+        ).format(count=len(tied)))
     return lines
 
 
 def ranking_rows(results: Results, top: int) -> tuple[list[str], list[list[str]]]:
     """Return (header, rows) of the first ``top`` ranked contestants, for the terminal."""
-    header = ["名次", "准考证号", "姓名", "单位", "总分", "奖项"]
+    header = [_("Rank"), _("Exam number"), _("Name"), _("Unit"), _("Total"), _("Award")]
     rows = [
         [str(r.rank), r.contestant.id, r.contestant.name, r.contestant.unit,
          format(r.total, "f"), r.award or "-"]

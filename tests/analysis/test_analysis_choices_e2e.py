@@ -116,7 +116,7 @@ def test_analyse_without_the_entry_workbooks_says_what_is_missing(mixed, tmp_pat
     manifest, _, folder, sheets, entries, _ = mixed
     result = CliRunner().invoke(main, ["analyse", str(manifest), *map(str, sheets), "--out", str(tmp_path), *DATE])
     assert result.exit_code == 1
-    assert "no answer-entry workbook (录入表) was given" in result.output
+    assert "no answer-entry workbook (“录入表”) was given" in result.output
     result = CliRunner().invoke(main, ["analyse", str(manifest), *map(str, [*sheets, entries[0]]), "--out", str(tmp_path), *DATE])
     assert result.exit_code == 1 and "双人录入" in result.output
     result = CliRunner().invoke(main, ["analyse", str(manifest), *map(str, [*sheets, entries[0]]), "--single-entry",

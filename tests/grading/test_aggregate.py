@@ -438,9 +438,9 @@ def test_every_misplaced_mark_is_reported_at_once():
         "sheet-J2.xlsx!评分!D2: mark 11 is outside 0..10 (correct the mark)",
         "sheet-J3.xlsx!评分!D2: mark for unknown contestant '9999' (check the roster)",
         "sheet-J3.xlsx!评分!D2: mark for unknown question '九.9' (check the manifest)",
-        "sheet-J3.xlsx!评分!D2: third mark under policy mean (third marks and arbitration exist only under double_marking)",
+        "sheet-J3.xlsx!评分!D2: `third` mark under policy `mean` (third marks and arbitration exist only under `double_marking`)",
         "sheet-J3.xlsx!评分!D2: unknown kind of mark 'extra' (use one of regular, third, arbitration)",
-        "sheet-J1.xlsx!评分!D2: judge 'J1' gave a second regular mark for 2026001 一.1 "
+        "sheet-J1.xlsx!评分!D2: judge 'J1' gave a second `regular` mark for 2026001 一.1 "
         "(first at sheet-J1.xlsx!评分!D2) (keep one mark per judge)",
     ]
 
@@ -452,8 +452,8 @@ def test_double_marking_refuses_extra_marks():
     with pytest.raises(GradingError) as caught:
         aggregate_marks(marks, DOUBLE)
     texts = [p.what for p in caught.value.problems]
-    assert "3 regular marks for 2026001 一.1; double marking allows 2" in texts
-    assert "3 third marks for 2026001 一.1; double marking allows 1" in texts
+    assert "3 `regular` marks for 2026001 一.1; double marking allows 2" in texts
+    assert "3 `third` marks for 2026001 一.1; double marking allows 1" in texts
     assert "judge 'J1' gave the third mark for 2026001 一.1 after one of the first two" in texts
 
 

@@ -89,8 +89,8 @@ awards:
         f"{shown}:7: rounds[1].manifest: no such file 'output/nowhere/manifest.json' "
         "(give the path of the round's manifest.json, relative to the contest file)",
         f"{shown}:8: rounds[1].weight: 'heavy' is not a share (write a share such as 30% or 0.3)",
-        f"{shown}:9: rounds[1].extra: unknown key 'extra' (a round has name, manifest and weight)",
-        f"{shown}:10: normalize: 'maybe' is not true or false (write normalize: true or false)",
+        f"{shown}:9: rounds[1].extra: unknown key 'extra' (a round has `name`, `manifest` and `weight`)",
+        f"{shown}:10: normalize: 'maybe' is not true or false (write `normalize: true` or `false`)",
         f"{shown}:11: policy: unknown key 'policy' (allowed keys: name, rounds, normalize, organizer, host, notice_from, notice_to, contact, phone, precision, "
         "tie_breakers, missing, awards, award_rounding, award_ties, teams)",
         f"{shown}:13: awards[0].share: '200%' is more than 100% "
@@ -109,15 +109,15 @@ def test_weights_must_add_up_to_100_percent(tmp_path):
 def test_missing_name_and_rounds(tmp_path):
     path = write(tmp_path, "normalize: true\n")
     assert problems(path) == [
-        f"{path}:1: name: missing (write name: <contest name>)",
-        f"{path}:1: rounds: missing or empty (list the rounds: - {{name: 理论, manifest: …, weight: 30%}})",
+        f"{path}:1: name: missing (write `name: <contest name>`)",
+        f"{path}:1: rounds: missing or empty (list the rounds: `- {{name: 理论, manifest: …, weight: 30%}}`)",
     ]
 
 
 def test_missing_round_fields(tmp_path):
     path = write(tmp_path, "name: 大赛\nrounds:\n  - name: 理论\n")
     assert problems(path) == [
-        f"{path}:3: rounds[0].manifest: missing (write manifest: output/<paper>/manifest.json)",
+        f"{path}:3: rounds[0].manifest: missing (write `manifest: output/<paper>/manifest.json`)",
         f"{path}:3: rounds[0].weight: missing (write a share such as 30% or 0.3)",
     ]
 
@@ -131,7 +131,7 @@ def test_yaml_syntax_error_names_the_line(tmp_path):
 
 def test_not_a_mapping(tmp_path):
     path = write(tmp_path, "- 1\n- 2\n")
-    assert problems(path) == [f"{path}: must be a mapping with name and rounds"]
+    assert problems(path) == [f"{path}: must be a mapping with `name` and `rounds`"]
 
 
 def test_missing_file(tmp_path):

@@ -318,8 +318,8 @@ def test_absent_contestant_typed_as_queka_has_no_marks(setup, tmp_path):
     rows[4][1:] = ["缺考", 3, None, None]
     path = xlsx(tmp_path / "absent.xlsx", {JUDGE: rows})
     assert refusals(manifest, roster, [path]) == [
-        f"{path}!{JUDGE}!B5: 准考证号 2026004 is 缺考 here but has marks in the same row (C5) "
-        "(clear the marks if the contestant was absent, or replace 缺考 by a mark)",
+        f"{path}!{JUDGE}!B5: “准考证号” 2026004 is “缺考” here but has marks in the same row (C5) "
+        "(clear the marks if the contestant was absent, or replace “缺考” by a mark)",
     ]
     rows[4][1:] = list(map(number, MARKS["2026004"]))
     path = xlsx(tmp_path / "absent.xlsx", {JUDGE: rows})
@@ -328,7 +328,7 @@ def test_absent_contestant_typed_as_queka_has_no_marks(setup, tmp_path):
     # Absent, where grading knows 缺考 (issue 9); else its marks are missing, as on examgen's sheets.
     absent = getattr(imported.sheets[0], "absent", None)
     assert absent == (("2026005", f"{path}!{JUDGE}!B6"),) or any(
-        "no marks at all for 准考证号 2026005" in line for line in imported.missing
+        "no marks at all for “准考证号” 2026005" in line for line in imported.missing
     )
 
 
@@ -412,7 +412,7 @@ def test_two_id_columns_are_refused(setup, tmp_path):
     rows = [[*r[:1], "选手编号" if n == 0 else f"X{n}", *r[1:]] for n, r in enumerate(rows)]
     path = xlsx(tmp_path / f"{JUDGE}.xlsx", {"Sheet1": rows})
     assert refusals(manifest, roster, [path]) == [
-        f"{path}!Sheet1: two id columns: A '准考证号', B '选手编号' (say which in the mapping (id_column); {MAP_HINT})",
+        f"{path}!Sheet1: two id columns: A '准考证号', B '选手编号' (say which in the mapping (`id_column`); {MAP_HINT})",
     ]
 
 
@@ -420,8 +420,8 @@ def test_a_judge_that_cannot_be_told_is_refused(setup, tmp_path):
     manifest, roster = setup
     path = xlsx(tmp_path / "scores.xlsx", {"Sheet1": wide_rows(["1", "2", "3", "4"])})
     assert refusals(manifest, roster, [path]) == [
-        f"{path}!Sheet1: no cell (评委：…), sheet name or file name says who the judge is "
-        f"(type 评委：<name> above the table, or give judge: in the mapping; {MAP_HINT})",
+        f"{path}!Sheet1: no cell (“评委：…”), sheet name or file name says who the judge is "
+        f"(type “评委：<name>” above the table, or give `judge:` in the mapping; {MAP_HINT})",
     ]
 
 
@@ -470,11 +470,11 @@ def test_a_mapping_sends_columns_to_questions_and_ignores_the_rest(setup, tmp_pa
 
 @pytest.mark.parametrize(("text", "message"), [
     ("files: [\n", "is not a readable mapping file (ParserError)"),
-    ("judges: {}\n", "has no files: mapping"),
+    ("judges: {}\n", "has no `files:` mapping"),
     ("files:\n  a.xlsx:\n    judge: ?\n", "is not a readable mapping file (ScannerError)"),
-    ("files:\n  a.xlsx:\n    judge: '?'\n", "a.xlsx: judge is still ?"),
+    ("files:\n  a.xlsx:\n    judge: '?'\n", "a.xlsx: `judge` is still ?"),
     ("files:\n  a.xlsx:\n    judges: 甲\n", "a.xlsx: unknown key 'judges'"),
-    ("files:\n  a.xlsx:\n    header_row: two\n", "a.xlsx: header_row 'two' is not a row number"),
+    ("files:\n  a.xlsx:\n    header_row: two\n", "a.xlsx: `header_row` 'two' is not a row number"),
 ])
 def test_a_wrong_mapping_file_is_refused_with_its_line(tmp_path, text, message):
     mapping = tmp_path / "map.yaml"
@@ -516,7 +516,7 @@ def test_two_forms_need_the_sheet_to_say_which(setup, tmp_path):
     plain = xlsx(tmp_path / f"{JUDGE}.xlsx", {"Sheet1": wide_rows(["1", "2", "3", "4"])})
     assert refusals(manifest, roster, [plain]) == [
         f"{plain}!Sheet1: the columns fit forms A, B of the manifest (A, B) "
-        f"(say which with 卷别 on the sheet or form: in the mapping; {MAP_HINT})",
+        f"(say which with “卷别” on the sheet or `form:` in the mapping; {MAP_HINT})",
     ]
     said = xlsx(tmp_path / "评委2.xlsx", {"Sheet1": [["卷别：B卷"], *wide_rows(["1", "2", "3", "4"])]})
     by_ids = xlsx(tmp_path / "评委3.xlsx", {"Sheet1": wide_rows([f"{i}B" for i in IDS])})
@@ -541,14 +541,14 @@ def test_every_problem_of_a_foreign_sheet_is_reported_at_once(setup, tmp_path):
     where = f"{path}!{JUDGE}!"
     problems = refusals(manifest, roster, [path])
     assert problems == [
-        f"{where}D2: mark 6 is above the maximum 5 of 一.1 (准考证号 2026001) (type a mark from 0 to 5 in steps of 0.5)",
-        f"{where}B3: 姓名 of 2026002 is '李斯' here but '李四' in the roster (check the 准考证号 of this row and the roster)",
-        f"{where}C3: 单位 of 2026002 is '北京分公司' here but '上海分公司' in the roster (check the 准考证号 of this row and the roster)",
-        f"{where}E3: mark 2.25 is not a multiple of 0.5 (一.2, 准考证号 2026002) (type a mark from 0 to 5 in steps of 0.5)",
-        f"{where}F4: '八' is not a number (二.1, 准考证号 2026003) (type a mark from 0 to 10 in steps of 0.5)",
+        f"{where}D2: mark 6 is above the maximum 5 of 一.1 (“准考证号” 2026001) (type a mark from 0 to 5 in steps of 0.5)",
+        f"{where}B3: “姓名” of 2026002 is '李斯' here but '李四' in the roster (check the “准考证号” of this row and the roster)",
+        f"{where}C3: “单位” of 2026002 is '北京分公司' here but '上海分公司' in the roster (check the “准考证号” of this row and the roster)",
+        f"{where}E3: mark 2.25 is not a multiple of 0.5 (一.2, “准考证号” 2026002) (type a mark from 0 to 5 in steps of 0.5)",
+        f"{where}F4: '八' is not a number (二.1, “准考证号” 2026003) (type a mark from 0 to 10 in steps of 0.5)",
         f"{where}G6: has the formula =Sheet2!B2, which refers outside this sheet (type the mark as a number (copy, paste as values))",
-        f"{where}A7: 准考证号 2026005 appears twice on this sheet (first at {where}A6) (keep one row per contestant)",
-        f"{where}A5: 准考证号 2026099 is not in the roster {roster} (check the number, or add the contestant to the roster)",
+        f"{where}A7: “准考证号” 2026005 appears twice on this sheet (first at {where}A6) (keep one row per contestant)",
+        f"{where}A5: “准考证号” 2026099 is not in the roster {roster} (check the number, or add the contestant to the roster)",
     ]
 
 
@@ -558,8 +558,8 @@ def test_a_total_that_disagrees_with_the_marks_is_refused(setup, tmp_path):
     rows[2][7] = 20
     path = xlsx(tmp_path / f"{JUDGE}.xlsx", {"Sheet1": rows})
     assert refusals(manifest, roster, [path]) == [
-        f"{path}!Sheet1!H3: 总分 is 20 but the marks of 准考证号 2026002 add up to 21 "
-        "(correct the mark or the total (or delete the 总分 column))",
+        f"{path}!Sheet1!H3: “总分” is 20 but the marks of “准考证号” 2026002 add up to 21 "
+        "(correct the mark or the total (or delete the “总分” column))",
     ]
 
 
@@ -569,7 +569,7 @@ def test_section_marks_are_refused_where_the_policy_needs_questions(setup, tmp_p
     rows = [["编号", "一", "二"], *[[i, 9, 15] for i in MARKS]]
     path = write_csv(tmp_path / "评委2.csv", rows)
     assert refusals(manifest, roster, [path]) == [
-        f"{path}: gives one mark per section (一, 二), but the policy double_marking needs a mark per question "
+        f"{path}: gives one mark per section (一, 二), but the policy `double_marking` needs a mark per question "
         "(mark each question, or use a blueprint whose grading allows section marks)",
     ]
 
@@ -651,7 +651,7 @@ ROW = ["2026001", 1, 2, 3, 4]
 
 @pytest.mark.parametrize(("rows", "message"), [
     ([["评委：甲", "评委：乙"], HEAD, ROW], "g.csv: several cells name a judge: 甲 (A1), 乙 (B1) "
-     "(type 评委：<name> above the table, or give judge: in the mapping)"),
+     "(type “评委：<name>” above the table, or give `judge:` in the mapping)"),
     ([["评委：甲"], ["考号", "三.1", "一.1", "一.2", "二.1", "二.2"], ["2026001", 1, 1, 2, 3, 4]],
      "g.csv!B2: header '三.1' names 三.1, which is not on the paper (map the column to a question)"),
     ([["评委：甲"], ["考号", "一.1", "一.1", "一.2", "二.1", "二.2"], ["2026001", 1, 1, 2, 3, 4]],
@@ -660,16 +660,16 @@ ROW = ["2026001", 1, 2, 3, 4]
      "g.csv: section 一 has a column of its own and columns for 一.1 (keep either the section's total or its questions)"),
     ([["评委：甲"], ["考号", "一.1(6分)", "一.2", "二.1", "二.2"], ROW],
      "g.csv!B2: header '一.1(6分)' says 6 points but 一.1 is worth 5 in the manifest (map the column to a question)"),
-    ([["评委：甲"], HEAD, [None, 1, 2, 3, 4]], "g.csv!A3: row 3 has marks but no 考号 (fill in the 考号 or clear the row)"),
-    ([["评委：甲"], HEAD], "g.csv: no rows with a 考号 below the header (put one row per contestant below the header)"),
-    ([["考号", "评委", "题号", "得分"], ["2026001", None, "一.1", 3]], "g.csv!B2: row 2 names no judge (fill in the 评委)"),
+    ([["评委：甲"], HEAD, [None, 1, 2, 3, 4]], "g.csv!A3: row 3 has marks but no “考号” (fill in the “考号” or clear the row)"),
+    ([["评委：甲"], HEAD], "g.csv: no rows with a “考号” below the header (put one row per contestant below the header)"),
+    ([["考号", "评委", "题号", "得分"], ["2026001", None, "一.1", 3]], "g.csv!B2: row 2 names no judge (fill in the “评委”)"),
     ([["考号", "评委", "题号", "得分"], ["2026001", "甲", None, 3], ["2026001", "甲", "一.2", 3]],
-     "g.csv!C2: row 2 names no question (fill in the 题号)"),
+     "g.csv!C2: row 2 names no question (fill in the “题号”)"),
     ([["考号", "评委", "题号", "得分"], ["2026001", "甲", "一.1", 3], ["2026001", "甲", "一.1", 4]],
-     "g.csv!D3: judge 甲 gives 准考证号 2026001 a second mark for 一.1 (first at g.csv!D2) "
+     "g.csv!D3: judge 甲 gives “准考证号” 2026001 a second mark for 一.1 (first at g.csv!D2) "
      "(keep one mark per judge, contestant and question)"),
     ([["考号", "评委", "题号", "得分"], ["2026001", "甲", "1", 3], ["2026001", "甲", "3", 4]],
-     "g.csv: header '1' fits 一.1, 二.1 (write the question's label (一.1) or id in the 题号 column)"),
+     "g.csv: header '1' fits 一.1, 二.1 (write the question's label (“一.1”) or id in the “题号” column)"),
 ])
 def test_each_kind_of_problem_in_a_grid_names_where_and_the_fix(rows, message):
     assert message in grid_problems(rows)
@@ -677,7 +677,7 @@ def test_each_kind_of_problem_in_a_grid_names_where_and_the_fix(rows, message):
 
 def test_a_mapping_to_a_form_the_manifest_has_not_is_refused():
     assert grid_problems([HEAD, ROW], form="C", judge="甲") == [
-        "g.csv: the mapping names form C, not in the manifest (say which with 卷别 on the sheet or form: in the mapping)",
+        "g.csv: the mapping names form C, not in the manifest (say which with “卷别” on the sheet or `form:` in the mapping)",
     ]
 
 

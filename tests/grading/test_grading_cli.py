@@ -89,7 +89,7 @@ def test_sheets_then_grade(runner, tmp_path):
     result = invoke(runner, "grade", manifest, *sheets, *DATE)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["名次", "准考证号", "姓名", "单位", "总分", "奖项"]
+    assert lines[0].split() == ["Rank", "Exam", "number", "Name", "Unit", "Total", "Award"]
     assert lines[2].split() == ["1", "2026001", "张三", "北京分公司", "30.00", "一等奖"]
     assert "5 of 5 contestants ranked" in lines
     assert lines[-2:] == [f"wrote {manifest.parent / 'results.xlsx'}", f"wrote {manifest.parent / 'results.docx'}"]
@@ -105,9 +105,9 @@ def test_grade_refusal_prints_every_problem_and_writes_nothing(runner, tmp_path)
     result = invoke(runner, "grade", manifest, *sheets, *DATE)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        f"error: {sheets[0]}!评分!E8: mark 6 is above the maximum 5 of 一.1 (准考证号 2026001) "
+        f"error: {sheets[0]}!评分!E8: mark 6 is above the maximum 5 of 一.1 (“准考证号” 2026001) "
         "(type a mark from 0 to 5 in steps of 0.5)",
-        f"error: {sheets[0]}!评分!H9: 'x' is not a number (二.2, 准考证号 2026002) "
+        f"error: {sheets[0]}!评分!H9: 'x' is not a number (二.2, “准考证号” 2026002) "
         "(type a mark from 0 to 10 in steps of 0.5)",
         "2 problems found; nothing was written.",
     ]
@@ -233,7 +233,7 @@ def test_double_marking_with_third_marks_and_arbitration(runner, tmp_path):
     # 三评 pending: a draft only, exit 3, no 成绩公示.
     assert result.exit_code == 3, result.output
     assert "3 of 5 contestants ranked" in result.stdout
-    assert "warning: 2 answer(s) wait for third marking (三评); make their sheet with `examgen sheets --pending`" in result.stderr
+    assert "warning: 2 answers wait for third marking (“三评”); make their sheet with `examgen sheets --pending`" in result.stderr
     assert not (manifest.parent / "results.docx").exists() and not (manifest.parent / "results.xlsx").exists()
     assert (manifest.parent / "results-草稿（未经复核）.xlsx").exists()
 
@@ -277,7 +277,7 @@ def test_anonymized_round_trip_through_the_commands(runner, tmp_path):
     result = invoke(runner, "grade", manifest, *sheets, *DATE)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "error: --roster: the sheets use secret codes (密号); the code table is needed to name the contestants "
+        "error: --roster: the sheets use secret codes (“密号”); the code table is needed to name the contestants "
         "(pass --roster output/<paper-id>/codes-<form>.xlsx)"
     ]
     result = invoke(runner, "grade", manifest, *sheets, "--roster", codes, *DATE)
@@ -419,6 +419,6 @@ def test_a_contestant_on_the_wrong_form_is_refused(runner, tmp_path):
     result = invoke(runner, "grade", manifest, sheet, "--roster", with_forms, *DATE)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        f"error: {sheet}!评分!B9: 准考证号 2026002 does not sit form A by the roster's 卷别 "
-        "(correct the 卷别 column of the roster, or mark the contestant on the right form)"
+        f"error: {sheet}!评分!B9: “准考证号” 2026002 does not sit form A by the roster's “卷别” "
+        "(correct the “卷别” column of the roster, or mark the contestant on the right form)"
     ]

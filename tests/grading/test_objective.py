@@ -137,8 +137,8 @@ def test_reading_an_entry_refuses_what_is_not_an_option_naming_the_cell(tmp_path
     with pytest.raises(SheetError) as info:
         read_entry_workbook(path, forms, paper_id="default")
     assert [str(p) for p in info.value.problems] == [
-        f"{path}!录入!E8: 准考证号 2026001: 'E': E is not an option of question 1 (options A–D)",
-        f"{path}!录入!B10: answers without a 准考证号 (fill in the 准考证号)",
+        f"{path}!录入!E8: “准考证号” 2026001: 'E': E is not an option of question 1 (options A–D)",
+        f"{path}!录入!B10: answers without a “准考证号” (fill in the “准考证号”)",
     ]
     wb.active["E8"], wb.active["E10"] = "b", None
     wb.save(path)
@@ -164,14 +164,14 @@ def test_double_entry_names_every_differing_cell_and_refuses(tmp_path):
     a = read_entry_workbook(first, forms, paper_id="default")
     b = read_entry_workbook(second, forms, paper_id="default")
     assert [str(p) for p in compare_entries(a, b)] == [
-        f"{first}!录入!F9: 录入1 says AC, 录入2 says ACD (at {second}!录入!F9) "
+        f"{first}!录入!F9: “录入1” says AC, “录入2” says ACD (at {second}!录入!F9) "
         "(look at the answer sheet and correct the copy that is wrong)"
     ]
     with pytest.raises(GradingError):
         entry_answers([a, b], single_entry=False)
     with pytest.raises(GradingError) as info:
         entry_answers([a], single_entry=False)
-    assert "double entry (双人录入) needs the two copies 录入1 and 录入2 of form A; given 1" in str(
+    assert "double entry (“双人录入”) needs the two copies “录入1” and “录入2” of form A; given 1" in str(
         info.value.problems[0]
     )
     assert entry_answers([a], single_entry=True)["A"]["2026002"] == {"一.1": "", "一.2": "AC", "一.3": ""}

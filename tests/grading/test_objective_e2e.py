@@ -201,13 +201,13 @@ def test_a_cell_that_differs_between_the_two_entries_is_named_and_nothing_is_wri
     result = run("grade", manifest, *sheets, *copies, "--out", tmp_path / "out", *DATE)
     assert result.exit_code == 1
     assert (
-        f"error: {copies[0]}!录入!Y9: 录入1 says AC, 录入2 says ACD (at {copies[1]}!录入!Y9)"
+        f"error: {copies[0]}!录入!Y9: “录入1” says AC, “录入2” says ACD (at {copies[1]}!录入!Y9)"
         in result.output
     )
     assert not (tmp_path / "out").exists()
     # One copy is accepted only when asked for.
     single = run("grade", manifest, *sheets, copies[0], "--out", tmp_path / "out", *DATE)
-    assert single.exit_code == 1 and "double entry (双人录入) needs the two copies" in single.output
+    assert single.exit_code == 1 and "double entry (“双人录入”) needs the two copies" in single.output
     ok = run("grade", manifest, *sheets, copies[0], "--single-entry", "--out", tmp_path / "out", *DATE)
     assert ok.exit_code == 0, ok.output
 
@@ -267,7 +267,7 @@ def test_missing_entry_workbooks_and_missing_rows_are_refused(built, tmp_path):
     result = run("grade", manifest, *sheets, "--out", tmp_path / "out", *DATE)
     assert result.exit_code == 1
     assert result.output.startswith(
-        f"error: {manifest}: the paper has objective questions but no answer-entry workbook (录入表) was given"
+        f"error: {manifest}: the paper has objective questions but no answer-entry workbook (“录入表”) was given"
     )
     copy = tmp_path / "entry-A-1.xlsx"
     copy.write_bytes(sorted((folder / "entry").glob("*.xlsx"))[0].read_bytes())
@@ -277,6 +277,6 @@ def test_missing_entry_workbooks_and_missing_rows_are_refused(built, tmp_path):
     result = run("grade", manifest, *sheets, copy, "--single-entry", "--out", tmp_path / "out", *DATE)
     assert result.exit_code == 1
     assert result.output == (
-        f"error: {manifest}: form A: 准考证号 2026003 李选手3 has no row of answers "
+        f"error: {manifest}: form A: “准考证号” 2026003 李选手3 has no row of answers "
         "(add the row to both entry workbooks, or pass --allow-missing)\n"
     )

@@ -122,8 +122,8 @@ def test_defect_missing_judges_are_refused_naming_the_judge(runner, tmp_path):
     result = invoke(runner, "grade", manifest, first, third, *DATE)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        f"error: {manifest}: form A has the sheets of 2 judge(s) (评委1, 评委3); the grading rules (mean) "
-        "need 3; missing: 评委2 (give every judge's sheet, or pass --provisional for a draft (草稿) ranking)"
+        f"error: {manifest}: form A has the sheets of 2 judges (评委1, 评委3); the grading rules (`mean`) "
+        "need 3; missing: 评委2 (give every judge's sheet, or pass --provisional for a draft (“草稿”) ranking)"
     ]
     assert not list(manifest.parent.glob("results*"))
     result = invoke(runner, "grade", manifest, first, third, "--provisional", *DATE)
@@ -193,9 +193,9 @@ def test_defect_absence_on_some_sheets_and_marks_on_others_names_the_cells(runne
     result = invoke(runner, "grade", manifest, *sheets, *DATE)
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == (
-        f"error: {sheets[1]}!评分!E10: 准考证号 2026003 is 缺考 at {sheets[1]}!评分!E10 but has marks at "
+        f"error: {sheets[1]}!评分!E10: “准考证号” 2026003 is “缺考” at {sheets[1]}!评分!E10 but has marks at "
         f"{sheets[0]}!评分!E10, {sheets[2]}!评分!E10 (a contestant is either absent on every sheet or "
-        "marked on every sheet: clear the marks or the 缺考)"
+        "marked on every sheet: clear the marks or the “缺考”)"
     )
 
 
@@ -323,9 +323,9 @@ def test_every_problem_of_every_sheet_in_one_pass_blank_cells_too(runner, tmp_pa
     result = invoke(runner, "grade", manifest, *sheets, *DATE)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        f"error: {sheets[0]}!评分!E8: mark 6 is above the maximum 5 of 一.1 (准考证号 2026001) "
+        f"error: {sheets[0]}!评分!E8: mark 6 is above the maximum 5 of 一.1 (“准考证号” 2026001) "
         "(type a mark from 0 to 5 in steps of 0.5)",
-        f"error: {sheets[0]}!评分!H9: no mark for 二.2 (准考证号 2026002) (fill in the mark, or pass --provisional)",
-        f"error: {sheets[2]}!评分!F11: no mark for 一.2 (准考证号 2026004) (fill in the mark, or pass --provisional)",
+        f"error: {sheets[0]}!评分!H9: no mark for 二.2 (“准考证号” 2026002) (fill in the mark, or pass --provisional)",
+        f"error: {sheets[2]}!评分!F11: no mark for 一.2 (“准考证号” 2026004) (fill in the mark, or pass --provisional)",
         "3 problems found; nothing was written.",
     ]

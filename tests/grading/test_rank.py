@@ -209,8 +209,8 @@ def test_ties_at_a_boundary_get_the_better_award_by_default():
     flag = results.rows[0].flags[-1]
     assert flag.code == "award_tie"
     assert flag.message == (
-        "2 contestants tied at rank 1 across the 一等奖 boundary (1 of 10); all given 一等奖 "
-        "(award_ties: better)"
+        "2 contestants tied at rank 1 across the “一等奖” boundary (1 of 10); all given “一等奖” "
+        "(`award_ties`: better)"
     )
     assert not results.rows[2].flags
 
@@ -242,7 +242,7 @@ def test_tie_at_the_last_boundary_under_worse_gets_no_award():
     assert (
         results.rows[-1]
         .flags[-1]
-        .message.endswith("none given 优胜奖; no award (award_ties: worse)")
+        .message.endswith("none given “优胜奖”; no award (`award_ties`: worse)")
     )
 
 
@@ -268,7 +268,7 @@ def test_team_standings_sum_of_best_k_and_short_units():
     assert [f.code for f in teams[0].flags] == ["short_team"]
     assert (
         teams[0].flags[0].message
-        == "2 ranked member(s), fewer than 3; scored with the members it has"
+        == "2 ranked members, fewer than 3; scored with the members it has"
     )
 
     excluded = team_standings(

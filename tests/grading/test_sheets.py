@@ -154,10 +154,10 @@ def test_roster_problems_are_listed_at_once_with_file_and_line(tmp_path):
     with pytest.raises(SheetError) as caught:
         read_roster(path)
     assert problems_of(caught.value) == [
-        f"{path}:3: 准考证号 1 appears twice (first at {path}:2) (each contestant must be listed once)",
-        f"{path}:4: 准考证号 2 has no 姓名 (fill in the name)",
-        f"{path}:5: no 准考证号 for 王五 (fill in the id, or delete the row)",
-        f"{path}:6: 准考证号 1.23457E+17 looks like a long number Excel shortened "
+        f"{path}:3: “准考证号” 1 appears twice (first at {path}:2) (each contestant must be listed once)",
+        f"{path}:4: “准考证号” 2 has no “姓名” (fill in the name)",
+        f"{path}:5: no “准考证号” for 王五 (fill in the id, or delete the row)",
+        f"{path}:6: “准考证号” 1.23457E+17 looks like a long number Excel shortened "
         "(format the column as text and type the ids again)",
     ]
 
@@ -165,7 +165,7 @@ def test_roster_problems_are_listed_at_once_with_file_and_line(tmp_path):
 def test_roster_without_header_row_says_what_it_saw(tmp_path):
     path = tmp_path / "roster.csv"
     path.write_text("编码,名称\n1,张三\n", encoding="utf-8")
-    with pytest.raises(SheetError, match=r"no header row with 准考证号 and 姓名 found \(first rows: 编码, 名称\)"):
+    with pytest.raises(SheetError, match=r"no header row with “准考证号” and “姓名” found \(first rows: 编码, 名称\)"):
         read_roster(path)
 
 
@@ -431,15 +431,15 @@ def test_every_bad_mark_is_reported_at_once_with_file_sheet_and_cell(tmp_path):
     manifest, sheets = filled_sheets(tmp_path, {1: bad})
     where = {key: _where(sheets[0], *key) for key in bad}
     assert _refusals(manifest, sheets) == [
-        f"{where[('2026001', '一.1')]}: mark 6 is above the maximum 5 of 一.1 (准考证号 2026001) "
+        f"{where[('2026001', '一.1')]}: mark 6 is above the maximum 5 of 一.1 (“准考证号” 2026001) "
         "(type a mark from 0 to 5 in steps of 0.5)",
-        f"{where[('2026002', '一.2')]}: mark -1 is negative (一.2, 准考证号 2026002) "
+        f"{where[('2026002', '一.2')]}: mark -1 is negative (一.2, “准考证号” 2026002) "
         "(type a mark from 0 to 5 in steps of 0.5)",
-        f"{where[('2026003', '二.1')]}: '八分' is not a number (二.1, 准考证号 2026003) "
+        f"{where[('2026003', '二.1')]}: '八分' is not a number (二.1, “准考证号” 2026003) "
         "(type a mark from 0 to 10 in steps of 0.5)",
-        f"{where[('2026004', '二.2')]}: mark 7.3 is not a multiple of 0.5 (二.2, 准考证号 2026004) "
+        f"{where[('2026004', '二.2')]}: mark 7.3 is not a multiple of 0.5 (二.2, “准考证号” 2026004) "
         "(type a mark from 0 to 10 in steps of 0.5)",
-        f"{where[('2026005', '一.1')]}: mark 9.25 is above the maximum 5 of 一.1 (准考证号 2026005) "
+        f"{where[('2026005', '一.1')]}: mark 9.25 is above the maximum 5 of 一.1 (“准考证号” 2026005) "
         "(type a mark from 0 to 5 in steps of 0.5)",
     ]
 
@@ -461,7 +461,7 @@ def test_problems_of_different_kinds_are_reported_in_one_run(tmp_path):
     assert [p.split(": ")[0] for p in problems] == [
         _where(sheets[0], "2026001", "一.1"), f"{sheets[1]}!评分!B9", f"{sheets[1]}!评分",
     ]
-    assert problems[2].endswith("准考证号 2026002 李四 has no row on this sheet (add the row and the marks (or 缺考 if absent), or pass --provisional)")
+    assert problems[2].endswith("“准考证号” 2026002 李四 has no row on this sheet (add the row and the marks (or “缺考” if absent), or pass --provisional)")
 
 
 def test_unknown_contestant_is_refused_against_the_roster(tmp_path):
@@ -471,10 +471,10 @@ def test_unknown_contestant_is_refused_against_the_roster(tmp_path):
     wb.save(sheets[1])
     roster = DATA / "roster.csv"
     assert _refusals(manifest, sheets, roster_path=roster) == [
-        f"{sheets[1]}!评分!B9: 准考证号 2026999 is not in the roster {roster} "
+        f"{sheets[1]}!评分!B9: “准考证号” 2026999 is not in the roster {roster} "
         "(check the number, or add the contestant to the roster)",
-        f"{sheets[1]}!评分: 准考证号 2026002 李四 has no row on this sheet "
-        "(add the row and the marks (or 缺考 if absent), or pass --provisional)",
+        f"{sheets[1]}!评分: “准考证号” 2026002 李四 has no row on this sheet "
+        "(add the row and the marks (or “缺考” if absent), or pass --provisional)",
     ]
 
 
@@ -484,7 +484,7 @@ def test_a_contestant_twice_on_a_sheet_is_refused(tmp_path):
     wb.active["B10"] = "2026001"
     wb.save(sheets[0])
     assert _refusals(manifest, sheets) == [
-        f"{sheets[0]}!评分!B10: 准考证号 2026001 appears twice on this sheet (first at {sheets[0]}!评分!B8) "
+        f"{sheets[0]}!评分!B10: “准考证号” 2026001 appears twice on this sheet (first at {sheets[0]}!评分!B8) "
         "(keep one row per contestant)",
     ]
 
@@ -574,9 +574,9 @@ def test_missing_marks_are_refused_unless_allowed(tmp_path):
     first = _where(sheets[0], "2026002", "二.1")
     row = _where(sheets[1], "2026003", "一.1")
     assert _refusals(manifest, sheets) == [
-        f"{first}: no mark for 二.1 (准考证号 2026002) (fill in the mark, or pass --provisional)",
-        f"{row}: no marks at all for 准考证号 2026003 (row 10) "
-        "(fill in the marks, type 缺考 if the contestant was absent, or pass --provisional)",
+        f"{first}: no mark for 二.1 (“准考证号” 2026002) (fill in the mark, or pass --provisional)",
+        f"{row}: no marks at all for “准考证号” 2026003 (row 10) "
+        "(fill in the marks, type “缺考” if the contestant was absent, or pass --provisional)",
     ]
     outcome = grade(manifest, sheets, provisional=True)
     ranked = {r.contestant.id for r in outcome.results.ranked}
@@ -594,8 +594,8 @@ def test_a_contestant_missing_from_a_sheet_is_missing_marks(tmp_path):
     wb.save(sheets[0])
     problems = _refusals(manifest, sheets, roster_path=DATA / "roster.csv")
     assert problems == [
-        f'{sheets[0]}!评分: 准考证号 2026005 =HYPERLINK("x") has no row on this sheet '
-        "(add the row and the marks (or 缺考 if absent), or pass --provisional)",
+        f'{sheets[0]}!评分: “准考证号” 2026005 =HYPERLINK("x") has no row on this sheet '
+        "(add the row and the marks (or “缺考” if absent), or pass --provisional)",
     ]
 
 

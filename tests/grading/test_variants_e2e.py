@@ -204,10 +204,10 @@ def test_a_blank_or_unknown_code_and_codes_that_differ_are_named(built, tmp_path
     assert result.exit_code == 1
     first = entries[0]
     assert (
-        f"error: {first}!录入!E8: 准考证号 2026001: 卷码 is blank (A1、A2、A3) (type the 卷码 printed "
-        "beside the 准考证号 on the contestant's paper)"
+        f"error: {first}!录入!E8: “准考证号” 2026001: “卷码” is blank (A1、A2、A3) (type the “卷码” printed "
+        "beside the “准考证号” on the contestant's paper)"
     ) in result.output, result.output
-    assert f"error: {first}!录入!E9: 准考证号 2026002: 卷码 'A7' is not a variant of form A (A1、A2、A3)" in result.output
+    assert f"error: {first}!录入!E9: “准考证号” 2026002: “卷码” 'A7' is not a variant of form A (A1、A2、A3)" in result.output
     assert not (tmp_path / "out").exists()
 
 
@@ -221,8 +221,8 @@ def test_two_copies_that_differ_in_a_code_are_named(built, tmp_path):
     result = run("grade", manifest, *entries, "--roster", folder / "roster.csv", "--out", tmp_path / "out", *DATE)
     assert result.exit_code == 1
     assert (
-        f"error: {entries[0]}!录入!E10: 准考证号 2026003: 录入1 says 卷码 {dealt}, 录入2 says {other} "
-        f"(at {entries[1]}!录入!E10) (look at the 卷码 printed on the paper and correct the copy that is wrong)"
+        f"error: {entries[0]}!录入!E10: “准考证号” 2026003: “录入1” says “卷码” {dealt}, “录入2” says {other} "
+        f"(at {entries[1]}!录入!E10) (look at the “卷码” printed on the paper and correct the copy that is wrong)"
     ) in result.output, result.output
 
 
@@ -243,7 +243,7 @@ def test_a_code_other_than_the_one_dealt_is_scored_as_entered_with_a_warning(bui
     result = run("grade", manifest, *sheets, *entries, "--roster", folder / "roster.csv", "--out", tmp_path / "out", *DATE)
     assert result.exit_code == 0, result.output
     assert (
-        f"{entries[0]}!录入!E8: 准考证号 2026001 sat {other} by the entry workbook, but {dealt} was dealt at build"
+        f"{entries[0]}!录入!E8: “准考证号” 2026001 sat {other} by the entry workbook, but {dealt} was dealt at build"
         in result.output
     )
 
