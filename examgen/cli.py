@@ -14,8 +14,17 @@ import click
 from examgen import __version__
 from examgen.encodings import clip
 from examgen.errors import ExamgenError, MappingNeededError
-from examgen.i18n import LANGUAGES, _, ngettext, normalise_language, set_language, translate_click
-from examgen.textable import display_width
+from examgen.i18n import (
+    LANGUAGES,
+    _,
+    colon,
+    is_chinese,
+    ngettext,
+    normalise_language,
+    set_language,
+    translate_click,
+)
+from examgen.textable import display_width, wrap_line
 
 # The library is imported inside each command, so that `examgen --help` and `--version`
 # start in a blink: python-docx, openpyxl, PyYAML and the importer load only when used.
@@ -53,8 +62,60 @@ def help_messages(command: click.Command) -> list[str]:
     return texts
 
 
+def _wrap_help(text: str, width: int, indent: str = "") -> str:
+    """Return help ``text`` wrapped for the terminal as click does, Chinese-aware; ``\b`` paragraphs kept."""
+    paragraphs = []
+    for paragraph in re.split(r"\n[ \t]*\n", text.strip("\n")):
+        lines = paragraph.splitlines()
+        if lines and lines[0].strip() == "\b":
+            paragraphs.append("\n".join(indent + line for line in lines[1:]))
+            continue
+        joined = " ".join(line.strip() for line in lines)
+        # Lines of a Chinese paragraph join without a space.
+        joined = re.sub(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])", "", joined)
+        paragraphs.append("\n".join(indent + line for line in wrap_line(joined, max(width - len(indent), 10))))
+    return "\n\n".join(paragraphs)
+
+
+class _HelpFormatter(click.HelpFormatter):
+    """click's help layout with the current language's colon after headings; Chinese wrapped by characters."""
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{heading}{colon().rstrip()}\n")
+
+    def write_text(self, text: str) -> None:
+        if not is_chinese():
+            return super().write_text(text)
+        self.write(_wrap_help(text, self.width, " " * self.current_indent) + "\n")
+
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
+        if not is_chinese():
+            return super().write_dl(rows, col_max, col_spacing)
+        rows = list(rows)
+        first_col = min(max((display_width(first) for first, _second in rows), default=0), col_max) + col_spacing
+        for first, second in rows:
+            self.write(f"{'':>{self.current_indent}}{first}")
+            if not second:
+                self.write("\n")
+                continue
+            if display_width(first) <= first_col - col_spacing:
+                self.write(" " * (first_col - display_width(first)))
+            else:
+                self.write("\n" + " " * (first_col + self.current_indent))
+            lines = _wrap_help(second, max(self.width - first_col - 2, 10)).splitlines() or [""]
+            self.write(f"{lines[0]}\n")
+            for line in lines[1:]:
+                self.write(f"{'':>{first_col + self.current_indent}}{line}\n")
+
+
+class _Context(click.Context):
+    formatter_class = _HelpFormatter
+
+
 class _Command(click.Command):
     """A click command whose help speaks the chosen language and which takes ``--lang``."""
+
+    context_class = _Context
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -72,6 +133,11 @@ class _Command(click.Command):
         finally:
             for owner, text in saved:
                 owner.help = text
+
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        pieces = super().collect_usage_pieces(ctx)
+        words = {"[OPTIONS]": _("[OPTIONS]"), "COMMAND [ARGS]...": _("COMMAND [ARGS]...")}
+        return [words.get(piece, piece) for piece in pieces]
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         option = super().get_help_option(ctx)
@@ -262,7 +328,7 @@ def verify(folder: Path, expect: str | None) -> None:
     if bad:
         raise ExamgenError(
             ngettext("{count} of {total} document differs from the manifest",
-                     "{count} of {total} documents differ from the manifest", len(bad)).format(count=len(bad), total=len(checks)),
+                     "{count} of {total} documents differ from the manifest", len(checks)).format(count=len(bad), total=len(checks)),
             where=str(folder),
             hint=_("rebuild with the recorded seed, or find the original files"),
         )

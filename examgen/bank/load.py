@@ -167,10 +167,10 @@ def _parse_question(
             add(key, _("missing {key}").format(key=key), _("add `{key}:` to the question").format(key=key))
     for key in item:
         if key not in KNOWN_KEYS:
-            add(key, _("unknown field {key!r}").format(key=key), _("known fields: {keys}").format(keys=listing(KNOWN_KEYS)))
+            add(key, _("unknown field {key!r}").format(key=key), _("known fields: {keys}").format(keys=listing(f"`{k}`" for k in KNOWN_KEYS)))
 
     if qtype and qtype not in types:
-        add("type", _("unknown type {type!r}").format(type=qtype), _("use one of: {types}").format(types=listing(sorted(types))))
+        add("type", _("unknown type {type!r}").format(type=qtype), _("use one of: {types}").format(types=listing(f"`{t}`" for t in sorted(types))))
 
     difficulty = item.get("difficulty")
     if difficulty is not None and (
