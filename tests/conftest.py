@@ -43,6 +43,15 @@ def english_messages(monkeypatch):
 
 
 @pytest.fixture
+def chinese_messages(monkeypatch):
+    """Run a test in Chinese, the users' language: for tests asserting on Chinese reports."""
+    from examgen.i18n import set_language
+
+    monkeypatch.setenv("EXAMGEN_LANG", "zh")
+    set_language(None)
+
+
+@pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     """Return a new workspace made from the samples shipped in the package."""
     target = tmp_path / "ws"

@@ -48,11 +48,11 @@ def read_docx(path: Path, data: bytes) -> SourceDocument:
     for paragraph in _paragraphs(document):
         number += 1
         if isinstance(paragraph, str):
-            lines.append(SourceLine(paragraph, f"{path.name}:段{number}", number))
+            lines.append(SourceLine(paragraph, _("{file}, paragraph {number}").format(file=path.name, number=number), number))
             continue
         text = numbering.label(paragraph) + paragraph.text
         for part in text.split("\n"):
-            lines.append(SourceLine(part, f"{path.name}:段{number}", number))
+            lines.append(SourceLine(part, _("{file}, paragraph {number}").format(file=path.name, number=number), number))
     return SourceDocument(str(path), path.name, "docx", lines=tuple(lines))
 
 
