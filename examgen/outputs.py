@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from examgen.errors import OutputError
-from examgen.i18n import _
+from examgen.i18n import _, listing
 
 #: A name that becomes a file or folder name (paper id, form letter): letters, digits
 #: (CJK included), ``-``, ``_`` and inner dots; never a path, never hidden.
@@ -162,7 +162,7 @@ def recover(folder: Path, also: Iterable[Path] = ()) -> list[str]:
                 os.replace(source, target)
         journal.unlink()
         done.append(_("finished writing {files}, which an interrupted run had started").format(
-            files=", ".join(Path(s["to"]).name for s in steps)))
+            files=listing(Path(s["to"]).name for s in steps)))
     for place in sorted({folder, *also}):
         if not place.is_dir():
             continue  # e.g. a staging folder removed a moment ago
