@@ -66,24 +66,32 @@ def read_file_bytes(path: Path, error: type[ExamgenError] = SheetError) -> bytes
     return read_input(path, error)
 
 
-def not_xlsx_problem(kind: str) -> tuple[str, str]:
-    """Return (what, hint) for a file of ``kind`` (see file_kind) that should be .xlsx."""
+def not_xlsx_problem(kind: str, *, csv: bool = False) -> tuple[str, str]:
+    """Return (what, hint) for a file of ``kind`` (see file_kind) that should be .xlsx.
+
+    With ``csv``, the hint offers CSV too (for inputs such as rosters that may be either).
+    """
     if kind == "xls":
         return (
             _("is an old Excel 97-2003 workbook (.xls), which examgen cannot read"),
-            _("open it in Excel, WPS or LibreOffice and save it as Excel Workbook (.xlsx)"),
+            _("open it in Excel, WPS or LibreOffice and save it as Excel Workbook (.xlsx), or as CSV") if csv
+            else _("open it in Excel, WPS or LibreOffice and save it as Excel Workbook (.xlsx)"),
         )
     if kind == "encrypted":
         return (
             _("is protected by a password (encrypted), so examgen cannot read it"),
-            _("open it in Excel or WPS, remove the password (File › Info › Protect), and save it"),
+            _("open it in Excel or WPS, remove the password (File › Info › Protect), and save it, or save it as CSV") if csv
+            else _("open it in Excel or WPS, remove the password (File › Info › Protect), and save it"),
         )
     if kind == "ods":
         return (
             _("is an OpenDocument spreadsheet (.ods), which examgen cannot read"),
-            _("save it as Excel Workbook (.xlsx)"),
+            _("save it as Excel Workbook (.xlsx), or as CSV") if csv else _("save it as Excel Workbook (.xlsx)"),
         )
-    return (_("is not an Excel workbook (.xlsx)"), _("save it as Excel Workbook (.xlsx)"))
+    return (
+        _("is not an Excel workbook (.xlsx)"),
+        _("save it as Excel Workbook (.xlsx), or as CSV") if csv else _("save it as Excel Workbook (.xlsx)"),
+    )
 
 
 #: A cell's or a formula's start tag, with or without a namespace prefix (not <fill>, <col>, …).

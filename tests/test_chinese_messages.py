@@ -85,3 +85,8 @@ def test_chinese_help_wraps_between_characters_never_inside_code():
     assert all(display_width(line) <= 40 for line in lines[:-1])
     assert all(line.count("`") % 2 == 0 for line in lines)
     assert not any(line.startswith(("，", "。", "、", "）")) or line.endswith("（") for line in lines)
+
+
+def test_a_spreadsheet_that_may_also_be_csv_offers_csv_in_one_sentence():
+    _, hint = not_xlsx_problem("ods", csv=True)
+    assert hint == "请另存为 Excel 工作簿（.xlsx）或 CSV 文件"
