@@ -14,7 +14,17 @@ import click
 from examgen import __version__
 from examgen.encodings import clip
 from examgen.errors import ExamgenError, MappingNeededError
-from examgen.i18n import LANGUAGES, _, ngettext, normalise_language, set_language, translate_click
+from examgen.i18n import (
+    LANGUAGES,
+    _,
+    colon,
+    is_chinese,
+    ngettext,
+    normalise_language,
+    set_language,
+    translate_click,
+)
+from examgen.textable import display_width, wrap_line
 
 # The library is imported inside each command, so that `examgen --help` and `--version`
 # start in a blink: python-docx, openpyxl, PyYAML and the importer load only when used.
@@ -37,6 +47,14 @@ if not any(isinstance(h, _EchoHandler) for h in _log.handlers):
     _log.propagate = False
 
 
+def _echo_wrote(path: Path) -> None:
+    click.echo(_("wrote {path}").format(path=path))
+
+
+def _echo_warning(line: str) -> None:
+    click.echo(_("warning: {message}").format(message=line), err=True)
+
+
 def help_messages(command: click.Command) -> list[str]:
     """Return the help texts of ``command`` and its options, as they go into the catalogue."""
     texts = [inspect.cleandoc(command.help)] if command.help else []
@@ -44,8 +62,60 @@ def help_messages(command: click.Command) -> list[str]:
     return texts
 
 
+def _wrap_help(text: str, width: int, indent: str = "") -> str:
+    """Return help ``text`` wrapped for the terminal as click does, Chinese-aware; ``\b`` paragraphs kept."""
+    paragraphs = []
+    for paragraph in re.split(r"\n[ \t]*\n", text.strip("\n")):
+        lines = paragraph.splitlines()
+        if lines and lines[0].strip() == "\b":
+            paragraphs.append("\n".join(indent + line for line in lines[1:]))
+            continue
+        joined = " ".join(line.strip() for line in lines)
+        # Lines of a Chinese paragraph join without a space.
+        joined = re.sub(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])", "", joined)
+        paragraphs.append("\n".join(indent + line for line in wrap_line(joined, max(width - len(indent), 10))))
+    return "\n\n".join(paragraphs)
+
+
+class _HelpFormatter(click.HelpFormatter):
+    """click's help layout with the current language's colon after headings; Chinese wrapped by characters."""
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{heading}{colon().rstrip()}\n")
+
+    def write_text(self, text: str) -> None:
+        if not is_chinese():
+            return super().write_text(text)
+        self.write(_wrap_help(text, self.width, " " * self.current_indent) + "\n")
+
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
+        if not is_chinese():
+            return super().write_dl(rows, col_max, col_spacing)
+        rows = list(rows)
+        first_col = min(max((display_width(first) for first, _second in rows), default=0), col_max) + col_spacing
+        for first, second in rows:
+            self.write(f"{'':>{self.current_indent}}{first}")
+            if not second:
+                self.write("\n")
+                continue
+            if display_width(first) <= first_col - col_spacing:
+                self.write(" " * (first_col - display_width(first)))
+            else:
+                self.write("\n" + " " * (first_col + self.current_indent))
+            lines = _wrap_help(second, max(self.width - first_col - 2, 10)).splitlines() or [""]
+            self.write(f"{lines[0]}\n")
+            for line in lines[1:]:
+                self.write(f"{'':>{first_col + self.current_indent}}{line}\n")
+
+
+class _Context(click.Context):
+    formatter_class = _HelpFormatter
+
+
 class _Command(click.Command):
     """A click command whose help speaks the chosen language and which takes ``--lang``."""
+
+    context_class = _Context
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -63,6 +133,18 @@ class _Command(click.Command):
         finally:
             for owner, text in saved:
                 owner.help = text
+
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        pieces = super().collect_usage_pieces(ctx)
+        words = {"[OPTIONS]": _("[OPTIONS]"), "COMMAND [ARGS]...": _("COMMAND [ARGS]...")}
+        return [words.get(piece, piece) for piece in pieces]
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            # click caches the option with its help in the language of the first call.
+            option.help = _("Show this message and exit.")
+        return option
 
     def get_short_help_str(self, limit: int = 45) -> str:
         if self.short_help or not self.help:
@@ -171,8 +253,8 @@ def bank() -> None:
 @click.option("--forms", default="A", show_default=True, help="Forms to build, e.g. A,B.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Output folder (default: output/).")
 @click.option("--force", is_flag=True, help="Overwrite an existing output folder.")
-@click.option("--allow-unreviewed", is_flag=True, help="Draw questions still tagged 导入待审 (imported, not reviewed).")
-@click.option("--variants", type=click.IntRange(1, 999), default=None, help="Variants (卷码 A1, A2, …) per form: questions and options in their own order.")
+@click.option("--allow-unreviewed", is_flag=True, help="Draw questions still tagged “导入待审” (imported, not reviewed).")
+@click.option("--variants", type=click.IntRange(1, 999), default=None, help="Variants (“卷码” A1, A2, …) per form: questions and options in their own order.")
 @click.option("--variants-for", "variants_for", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Roster to deal the variants to (one variant per contestant without --variants); writes variants.xlsx.")
 def build(workspace: Path, seed: int | None, blueprint_path: Path | None, forms: str, out: Path | None, force: bool, allow_unreviewed: bool, variants: int | None, variants_for: Path | None) -> None:
     """Draw a paper and write the papers, answer keys and manifest.
@@ -200,18 +282,20 @@ def build(workspace: Path, seed: int | None, blueprint_path: Path | None, forms:
         variants=variants, seats=seats,
     )
     documents = document_count(paper)
-    with click.progressbar(length=documents, label="writing documents", file=sys.stderr) as bar:
+    with click.progressbar(length=documents, label=_("writing documents"), file=sys.stderr) as bar:
         result = write_paper(paper, workspace, out=out, force=force, on_document=lambda _: bar.update(1))
-    drawn = " (drawn; rebuild with --seed to get the same paper)" if seed is None else ""
-    click.echo(f"seed: {paper.seed}{drawn}")
+    if seed is None:
+        click.echo(_("seed: {seed} (drawn; rebuild with --seed to get the same paper)").format(seed=paper.seed))
+    else:
+        click.echo(_("seed: {seed}").format(seed=paper.seed))
     if len(paper.forms) > 1:
-        click.echo(f"forms chosen together by {paper.assembly}:")
+        click.echo(_("forms chosen together by {solver}:").format(solver=paper.assembly))
         click.echo(format_table(*form_comparison(paper)))
     for line in variant_notes(paper):
         click.echo(line)
     for path in result.files:
-        click.echo(f"wrote {path}")
-    click.echo(f"manifest sha256: {result.manifest_sha256} (keep it: `examgen verify --expect` checks it)")
+        _echo_wrote(path)
+    click.echo(_("manifest sha256: {digest} (keep it: `examgen verify --expect` checks it)").format(digest=result.manifest_sha256))
 
 
 @main.command()
@@ -228,8 +312,8 @@ def init(directory: Path, force: bool) -> None:
 
     written = init_workspace(directory, force=force)
     for path in written:
-        click.echo(f"wrote {path}")
-    click.echo(f"workspace ready in {directory}; run `examgen build` there")
+        _echo_wrote(path)
+    click.echo(_("workspace ready in {folder}; run `examgen build` there").format(folder=directory))
 
 
 @main.command()
@@ -250,16 +334,17 @@ def verify(folder: Path, expect: str | None) -> None:
     checks = verify_documents(folder)
     digest = check_manifest_digest(folder, expect)
     for check in checks:
-        state = "ok" if check.ok else ("missing" if check.actual is None else "CHANGED")
-        click.echo(f"{state:8} {check.path}")
+        state = _("ok") if check.ok else (_("missing") if check.actual is None else _("CHANGED"))
+        click.echo(f"{state}{' ' * max(0, 8 - display_width(state))} {check.path}")
     bad = [c for c in checks if not c.ok]
     if bad:
         raise ExamgenError(
-            f"{len(bad)} of {len(checks)} document(s) differ from the manifest",
+            ngettext("{count} of {total} document differs from the manifest",
+                     "{count} of {total} documents differ from the manifest", len(checks)).format(count=len(bad), total=len(checks)),
             where=str(folder),
-            hint="rebuild with the recorded seed, or find the original files",
+            hint=_("rebuild with the recorded seed, or find the original files"),
         )
-    click.echo(f"all {len(checks)} documents match the manifest (sha256 {digest})")
+    click.echo(_("all {count} documents match the manifest (sha256 {digest})").format(count=len(checks), digest=digest))
 
 
 @bank.command("validate")
@@ -276,7 +361,10 @@ def bank_validate(workspace: Path, files: tuple[Path, ...]) -> None:
     from examgen.bank.load import load_bank
 
     loaded = load_bank(list(files) if files else workspace / "banks")
-    click.echo(f"ok: {len(loaded.questions)} questions in {len(loaded.files)} file(s), no problems")
+    click.echo(
+        ngettext("ok: {questions} questions in {files} file, no problems", "ok: {questions} questions in {files} files, no problems",
+                 len(loaded.files)).format(questions=len(loaded.questions), files=len(loaded.files))
+    )
 
 
 @bank.command("stats")
@@ -297,17 +385,26 @@ def bank_stats(workspace: Path) -> None:
     from examgen.textable import format_table
 
     loaded = load_bank(workspace / "banks")
-    for by, title in (("topic", "by type and topic"), ("difficulty", "by type and difficulty")):
+    for by, title in (
+        ("topic", _("{count} questions by type and topic:")),
+        ("difficulty", _("{count} questions by type and difficulty:")),
+    ):
         header, rows = crosstab(loaded, by)
-        click.echo(f"{len(loaded.questions)} questions {title}:")
+        click.echo(title.format(count=len(loaded.questions)))
         click.echo(format_table(header, rows))
         click.echo()
     waiting = sum(1 for q in loaded.questions if REVIEW_TAG in q.tags)
-    refused = " — examgen build refuses them in the sections it draws (--allow-unreviewed to accept)"
-    click.echo(f"unreviewed ({REVIEW_TAG}): {waiting} question(s)" + (refused if waiting else ""))
+    if waiting:
+        click.echo(ngettext(
+            "unreviewed (“{tag}”): {count} question — examgen build refuses them in the sections it draws (--allow-unreviewed to accept)",
+            "unreviewed (“{tag}”): {count} questions — examgen build refuses them in the sections it draws (--allow-unreviewed to accept)",
+            waiting,
+        ).format(tag=REVIEW_TAG, count=waiting))
+    else:
+        click.echo(_("unreviewed (“{tag}”): 0 questions").format(tag=REVIEW_TAG))
     header, rows = usage_rows(loaded, load_history(workspace))
     if rows:
-        click.echo(f"{len(rows)} questions used in released papers (history.jsonl):")
+        click.echo(_("{count} questions used in released papers (history.jsonl):").format(count=len(rows)))
         click.echo(format_table(header, rows))
         click.echo()
 
@@ -315,29 +412,29 @@ def bank_stats(workspace: Path) -> None:
 @main.command()
 @click.argument("manifest", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("filled", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--roster", type=click.Path(path_type=Path), help="Roster (.xlsx or .csv: 准考证号, 姓名, 单位); with --pending, the code table.")
+@click.option("--roster", type=click.Path(path_type=Path), help="Roster (.xlsx or .csv: “准考证号”, “姓名”, “单位”); with --pending, the code table.")
 @click.option("--form", default=None, help="Form the sheets are for (default: the only form).")
 @click.option("--judges", type=click.IntRange(1, 50), default=None, help="Number of judges (default: the blueprint's grading rules).")
-@click.option("--anonymize", is_flag=True, help="Show secret codes (密号) instead of ids and names; write the code table separately.")
+@click.option("--anonymize", is_flag=True, help="Show secret codes (“密号”) instead of ids and names; write the code table separately.")
 @click.option("--seed", "code_seed", type=int, default=None, help="Seed for the secret codes (default: drawn from the OS).")
 @click.option("--pending", is_flag=True, help="Write a sheet of the answers waiting for a third mark or arbitration, from the FILLED sheets.")
-@click.option("--judge", "judge_names", multiple=True, help="Name a judge (repeatable), instead of 评委1…N; with --pending, the judge of the sheet (default 三评 / 仲裁).")
+@click.option("--judge", "judge_names", multiple=True, help="Name a judge (repeatable), instead of “评委1”…“评委N”; with --pending, the judge of the sheet (default “三评” / “仲裁”).")
 @click.option("--date", "date_", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD", help="Date printed on the sheets, YYYY-MM-DD (default: today).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for the sheets (default: sheets/ beside the manifest).")
 @click.option("--force", is_flag=True, help="Overwrite existing sheets.")
-@click.option("--entry", is_flag=True, help="Write the two answer-entry workbooks (录入1, 录入2) of the objective questions instead.")
+@click.option("--entry", is_flag=True, help="Write the two answer-entry workbooks (“录入1”, “录入2”) of the objective questions instead.")
 def sheets(
     manifest: Path, filled: tuple[Path, ...], roster: Path | None, form: str | None, judges: int | None,
     anonymize: bool, code_seed: int | None, pending: bool, judge_names: tuple[str, ...], date_, out: Path | None, force: bool,
     entry: bool,
 ) -> None:
-    """Write one score sheet per judge, or (--pending) the sheet of answers awaiting 三评/仲裁.
+    """Write one score sheet per judge, or (--pending) the sheet of answers awaiting “三评”/“仲裁”.
 
     \b
     Example:
         examgen sheets output/default/manifest.json --roster roster.xlsx --judges 3
         examgen sheets output/default/manifest.json --roster roster.csv --anonymize
-        examgen sheets output/default/manifest.json --roster output/default/codes-A.xlsx --anonymize --judge 评委4
+        examgen sheets output/default/manifest.json --roster output/default/codes-A.xlsx --anonymize --judge "评委4"
         examgen sheets --pending output/default/manifest.json output/default/sheets/A-judge-*.xlsx
         examgen sheets output/default/manifest.json --roster roster.xlsx --entry
     """
@@ -350,31 +447,32 @@ def sheets(
     day = (date_ or datetime.datetime.now()).date()
     if pending:
         if not filled:
-            raise click.UsageError("--pending needs the filled sheets after the manifest")
+            raise click.UsageError(_("--pending needs the filled sheets after the manifest"))
         outcome = write_pending_sheets(
             manifest, list(filled), roster_path=roster, judge=judge_names[0] if judge_names else None,
             date=day, out_dir=out, force=force,
         )
         for line in outcome.missing:
-            click.echo(f"warning: {line}", err=True)
+            _echo_warning(line)
         if not outcome.sheets:
-            click.echo("no answer waits for a third mark or arbitration; nothing written")
+            click.echo(_("no answer waits for a third mark or arbitration; nothing written"))
         for path in outcome.sheets:
-            click.echo(f"wrote {path}")
+            _echo_wrote(path)
         if outcome.sheets:
-            click.echo(f"{outcome.answers} answer(s) to mark; grade them with the other sheets")
+            click.echo(ngettext("{count} answer to mark; grade it with the other sheets",
+                                "{count} answers to mark; grade them with the other sheets", outcome.answers).format(count=outcome.answers))
         return
     if filled:
-        raise click.UsageError("filled sheets are only read with --pending")
+        raise click.UsageError(_("filled sheets are only read with --pending"))
     if roster is None:
-        raise click.UsageError("--roster is required (a .xlsx or .csv with 准考证号, 姓名, 单位)")
+        raise click.UsageError(_("--roster is required (a .xlsx or .csv with “准考证号”, “姓名”, “单位”)"))
     if entry:
         outcome = write_entry_sheets(manifest, roster, form=form, date=day, out_dir=out, force=force)
         for path in outcome.sheets:
-            click.echo(f"wrote {path}")
+            _echo_wrote(path)
         click.echo(
-            f"2 answer-entry workbooks (录入1, 录入2) for form {outcome.form}, {outcome.contestants} "
-            "contestants: two operators fill one each"
+            _("2 answer-entry workbooks (“录入1”, “录入2”) for form {form}, {count} contestants: two operators fill one each").format(
+                form=outcome.form, count=outcome.contestants)
         )
         return
     outcome = write_score_sheets(
@@ -382,34 +480,38 @@ def sheets(
         code_seed=code_seed, out_dir=out, force=force,
     )
     for path in outcome.sheets:
-        click.echo(f"wrote {path}")
+        _echo_wrote(path)
     if outcome.code_table:
-        click.echo(f"wrote {outcome.code_table} (code table: keep it away from the judges)")
-    click.echo(f"{len(outcome.sheets)} sheet(s) for form {outcome.form}, {outcome.contestants} contestants each")
+        click.echo(_("wrote {path} (code table: keep it away from the judges)").format(path=outcome.code_table))
+    click.echo(
+        ngettext("{count} sheet for form {form}, {contestants} contestants each",
+                 "{count} sheets for form {form}, {contestants} contestants each", len(outcome.sheets)).format(
+            count=len(outcome.sheets), form=outcome.form, contestants=outcome.contestants)
+    )
 
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--roster", type=click.Path(path_type=Path), default=None, help="Roster, or the code table for anonymised sheets.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for results.xlsx and results.docx (default: beside the manifest).")
-@click.option("--provisional", is_flag=True, help="Grade with missing judges' sheets or blank marks: write only a draft results-草稿（未经复核）.xlsx listing what is pending, and exit 3.")
+@click.option("--provisional", is_flag=True, help="Grade with missing judges' sheets or blank marks: write only a draft `results-草稿（未经复核）.xlsx` listing what is pending, and exit 3.")
 @click.option("--allow-missing", is_flag=True, hidden=True, help="Old name of --provisional.")
 @click.option("--date", "date_", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD", help="Date of the results, YYYY-MM-DD (default: today).")
 @click.option("--top", type=click.IntRange(0), default=10, show_default=True, help="How many of the ranking to print.")
 @click.option("--force", is_flag=True, help="Overwrite existing results.")
-@click.option("--single-entry", is_flag=True, help="Accept one answer-entry workbook per form instead of the two of double entry (双人录入).")
+@click.option("--single-entry", is_flag=True, help="Accept one answer-entry workbook per form instead of the two of double entry (“双人录入”).")
 @click.option("--map", "map_path", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Mapping file saying how to read judges' own spreadsheets (start from --explain).")
 @click.option("--explain", is_flag=True, help="Print how each file of marks is read (a mapping file to complete); grade nothing.")
-@click.option("--analyse", "analyse_", is_flag=True, help="Also write analysis.xlsx and 成绩分析报告.docx (as `examgen analyse`).")
+@click.option("--analyse", "analyse_", is_flag=True, help="Also write analysis.xlsx and `成绩分析报告.docx` (as `examgen analyse`).")
 def grade(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, provisional: bool, allow_missing: bool, date_, top: int, force: bool, single_entry: bool, map_path: Path | None, explain: bool, analyse_: bool) -> None:
     """Read filled score sheets, check them, rank, and write results.xlsx and results.docx.
 
     INPUTS: a manifest.json (or several, or a contest.yaml), then the filled sheets.
 
-    Exit codes: 0 final results written (results.xlsx and the 成绩公示 results.docx);
+    Exit codes: 0 final results written (results.xlsx and the “成绩公示” results.docx);
     1 a problem, nothing written; 2 a usage error; 3 provisional: something is
-    pending (a judge's sheet, blank marks with --provisional, 三评/仲裁), so only the
-    draft results-草稿（未经复核）.xlsx was written, listing what is pending.
+    pending (a judge's sheet, blank marks with --provisional, “三评”/“仲裁”), so only the
+    draft `results-草稿（未经复核）.xlsx` was written, listing what is pending.
 
     \b
     Example:
@@ -435,7 +537,7 @@ def grade(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, provi
     day = (date_ or datetime.datetime.now()).date()
     manifests = [p for p in inputs if p.suffix.lower() == ".json"]
     if analyse_ and len(manifests) != 1:
-        raise click.UsageError("--analyse works on one paper: give one manifest.json (analyse contest rounds one by one)")
+        raise click.UsageError(_("--analyse works on one paper: give one manifest.json (analyse contest rounds one by one)"))
     if analyse_:
         # Refuse before grading writes anything, not halfway.
         refuse_existing(analysis_paths(out or manifests[0].parent), force=force)
@@ -445,42 +547,44 @@ def grade(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, provi
             force=force, date=day, single_entry=single_entry, map_path=map_path,
         )
     except MappingNeededError as error:
-        click.echo(error.draft + "# save the lines above as map.yaml, replace every ?, grade with --map map.yaml\n",
+        click.echo(error.draft + "# " + _("save the lines above as map.yaml, replace every ?, grade with --map map.yaml") + "\n",
                    err=True, nl=False)
         raise
     header, rows = ranking_rows(outcome.results, top)
     if rows:
         click.echo(format_table(header, rows))
     ranked = len(outcome.results.ranked)
-    click.echo(f"{ranked} of {len(outcome.results.rows)} contestants ranked")
+    click.echo(_("{ranked} of {total} contestants ranked").format(ranked=ranked, total=len(outcome.results.rows)))
     for line in outcome.warnings:
-        click.echo(f"warning: {line}", err=True)
+        _echo_warning(line)
     if outcome.warnings:
-        click.echo(f"{len(outcome.warnings)} warning(s)", err=True)
+        click.echo(ngettext("{count} warning", "{count} warnings", len(outcome.warnings)).format(count=len(outcome.warnings)), err=True)
     for path in outcome.written:
-        click.echo(f"wrote {path}")
+        _echo_wrote(path)
     if analyse_ and not outcome.provisional:
         _echo_analysis(write_analysis(outcome.results, manifests[0], outcome.written[0].parent, force=force, date=day))
     elif analyse_:
-        click.echo("no analysis: the results are provisional (analyse once they are final)", err=True)
+        click.echo(_("no analysis: the results are provisional (analyse once they are final)"), err=True)
     if outcome.provisional:
         for line in outcome.pending:
-            click.echo(f"pending: {line}", err=True)
+            click.echo(_("pending: {item}").format(item=line), err=True)
         click.echo(
-            f"provisional: {len(outcome.pending)} item(s) pending; wrote a draft only, no 成绩公示 (exit {EXIT_PROVISIONAL})",
+            ngettext("provisional: {count} item pending; wrote a draft only, no “成绩公示” (exit {code})",
+                     "provisional: {count} items pending; wrote a draft only, no “成绩公示” (exit {code})",
+                     len(outcome.pending)).format(count=len(outcome.pending), code=EXIT_PROVISIONAL),
             err=True,
         )
         sys.exit(EXIT_PROVISIONAL)
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Roster, or the code table for anonymised sheets.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for analysis.xlsx and 成绩分析报告.docx (default: beside the manifest).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for analysis.xlsx and `成绩分析报告.docx` (default: beside the manifest).")
 @click.option("--allow-missing", is_flag=True, help="Analyse the contestants whose marks are complete; report the others.")
 @click.option("--date", "date_", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD", help="Date of the report, YYYY-MM-DD (default: today).")
 @click.option("--force", is_flag=True, help="Overwrite an existing analysis.")
 @click.option("--single-entry", is_flag=True, help="Accept one answer-entry workbook per form (as for `examgen grade`).")
 def analyse(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, allow_missing: bool, date_, force: bool, single_entry: bool) -> None:
-    """Analyse a graded paper: score distribution, items, judges; write analysis.xlsx and 成绩分析报告.docx.
+    """Analyse a graded paper: score distribution, items, judges; write analysis.xlsx and `成绩分析报告.docx`.
 
     INPUTS: the manifest.json, then the filled sheets and answer-entry workbooks (the same
     as for `examgen grade`); the entered answers give the option table of each choice question.
@@ -504,18 +608,20 @@ def _echo_analysis(outcome) -> None:
     analysis = outcome.analysis
     total = analysis.total
     click.echo(
-        f"analysed {analysis.analysed} of {analysis.contestants} contestants: mean {total.mean:.2f}, "
-        f"SD {total.sd:.2f}, pass rate {total.pass_rate:.1%}"
+        _("analysed {analysed} of {contestants} contestants: mean {mean}, SD {sd}, pass rate {rate}").format(
+            analysed=analysis.analysed, contestants=analysis.contestants, mean=f"{total.mean:.2f}",
+            sd=f"{total.sd:.2f}", rate=f"{total.pass_rate:.1%}")
     )
     for alpha in analysis.reliability:
-        click.echo(f"Cronbach's alpha (form {alpha.form}): {alpha.alpha:.3f}")
+        click.echo(_("Cronbach's alpha (form {form}): {alpha}").format(form=alpha.form, alpha=f"{alpha.alpha:.3f}"))
     flagged = [i for i in analysis.items if i.flags]
-    click.echo(f"{len(flagged)} of {len(analysis.items)} question(s) and "
-               f"{sum(1 for line in analysis.attention if line.startswith('评委'))} judge note(s) need attention")
+    click.echo(_("{flagged} of {items} question(s) and {notes} judge note(s) need attention").format(
+        flagged=len(flagged), items=len(analysis.items),
+        notes=sum(1 for line in analysis.attention if line.startswith("评委"))))
     for line in outcome.warnings:
-        click.echo(f"warning: {line}", err=True)
+        _echo_warning(line)
     for path in outcome.written:
-        click.echo(f"wrote {path}")
+        _echo_wrote(path)
 
 
 @main.command()
@@ -543,9 +649,14 @@ def release(workspace: Path, folder: Path, stats_path: Path | None, date_, force
     outcome = release_paper(workspace, folder, date=day, item_stats=stats_path, force=force)
     event = outcome.event
     count = len({q.id for q in event.questions})
-    results = "with observed P and D" if outcome.with_results else "without results (run `examgen analyse` first to add P and D)"
-    click.echo(f"{'replaced' if outcome.replaced else 'recorded'} {event.paper_id} ({event.date}): {count} questions, {results}")
-    click.echo(f"wrote {outcome.path}")
+    if outcome.replaced:
+        done = (_("replaced {paper} ({date}): {count} questions, with observed P and D") if outcome.with_results
+                else _("replaced {paper} ({date}): {count} questions, without results (run `examgen analyse` first to add P and D)"))
+    else:
+        done = (_("recorded {paper} ({date}): {count} questions, with observed P and D") if outcome.with_results
+                else _("recorded {paper} ({date}): {count} questions, without results (run `examgen analyse` first to add P and D)"))
+    click.echo(done.format(paper=event.paper_id, date=event.date, count=count))
+    _echo_wrote(outcome.path)
 
 
 @main.command()
@@ -563,12 +674,12 @@ def history(workspace: Path) -> None:
     loaded = load_history(workspace)
     header, rows = history_rows(loaded)
     if not rows:
-        click.echo(f"no history yet ({loaded.path}); record a paper with `examgen release output/<paper-id>`")
+        click.echo(_("no history yet ({path}); record a paper with `examgen release output/<paper-id>`").format(path=loaded.path))
         return
     click.echo(format_table(header, rows))
     header, rows = most_used_rows(loaded)
     if rows:
-        click.echo(f"\nmost used questions (of {len(loaded.releases)} released papers):")
+        click.echo("\n" + _("most used questions (of {count} released papers):").format(count=len(loaded.releases)))
         click.echo(format_table(header, rows))
 
 
@@ -580,7 +691,7 @@ def _import_type(ctx: click.Context, param: click.Parameter, value: str | None) 
     found = resolve_type(value)
     if found is None:
         raise click.BadParameter(
-            f"unknown type {value!r}; use short_answer, case_analysis, practical, interview (or 简答, 案例分析, 实训操作, 面试)"
+            _("unknown type {value!r}; use short_answer, case_analysis, practical, interview (or “简答”, “案例分析”, “实训操作”, “面试”)").format(value=value)
         )
     return found
 
@@ -592,21 +703,21 @@ def _import_points(ctx: click.Context, param: click.Parameter, value: str | None
         return None
     number = to_decimal(value)
     if number is None or number <= 0 or not is_multiple(number, to_decimal("0.5")):
-        raise click.BadParameter(f"{value!r} is not a positive number of points in half points, e.g. 10 or 7.5")
+        raise click.BadParameter(_("{value!r} is not a positive number of points in half points, e.g. 10 or 7.5").format(value=value))
     return number
 
 
 def _import_prefix(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is not None and not re.fullmatch(r"[A-Za-z][A-Za-z0-9]{0,9}", value):
-        raise click.BadParameter(f"{value!r} is not an id prefix; use letters and digits, e.g. CA or IMP")
+        raise click.BadParameter(_("{value!r} is not an id prefix; use letters and digits, e.g. CA or IMP").format(value=value))
     return value
 
 
 @bank.command("import")
 @_workspace_option
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--type", "qtype", default=None, callback=_import_type, help="Type of the questions whose section heading does not say (short_answer, case_analysis, practical, interview, or 简答/案例分析/实训操作/面试).")
-@click.option("--topic", default=None, help="Topic of every imported question (default: 未分类, marked for review).")
+@click.option("--type", "qtype", default=None, callback=_import_type, help="Type of the questions whose section heading does not say (short_answer, case_analysis, practical, interview, or “简答”/“案例分析”/“实训操作”/“面试”).")
+@click.option("--topic", default=None, help="Topic of every imported question (default: “未分类”, marked for review).")
 @click.option("--id-prefix", default=None, callback=_import_prefix, help="Prefix of the new ids, PREFIX-001… (default: by type, SA CA PR IV, else IMP).")
 @click.option("--points", default=None, callback=_import_points, help="Points of questions for which neither the question nor its section gives any.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Bank file to write (default: banks/<first file's name>.yaml in the workspace).")
@@ -624,8 +735,8 @@ def bank_import(workspace: Path, files: tuple[Path, ...], qtype: str | None, top
 
     \b
     Example:
-        examgen bank import 复习题.docx 面试题.txt --topic 投诉处理 --dry-run
-        examgen bank import 题库.xlsx --out banks/imported.yaml --force
+        examgen bank import "复习题.docx" "面试题.txt" --topic "投诉处理" --dry-run
+        examgen bank import "题库.xlsx" --out banks/imported.yaml --force
     """
     from examgen.bank.importer import ImportOptions, format_report, import_to_bank
 
@@ -636,7 +747,7 @@ def bank_import(workspace: Path, files: tuple[Path, ...], qtype: str | None, top
     )
     click.echo(format_report(result.report, written=not dry_run), nl=False)
     if report_path is not None:
-        click.echo(f"report saved to {report_path}")
+        click.echo(_("report saved to {path}").format(path=report_path))
 
 
 @bank.command("export")
@@ -658,7 +769,7 @@ def bank_export(workspace: Path, files: tuple[Path, ...], xlsx_path: Path, force
     from examgen.bank.export import export_bank_xlsx
 
     count = export_bank_xlsx(list(files) if files else workspace / "banks", xlsx_path, force=force)
-    click.echo(f"wrote {xlsx_path} ({count} questions)")
+    click.echo(_("wrote {path} ({count} questions)").format(path=xlsx_path, count=count))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -100,6 +100,11 @@ def parenthesised(text: str) -> str:
     return f"（{text}）" if is_chinese() else f" ({text})"
 
 
+def listing(items) -> str:
+    """Return ``items`` as a list in a sentence: ``a、b、c`` in Chinese, ``a, b, c`` in English."""
+    return ("、" if is_chinese() else ", ").join(str(item) for item in items)
+
+
 def translate_click() -> None:
     """Make click's own words (``Usage:``, ``Options``, its usage errors) speak the current language.
 

@@ -8,6 +8,7 @@ The limits can be raised with environment variables, named in each message.
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import stat
@@ -15,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 from examgen.errors import ExamgenError
+from examgen.i18n import N_, _
 
 #: Largest input file, in MB (EXAMGEN_MAX_INPUT_MB).
 MAX_INPUT_MB = 16
@@ -34,6 +36,26 @@ def limit_mb(name: str, default: int) -> int:
     return int(value) if value.isdigit() and int(value) > 0 else default
 
 
+#: Why the system refused a file, in words a user reads (the system's own are English).
+_OS_REASONS = {
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("permission denied"),
+    errno.ENOENT: N_("file not found"),
+    errno.ENOTDIR: N_("a part of the path is not a folder"),
+    errno.EISDIR: N_("is a folder, not a file"),
+    errno.ELOOP: N_("too many levels of symbolic links"),
+    errno.ENAMETOOLONG: N_("file name too long"),
+    errno.EIO: N_("input/output error (is the disk or the network drive still there?)"),
+    errno.ENXIO: N_("no such device"),
+}
+
+
+def os_reason(error: OSError) -> str:
+    """Return why the system refused a file, in the current language where it is a common reason."""
+    reason = _OS_REASONS.get(error.errno or 0)
+    return _(reason) if reason else (error.strerror or str(error))
+
+
 def read_input(path: Path, error: type[ExamgenError] = ExamgenError) -> bytes:
     """Return the bytes of the regular file ``path``; raise ``error`` naming it otherwise.
 
@@ -44,11 +66,11 @@ def read_input(path: Path, error: type[ExamgenError] = ExamgenError) -> bytes:
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise error("file not found", where=where) from None
+        raise error(_("file not found"), where=where) from None
     except OSError as exc:
-        raise error(f"cannot be read: {exc.strerror}", where=where) from None
+        raise error(_("cannot be read: {reason}").format(reason=os_reason(exc)), where=where) from None
     if stat.S_ISDIR(info.st_mode):
-        raise error("is a folder, not a file", where=where, hint="name the files inside it")
+        raise error(_("is a folder, not a file"), where=where, hint=_("name the files inside it"))
     limit = limit_mb("EXAMGEN_MAX_INPUT_MB", MAX_INPUT_MB)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
@@ -61,21 +83,21 @@ def read_input(path: Path, error: type[ExamgenError] = ExamgenError) -> bytes:
                 raise _not_regular(error, where)
             data = f.read(limit * MB + 1)
     except OSError as exc:
-        raise error(f"cannot be read: {exc.strerror}", where=where) from None
+        raise error(_("cannot be read: {reason}").format(reason=os_reason(exc)), where=where) from None
     if len(data) > limit * MB:
         raise error(
-            f"is larger than {limit} MB, the limit for an input file",
+            _("is larger than {limit} MB, the limit for an input file").format(limit=limit),
             where=where,
-            hint=f"split it, or set EXAMGEN_MAX_INPUT_MB={limit * 4} to raise the limit",
+            hint=_("split it, or set EXAMGEN_MAX_INPUT_MB={limit} to raise the limit").format(limit=limit * 4),
         )
     return data
 
 
 def _not_regular(error: type[ExamgenError], where: str) -> ExamgenError:
     return error(
-        "is not a regular file (a device, pipe or socket); examgen reads regular files only",
+        _("is not a regular file (a device, pipe or socket); examgen reads regular files only"),
         where=where,
-        hint="give a file saved on disk",
+        hint=_("give a file saved on disk"),
     )
 
 
@@ -93,22 +115,23 @@ def check_zip(path: Path | str, data: bytes, error: type[ExamgenError] = Examgen
     where = str(path)
     if len(parts) > MAX_ZIP_PARTS:
         raise error(
-            f"holds {len(parts)} parts, more than the {MAX_ZIP_PARTS} an Office file may have",
+            _("holds {count} parts, more than the {limit} an Office file may have").format(
+                count=len(parts), limit=MAX_ZIP_PARTS),
             where=where,
-            hint="open it in Excel/Word/WPS and save it again",
+            hint=_("open it in Excel/Word/WPS and save it again"),
         )
     unpacked = sum(p.file_size for p in parts)
     limit = limit_mb("EXAMGEN_MAX_UNZIPPED_MB", MAX_UNZIPPED_MB)
     if unpacked > limit * MB:
         raise error(
-            f"unpacks to {unpacked // MB} MB, more than the limit of {limit} MB",
+            _("unpacks to {size} MB, more than the limit of {limit} MB").format(size=unpacked // MB, limit=limit),
             where=where,
-            hint=f"split it, or set EXAMGEN_MAX_UNZIPPED_MB={unpacked // MB + 1} to raise the limit",
+            hint=_("split it, or set EXAMGEN_MAX_UNZIPPED_MB={limit} to raise the limit").format(limit=unpacked // MB + 1),
         )
     if unpacked > 10 * MB and unpacked > MAX_ZIP_RATIO * len(data):
         raise error(
-            f"unpacks to {unpacked // max(len(data), 1)} times its size (a zip bomb?); "
-            f"the limit is {MAX_ZIP_RATIO}:1",
+            _("unpacks to {ratio} times its size (a zip bomb?); the limit is {limit}:1").format(
+                ratio=unpacked // max(len(data), 1), limit=MAX_ZIP_RATIO),
             where=where,
-            hint="open it in Excel/Word/WPS and save it again",
+            hint=_("open it in Excel/Word/WPS and save it again"),
         )

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from examgen.errors import OutputError
+from examgen.i18n import _, listing
 
 #: A name that becomes a file or folder name (paper id, form letter): letters, digits
 #: (CJK included), ``-``, ``_`` and inner dots; never a path, never hidden.
@@ -77,9 +78,9 @@ def output_lock(folder: Path, also: Iterable[Path] = ()) -> Iterator[None]:
         if not _try_lock(fd):
             os.close(fd)
             raise OutputError(
-                "another examgen command is writing into this folder; nothing was written",
+                _("another examgen command is writing into this folder; nothing was written"),
                 where=str(folder),
-                hint="wait for it to finish, then run again",
+                hint=_("wait for it to finish, then run again"),
             )
         try:
             same = os.path.samestat(os.fstat(fd), os.stat(lock_path))
@@ -160,8 +161,8 @@ def recover(folder: Path, also: Iterable[Path] = ()) -> list[str]:
             elif source.exists():
                 os.replace(source, target)
         journal.unlink()
-        done.append(f"finished writing {', '.join(Path(s['to']).name for s in steps)}, "
-                    "which an interrupted run had started")
+        done.append(_("finished writing {files}, which an interrupted run had started").format(
+            files=listing(Path(s["to"]).name for s in steps)))
     for place in sorted({folder, *also}):
         if not place.is_dir():
             continue  # e.g. a staging folder removed a moment ago
@@ -172,7 +173,7 @@ def recover(folder: Path, also: Iterable[Path] = ()) -> list[str]:
                 shutil.rmtree(entry, ignore_errors=True)
             else:
                 entry.unlink(missing_ok=True)
-            done.append(f"removed {entry}, left behind by an interrupted run")
+            done.append(_("removed {path}, left behind by an interrupted run").format(path=entry))
     for line in done:
         log.warning(line)
     return done
@@ -212,17 +213,17 @@ def refuse_inputs(outputs: Iterable[Path], inputs: Iterable[Path]) -> None:
         resolved = path.resolve()
         if resolved in seen:
             raise OutputError(
-                f"is named twice as an output (also as {seen[resolved]}); nothing was written",
+                _("is named twice as an output (also as {path}); nothing was written").format(path=seen[resolved]),
                 where=str(path),
-                hint="give each output its own file name",
+                hint=_("give each output its own file name"),
             )
         seen[resolved] = path
         for source in sources:
             if resolved == source.resolve() or (path.exists() and path.samefile(source)):
                 raise OutputError(
-                    "is also an input of this command, and would be overwritten; nothing was written",
+                    _("is also an input of this command, and would be overwritten; nothing was written"),
                     where=str(path),
-                    hint="write the output to another file (e.g. with --out)",
+                    hint=_("write the output to another file (e.g. with --out)"),
                 )
 
 
@@ -274,9 +275,9 @@ def refuse_existing(paths: list[Path], *, force: bool) -> None:
     existing = [p for p in paths if p.exists()]
     if existing:
         raise OutputError(
-            "already exists; nothing was written",
+            _("already exists; nothing was written"),
             where=str(existing[0]),
-            hint="pass --force to overwrite, or --out to write elsewhere",
+            hint=_("pass --force to overwrite, or --out to write elsewhere"),
         )
 
 
@@ -306,9 +307,9 @@ def staged_folder(target: Path, *, force: bool) -> Iterator[Path]:
 def _refuse_folder(target: Path, force: bool) -> None:
     if target.exists() and not force:
         raise OutputError(
-            "output folder already exists; nothing was written",
+            _("output folder already exists; nothing was written"),
             where=str(target),
-            hint="pass --force to overwrite it, or --out to write elsewhere",
+            hint=_("pass --force to overwrite it, or --out to write elsewhere"),
         )
 
 

@@ -29,6 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from examgen.errors import ExamgenError, SheetError
+from examgen.i18n import _, colon, listing
 from examgen.inputs import check_zip, read_input
 from examgen.numbers import to_decimal
 from examgen.outputs import restamp_zip
@@ -65,24 +66,32 @@ def read_file_bytes(path: Path, error: type[ExamgenError] = SheetError) -> bytes
     return read_input(path, error)
 
 
-def not_xlsx_problem(kind: str) -> tuple[str, str]:
-    """Return (what, hint) for a file of ``kind`` (see file_kind) that should be .xlsx."""
+def not_xlsx_problem(kind: str, *, csv: bool = False) -> tuple[str, str]:
+    """Return (what, hint) for a file of ``kind`` (see file_kind) that should be .xlsx.
+
+    With ``csv``, the hint offers CSV too (for inputs such as rosters that may be either).
+    """
     if kind == "xls":
         return (
-            "is an old Excel 97-2003 workbook (.xls), which examgen cannot read",
-            "open it in Excel, WPS or LibreOffice and save it as Excel Workbook (.xlsx)",
+            _("is an old Excel 97-2003 workbook (.xls), which examgen cannot read"),
+            _("open it in Excel, WPS or LibreOffice and save it as Excel Workbook (.xlsx), or as CSV") if csv
+            else _("open it in Excel, WPS or LibreOffice and save it as Excel Workbook (.xlsx)"),
         )
     if kind == "encrypted":
         return (
-            "is protected by a password (encrypted), so examgen cannot read it",
-            "open it in Excel or WPS, remove the password (File › Info › Protect), and save it",
+            _("is protected by a password (encrypted), so examgen cannot read it"),
+            _("open it in Excel or WPS, remove the password (File › Info › Protect), and save it, or save it as CSV") if csv
+            else _("open it in Excel or WPS, remove the password (File › Info › Protect), and save it"),
         )
     if kind == "ods":
         return (
-            "is an OpenDocument spreadsheet (.ods), which examgen cannot read",
-            "save it as Excel Workbook (.xlsx)",
+            _("is an OpenDocument spreadsheet (.ods), which examgen cannot read"),
+            _("save it as Excel Workbook (.xlsx), or as CSV") if csv else _("save it as Excel Workbook (.xlsx)"),
         )
-    return ("is not an Excel workbook (.xlsx)", "save it as Excel Workbook (.xlsx)")
+    return (
+        _("is not an Excel workbook (.xlsx)"),
+        _("save it as Excel Workbook (.xlsx), or as CSV") if csv else _("save it as Excel Workbook (.xlsx)"),
+    )
 
 
 #: A cell's or a formula's start tag, with or without a namespace prefix (not <fill>, <col>, …).
@@ -135,9 +144,9 @@ def load_workbook_bytes(path: Path, data: bytes, *, data_only: bool) -> Workbook
             return load_workbook(io.BytesIO(data), data_only=data_only)
     except Exception as exc:  # openpyxl raises many kinds of error on a damaged file
         raise SheetError(
-            f"cannot be read as an .xlsx workbook ({type(exc).__name__}: {exc})",
+            _("cannot be read as an .xlsx workbook ({error})").format(error=f"{type(exc).__name__}: {exc}"),
             where=str(path),
-            hint="open it in Excel, WPS or LibreOffice and save it again as .xlsx",
+            hint=_("open it in Excel, WPS or LibreOffice and save it again as .xlsx"),
         ) from None
 
 
@@ -279,10 +288,10 @@ def read_xlsx_tables(
         columns = max((c for _, c in cells), default=0)
         if rows_used * columns > MAX_TABLE_CELLS:
             raise SheetError(
-                f"sheet {sheet.title} has data as far as {get_column_letter(columns)}"
-                f"{max(rows_used, 1)}, more than examgen reads ({MAX_TABLE_CELLS:,} cells)",
+                _("sheet {sheet} has data as far as {cell}, more than examgen reads ({limit:,} cells)").format(
+                    sheet=sheet.title, cell=f"{get_column_letter(columns)}{max(rows_used, 1)}", limit=MAX_TABLE_CELLS),
                 where=str(path),
-                hint="delete the far-away cells (Ctrl+End shows the last one) and save",
+                hint=_("delete the far-away cells (Ctrl+End shows the last one) and save"),
             )
         values: dict[int, list[object]] = {}
         for (r, c), value in cells.items():
@@ -306,10 +315,10 @@ def _fill_merged(path: Path, sheet, cells: dict[tuple[int, int], object]) -> Non
                 cells.setdefault((r, c), top_left)
         filled.append(merged.coord)
     if filled:
-        shown = ", ".join(filled[:5]) + (", …" if len(filled) > 5 else "")
+        shown = listing(filled[:5] + (["…"] if len(filled) > 5 else []))
         log.warning(
-            f"{path}!{sheet.title}: merged cells {shown} were read as the value of their "
-            "top-left cell in every row"
+            f"{path}!{sheet.title}{colon()}"
+            + _("merged cells {cells} were read as the value of their top-left cell in every row").format(cells=shown)
         )
 
 

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 import yaml
 
 from examgen.encodings import bad_character
+from examgen.i18n import N_, _
 
 #: How deep mappings and lists may nest. A hand-written bank needs about 5 levels.
 MAX_DEPTH = 20
@@ -41,7 +42,7 @@ class LineLoader(yaml.SafeLoader):
                 raise UnsafeYamlError(_too_deep(), self.peek_event().start_mark)
             if self.check_event(yaml.AliasEvent):
                 # Refused where it is written; check_yaml_tree would also catch it, later.
-                raise UnsafeYamlError(_ALIAS, self.peek_event().start_mark)
+                raise UnsafeYamlError(_alias(), self.peek_event().start_mark)
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -68,7 +69,8 @@ def _construct_mapping(loader: LineLoader, node: yaml.MappingNode) -> LineMappin
 LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-_ALIAS = "uses an alias (*name) of an anchor (&name); write the value out in full"
+def _alias() -> str:
+    return _("uses an alias (*name) of an anchor (&name); write the value out in full")
 
 
 class FastLineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
@@ -129,7 +131,7 @@ def _compose_on_big_stack(loader: yaml.BaseLoader) -> yaml.Node | None:
 
 
 def _too_deep() -> str:
-    return f"lists and mappings nest deeper than {MAX_DEPTH} levels"
+    return _("lists and mappings nest deeper than {depth} levels").format(depth=MAX_DEPTH)
 
 
 def check_yaml_tree(root: yaml.Node) -> None:
@@ -143,13 +145,13 @@ def check_yaml_tree(root: yaml.Node) -> None:
     while stack:
         node, depth, used_at = stack.pop()
         if id(node) in seen:
-            raise UnsafeYamlError(_ALIAS, used_at)
+            raise UnsafeYamlError(_alias(), used_at)
         seen.add(id(node))
         if isinstance(node, yaml.ScalarNode):
             if bad := bad_character(node.value):
                 raise UnsafeYamlError(
-                    f"text holds the control character {bad}, which Word and Excel cannot show; "
-                    "delete it",
+                    _("text holds the control character {character}, which Word and Excel cannot show; delete it").format(
+                        character=bad),
                     node.start_mark,
                 )
             continue
@@ -167,14 +169,14 @@ def check_yaml_tree(root: yaml.Node) -> None:
 
 def _check_duplicate_keys(node: yaml.MappingNode) -> None:
     first: dict[str, int] = {}
-    for key, _ in node.value:
+    for key, _value in node.value:
         if not isinstance(key, yaml.ScalarNode):
             continue
         line = key.start_mark.line + 1
         if key.value in first:
             raise UnsafeYamlError(
-                f"duplicate key {key.value!r} (first on line {first[key.value]}); "
-                "keep one of them",
+                _("duplicate key {key!r} (first on line {line}); keep one of them").format(
+                    key=key.value, line=first[key.value]),
                 key.start_mark,
             )
         first[key.value] = line
@@ -234,6 +236,42 @@ def paused_gc() -> Iterator[None]:
         yield
     finally:
         gc.enable()
+
+
+#: PyYAML's words for the mistakes people make in hand-written YAML, and examgen's.
+_PYYAML_PROBLEMS = tuple(
+    (re.compile(pattern), message)
+    for pattern, message in (
+        (r"found character (?P<character>.+) that cannot start any token",
+         N_("the character {character} cannot start a value (a tab used for indentation? text starting with a symbol?)")),
+        (r"mapping values are not allowed here", N_("a `key: value` is not allowed here (text holding ': ' needs quotes)")),
+        (r"could not find expected ':'", N_("a `:` was expected here (a key without its colon?)")),
+        (r"found unexpected end of stream", N_("the file ends too early (a quote or bracket left open?)")),
+        (r"found unknown escape character (?P<character>.+)", N_("unknown escape character {character} in quoted text")),
+        (r"could not determine a constructor for the tag (?P<tag>.+)", N_("the tag {tag} is not allowed in a bank or blueprint")),
+        (r"found unhashable key", N_("a key cannot be a list or a mapping")),
+        (r"sequence entries are not allowed here", N_("a list item `- ` is not allowed here (check the indentation)")),
+        (r"mapping keys are not allowed here", N_("a key is not allowed here (check the indentation)")),
+        (r"but found another document", N_("the file holds more than one YAML document (`---`); keep one")),
+        (r"expected (?P<expected>.+), but (?:found|got) (?P<found>.+)",
+         N_("expected `{expected}` here, but found `{found}` (check the indentation and the brackets)")),
+    )
+)
+
+
+def yaml_problem(error: yaml.YAMLError) -> str:
+    """Return what is wrong in a YAML text, in the current language (PyYAML's words quoted if unknown)."""
+    if isinstance(error, UnsafeYamlError):
+        return str(error.problem)
+    if isinstance(error, yaml.reader.ReaderError):
+        character = error.character
+        code = f"U+{character:04X}" if isinstance(character, int) else repr(character)
+        return _("the character {character} is not allowed in YAML; delete it").format(character=code)
+    problem = str(getattr(error, "problem", None) or error)
+    for pattern, message in _PYYAML_PROBLEMS:
+        if found := pattern.fullmatch(problem):
+            return _(message).format(**found.groupdict())
+    return _("PyYAML reports `{problem}`").format(problem=problem.replace("`", "'"))
 
 
 def yaml_error_line(error: yaml.YAMLError) -> int:

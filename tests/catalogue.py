@@ -26,6 +26,8 @@ PACKAGE = ROOT / "examgen"
 PO = PACKAGE / "locale" / "zh_CN" / "LC_MESSAGES" / "examgen.po"
 MO = PO.with_suffix(".mo")
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+#: The date written into the compiled catalogue's header: any fixed one.
+FIXED_DATE = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 
 
 def _help_texts() -> list[str]:
@@ -63,7 +65,11 @@ def extract() -> list[tuple[str | tuple[str, str], list[tuple[str, int]]]]:
 def read_catalogue() -> Catalog:
     """Return the Chinese catalogue as it is on disk."""
     with PO.open("rb") as handle:
-        return read_po(handle, locale="zh_CN", domain="examgen")
+        found = read_po(handle, locale="zh_CN", domain="examgen")
+    # The .po keeps no dates (they would change on every run); without one Babel takes
+    # the clock's, which would go into the .mo's header and make it differ minute by minute.
+    found.creation_date = found.revision_date = FIXED_DATE
+    return found
 
 
 def compiled(catalogue: Catalog) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,18 @@ from examgen.paper.workspace import init_workspace
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def english_messages_for_shared_fixtures():
+    """Speak English in module- and session-scoped fixtures too (they run before ``english_messages``)."""
+    previous = os.environ.get("EXAMGEN_LANG")
+    os.environ["EXAMGEN_LANG"] = "en"
+    yield
+    if previous is None:
+        os.environ.pop("EXAMGEN_LANG", None)
+    else:
+        os.environ["EXAMGEN_LANG"] = previous
 
 
 @pytest.fixture(autouse=True)
@@ -26,6 +39,15 @@ def english_messages(monkeypatch):
     monkeypatch.setenv("EXAMGEN_LANG", "en")
     set_language(None)
     yield
+    set_language(None)
+
+
+@pytest.fixture
+def chinese_messages(monkeypatch):
+    """Run a test in Chinese, the users' language: for tests asserting on Chinese reports."""
+    from examgen.i18n import set_language
+
+    monkeypatch.setenv("EXAMGEN_LANG", "zh")
     set_language(None)
 
 

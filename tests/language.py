@@ -24,19 +24,23 @@ _PLACEHOLDER = re.compile(r"\{[^{}]*\}|%\([a-z_]+\)[sd]|%[sd]")
 #: Paths, file names, options, identifiers with _ or ., cell references, versions.
 _TECHNICAL = re.compile(
     r"(?:[\w.\-]*[/\\][\w.\-/\\*…]*)"  # a path
-    r"|(?:\w+\.[A-Za-z0-9]{1,5}\b)"  # a file name
+    r"|(?:[\w\-]+\.[A-Za-z0-9]{1,5}\b)"  # a file name
     r"|(?:--?[a-z][\w-]*)"  # an option
     r"|(?:\b\w*_\w*\b)"  # snake_case identifiers
     r"|(?:\b[A-Z]{1,3}\d+(?::[A-Z]{1,3}\d+)?\b)"  # cells such as B7, A1:C3
     r"|(?:![A-Za-z]+\d*)"  # sheet!cell
+    r"|(?:\[[\w\-]+(?:\|[\w\-]+)+\])"  # a choice metavar, [zh|en]
 )
-_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]+")
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'\-]+")
+#: A command line shown as an example (``examgen build --seed 42``): code, whatever its words.
+_COMMAND_LINE = re.compile(r"^[ \t]+examgen[ \t].*$", re.MULTILINE)
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 #: Half-width punctuation a Chinese sentence must not use.
 _HALF_WIDTH = re.compile(r"[,;:()?!]")
 
 
 def _strip(text: str) -> str:
+    text = _COMMAND_LINE.sub(" ", text)
     text = _PLACEHOLDER.sub(" ", text)
     text = _QUOTED.sub(" ", text)
     return _TECHNICAL.sub(" ", text)

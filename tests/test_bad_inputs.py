@@ -24,6 +24,11 @@ from click.testing import CliRunner
 
 from examgen.cli import MAX_ERROR_LINE, main
 from tests.bad_inputs import CASES, Case, make_base
+from tests.language import english_words
+
+#: Categories whose messages are translated, run again in Chinese (all of them once
+#: every module's messages are in the catalogue).
+CHINESE_CATEGORIES = {"bank", "import"}
 
 #: Address-space limit of a subprocess case: far below what the bombs would take.
 MEMORY_LIMIT = 1536 * 1024 * 1024
@@ -64,10 +69,10 @@ def snapshot(root: Path) -> dict[str, object]:
     return found
 
 
-def run(case: Case, argv: list[str]) -> tuple[int, str, str]:
+def run(case: Case, argv: list[str], language: str = "en") -> tuple[int, str, str]:
     """Return (exit code, stdout, stderr) of the command, in-process or in a limited subprocess."""
     if case.subprocess:
-        env = {**os.environ, **case.env, "PYTHONPATH": os.pathsep.join(sys.path)}
+        env = {**os.environ, **case.env, "PYTHONPATH": os.pathsep.join(sys.path), "EXAMGEN_LANG": language}
         code = _CHILD.format(limit=MEMORY_LIMIT)
         done = subprocess.run(
             [sys.executable, "-c", code, *argv], capture_output=True, text=True,
@@ -77,7 +82,7 @@ def run(case: Case, argv: list[str]) -> tuple[int, str, str]:
     previous = signal.signal(signal.SIGALRM, _timed_out)
     signal.alarm(TIMEOUT)
     try:
-        result = CliRunner().invoke(main, argv, env=case.env)
+        result = CliRunner().invoke(main, argv, env={**case.env, "EXAMGEN_LANG": language})
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
@@ -105,6 +110,25 @@ def test_bad_input_is_refused_cleanly(case: Case, base: Path, tmp_path: Path):
     after = snapshot(tmp_path)
     changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
     assert not changed, f"changed: {changed}"
+
+
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if c.category in CHINESE_CATEGORIES],
+    ids=[c.id for c in CASES if c.category in CHINESE_CATEGORIES],
+)
+def test_bad_input_is_refused_in_chinese(case: Case, base: Path, tmp_path: Path):
+    ws = tmp_path / "ws"
+    shutil.copytree(base, ws, symlinks=True)
+    argv, place = case.setup(ws)
+    code, out, err = run(case, argv, language="zh")
+    assert "Traceback" not in err, err
+    assert code == case.code, f"exit {code}\n{out}\n{err}"
+    lines = err.splitlines()
+    errors = [line for line in lines if line.startswith("错误：")]
+    assert errors and not [line for line in lines if line.lower().startswith("error")], err
+    assert any(place in line for line in errors), f"{place!r} not named in:\n{err}"
+    english = [(line, english_words(line)) for line in err.splitlines() if english_words(line)]
+    assert not english, english
 
 
 def test_the_corpus_covers_every_kind_of_input():

@@ -121,13 +121,13 @@ def test_verify_says_whether_documents_are_the_ones_built(runner, workspace):
     bad = runner.invoke(main, ["verify", str(folder)])
     assert bad.exit_code == 1
     assert f"CHANGED  {folder / 'paper-A.docx'}" in bad.stdout
-    assert "1 of 2 document(s) differ from the manifest" in bad.stderr
+    assert "1 of 2 documents differ from the manifest" in bad.stderr
 
 
 def test_bank_validate_summary_and_problem_list(runner, workspace):
     ok = runner.invoke(main, ["bank", "validate", "-w", str(workspace)])
     assert ok.exit_code == 0
-    assert ok.stdout.startswith("ok: 390 questions in 7 file(s), no problems")
+    assert ok.stdout.startswith("ok: 390 questions in 7 files, no problems")
     broken = workspace / "banks" / "broken.yaml"
     broken.write_text("- id: B-1\n  type: essay\n", encoding="utf-8")
     bad = runner.invoke(main, ["bank", "validate", "-w", str(workspace)])

@@ -46,8 +46,8 @@ def test_build_ignores_unreviewed_questions_no_section_draws(runner, workspace):
 
 def test_bank_stats_counts_unreviewed_questions(runner, workspace):
     result = runner.invoke(main, ["bank", "stats", "-w", str(workspace)])
-    assert "unreviewed (导入待审): 0 question(s)\n" in result.output
+    assert "unreviewed (“导入待审”): 0 questions\n" in result.output
     (workspace / "banks" / "imported.yaml").write_text(UNREVIEWED, encoding="utf-8")
     result = runner.invoke(main, ["bank", "stats", "-w", str(workspace)])
     assert result.exit_code == 0, result.output
-    assert "unreviewed (导入待审): 1 question(s) — examgen build refuses them" in result.output
+    assert "unreviewed (“导入待审”): 1 question — examgen build refuses them" in result.output

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from examgen.errors import BankError, Problem, raise_if
+from examgen.i18n import _, colon, listing
 from examgen.inputs import read_input
 from examgen.models import (
     CHOICE_TYPES,
@@ -30,7 +31,7 @@ from examgen.models import (
     format_points,
 )
 from examgen.numbers import is_multiple, to_decimal
-from examgen.yamlio import LineMapping, UnsafeYamlError, load_yaml, yaml_error_line
+from examgen.yamlio import LineMapping, UnsafeYamlError, load_yaml, yaml_error_line, yaml_problem
 
 HALF = Decimal("0.5")
 REQUIRED = ("id", "type", "topic", "difficulty", "points", "question", "key_points")
@@ -71,9 +72,9 @@ def load_bank(source: Path | Iterable[Path], *, extra_types: Iterable[str] = ())
     if not files:
         where = str(source) if isinstance(source, Path) else "banks"
         raise BankError(
-            "no bank files (*.yaml) found",
+            _("no bank files (*.yaml) found"),
             where=where,
-            hint="put question banks in banks/, or run `examgen init DIR` for a sample workspace",
+            hint=_("put question banks in banks/, or run `examgen init DIR` for a sample workspace"),
         )
     questions: list[Question] = []
     problems: list[Problem] = []
@@ -107,26 +108,25 @@ def parse_bank_text(
         text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
     except UnicodeDecodeError as error:
         return [], [
-            Problem(path, f"not UTF-8 text (byte {error.start})", "save the file as UTF-8")
+            Problem(path, _("not UTF-8 text (byte {offset})").format(offset=error.start), _("save the file as UTF-8"))
         ]
     try:
         items = load_yaml(text)
     except yaml.YAMLError as error:
         line = yaml_error_line(error)
         where = f"{path}:{line}" if line else path
-        what = getattr(error, "problem", None) or str(error)
         return [], [
             Problem(
                 where,
-                f"not valid YAML: {what}",
+                _("not valid YAML: {problem}").format(problem=yaml_problem(error)),
                 "" if isinstance(error, UnsafeYamlError)
-                else "check indentation and quote text that contains ': ' or starts with a symbol",
+                else _("check indentation and quote text that contains ': ' or starts with a symbol"),
             )
         ]
     if items is None:
         return [], []
     if not isinstance(items, list):
-        return [], [Problem(f"{path}:1", "a bank file must be a list of questions (- id: …)")]
+        return [], [Problem(f"{path}:1", _("a bank file must be a list of questions (- id: …)"))]
     types = set(QUESTION_TYPES) | set(extra_types)
     questions: list[Question] = []
     problems: list[Problem] = []
@@ -140,7 +140,7 @@ def parse_bank_text(
 
 
 def _line_of(problem: Problem) -> int:
-    _, _, line = problem.where.rpartition(":")
+    line = problem.where.rpartition(":")[2]
     return int(line) if line.isdigit() else 0
 
 
@@ -148,68 +148,69 @@ def _parse_question(
     item: object, path: str, index: int, types: set[str]
 ) -> tuple[Question | None, list[Problem]]:
     if not isinstance(item, LineMapping):
-        return None, [Problem(f"{path}", f"item {index} is not a question mapping (id:, type:, …)")]
+        return None, [Problem(f"{path}", _("item {index} is not a question mapping (id:, type:, …)").format(index=index))]
     line = item.line
     qid = str(item.get("id") or "").strip()
-    label = qid or f"question {index}"
+    label = qid or _("question {index}").format(index=index)
     problems: list[Problem] = []
 
     def at(key: str) -> str:
         return f"{path}:{item.key_lines.get(key, line)}"
 
     def add(key: str, what: str, hint: str = "") -> None:
-        problems.append(Problem(at(key), f"{label}: {what}", hint))
+        problems.append(Problem(at(key), f"{label}{colon()}{what}", hint))
 
     qtype = str(item.get("type") or "")
     objective = qtype in OBJECTIVE_TYPES
     for key in REQUIRED_OBJECTIVE if objective else REQUIRED:
         if key not in item or item[key] in (None, "", []):
-            add(key, f"missing {key}", f"add `{key}:` to the question")
+            add(key, _("missing {key}").format(key=key), _("add `{key}:` to the question").format(key=key))
     for key in item:
         if key not in KNOWN_KEYS:
-            add(key, f"unknown field {key!r}", f"known fields: {', '.join(KNOWN_KEYS)}")
+            add(key, _("unknown field {key!r}").format(key=key), _("known fields: {keys}").format(keys=listing(f"`{k}`" for k in KNOWN_KEYS)))
 
     if qtype and qtype not in types:
-        add("type", f"unknown type {qtype!r}", f"use one of: {', '.join(sorted(types))}")
+        add("type", _("unknown type {type!r}").format(type=qtype), _("use one of: {types}").format(types=listing(f"`{t}`" for t in sorted(types))))
 
     difficulty = item.get("difficulty")
     if difficulty is not None and (
         not isinstance(difficulty, int) or isinstance(difficulty, bool) or not 1 <= difficulty <= 5
     ):
-        add("difficulty", f"difficulty must be a whole number 1–5, not {difficulty!r}")
+        add("difficulty", _("difficulty must be a whole number 1–5, not {value!r}").format(value=difficulty))
 
     points = _points(item.get("points"))
     if objective and item.get("points") is None:
         points = OBJECTIVE_DEFAULT_POINTS
     if item.get("points") is not None and points is None:
-        add("points", f"points must be a positive number in half points, not {item.get('points')!r}")
+        add("points", _("points must be a positive number in half points, not {value!r}").format(value=item.get("points")))
 
     for key in ("stem", "question", "analysis", "source", "topic"):
         value = item.get(key)
         if value is not None and not isinstance(value, str):
-            add(key, f"{key} must be text, not {type(value).__name__}")
+            add(key, _("{key} must be text, not {kind}").format(key=key, kind=type(value).__name__))
 
     key_points: list[KeyPoint] = []
     raw_points = item.get("key_points")
     if raw_points is not None and not isinstance(raw_points, list):
-        add("key_points", "key_points must be a list of `- text: … points: …`")
+        add("key_points", _("key_points must be a list of `- text: … points: …`"))
     elif raw_points and not objective:
         for n, raw in enumerate(raw_points, start=1):
             kp_line = raw.line if isinstance(raw, LineMapping) else item.key_lines.get("key_points", line)
             where = f"{path}:{kp_line}"
             if not isinstance(raw, dict):
-                problems.append(Problem(where, f"{label}: key point {n} must have text: and points:"))
+                problems.append(Problem(where, f"{label}{colon()}" + _("key point {number} must have text: and points:").format(number=n)))
                 continue
             text = raw.get("text")
             kp_points = _points(raw.get("points"))
             if not isinstance(text, str) or not text.strip():
-                problems.append(Problem(where, f"{label}: key point {n} has empty text"))
+                problems.append(Problem(where, f"{label}{colon()}" + _("key point {number} has empty text").format(number=n)))
             if kp_points is None:
                 problems.append(
                     Problem(
                         where,
-                        f"{label}: key point {n} points must be a positive number in half points, "
-                        f"not {raw.get('points')!r}",
+                        f"{label}{colon()}"
+                        + _("key point {number} points must be a positive number in half points, not {value!r}").format(
+                            number=n, value=raw.get("points")),
                     )
                 )
             if isinstance(text, str) and kp_points is not None:
@@ -218,21 +219,22 @@ def _parse_question(
         if points is not None and len(key_points) == len(raw_points) and total != points:
             add(
                 "key_points",
-                f"key points sum to {format_points(total)}, question is worth {format_points(points)}",
-                "make the key points add up to the question's points",
+                _("key points sum to {total}, question is worth {points}").format(
+                    total=format_points(total), points=format_points(points)),
+                _("make the key points add up to the question's points"),
             )
 
     options, answer = _objective_fields(item, qtype, add)
 
     tags = item.get("tags") or []
     if not isinstance(tags, list):
-        add("tags", "tags must be a list, e.g. [话费, 安抚]")
+        add("tags", _("`tags` must be a list, e.g. `[话费, 安抚]`"))
         tags = []
 
     for key in ("question", "stem", "topic"):
         value = item.get(key)
         if isinstance(value, str) and value and not value.strip():
-            add(key, f"{key} is blank")
+            add(key, _("{key} is blank").format(key=key))
 
     if problems:
         return None, problems
@@ -266,23 +268,23 @@ def _objective_fields(item: LineMapping, qtype: str, add) -> tuple[tuple[str, ..
                 if item.get(key) not in (None, "", []):
                     add(
                         key,
-                        f"{key} is only for objective questions ({', '.join(OBJECTIVE_TYPES)}), "
-                        f"not {qtype}",
-                        "remove it, or change the type",
+                        _("{key} is only for objective questions ({types}), not {type}").format(
+                            key=key, types=listing(OBJECTIVE_TYPES), type=qtype),
+                        _("remove it, or change the type"),
                     )
         return (), ""
     if item.get("key_points") not in (None, []):
         add(
             "key_points",
-            f"key_points are for judge-marked questions; a {qtype} question is scored from `answer`",
-            "remove key_points (put the explanation in `analysis`)",
+            _("key_points are for judge-marked questions; a {type} question is scored from `answer`").format(type=qtype),
+            _("remove key_points (put the explanation in `analysis`)"),
         )
     question = item.get("question")
     if isinstance(question, str) and (filled := FILLED_BRACKETS.search(question)):
         add(
             "question",
-            f"the question shows its answer in brackets {filled.group(0)!r}",
-            "leave the brackets empty （　　）or leave them out; the answer goes in `answer:`",
+            _("the question shows its answer in brackets {brackets!r}").format(brackets=filled.group(0)),
+            _("leave the brackets empty （　　）or leave them out; the answer goes in `answer:`"),
         )
     options = _options(item, qtype, add)
     raw = item.get("answer")
@@ -297,37 +299,40 @@ def _options(item: LineMapping, qtype: str, add) -> tuple[str, ...]:
     raw = item.get("options")
     if qtype not in CHOICE_TYPES:
         if raw not in (None, []):
-            add("options", "a true_false question has no options", "remove `options:`")
+            add("options", _("a true_false question has no options"), _("remove `options:`"))
         return ()
     if raw in (None, []):
-        add("options", "missing options", "add `options:` with 2–8 choices, one `- text` a line")
+        add("options", _("missing options"), _("add `options:` with 2–8 choices, one `- text` a line"))
         return ()
     if not isinstance(raw, list):
-        add("options", "options must be a list, one `- text` a line")
+        add("options", _("options must be a list, one `- text` a line"))
         return ()
     if not MIN_OPTIONS <= len(raw) <= len(OPTION_LETTERS):
         add(
             "options",
-            f"{len(raw)} options; a choice question has {MIN_OPTIONS} to {len(OPTION_LETTERS)}",
+            _("{count} options; a choice question has {least} to {most}").format(
+                count=len(raw), least=MIN_OPTIONS, most=len(OPTION_LETTERS)),
         )
     options: list[str] = []
     seen: dict[str, str] = {}
     for letter, value in zip(OPTION_LETTERS, raw, strict=False):
         if isinstance(value, bool) or not isinstance(value, str | int | float):
-            add("options", f"option {letter} must be text, not {type(value).__name__}")
+            add("options", _("option {letter} must be text, not {kind}").format(letter=letter, kind=type(value).__name__))
             options.append("")
             continue
         text = " ".join(str(value).split())
         if not text:
-            add("options", f"option {letter} is empty")
+            add("options", _("option {letter} is empty").format(letter=letter))
         elif prefix := OPTION_LABEL_PREFIX.match(text):
             add(
                 "options",
-                f"option {letter} starts with a label {prefix.group(0).strip()!r}: {text!r}",
-                "write the option text only; examgen labels options A, B, … by their order",
+                _("option {letter} starts with a label {label!r}: {text!r}").format(
+                    letter=letter, label=prefix.group(0).strip(), text=text),
+                _("write the option text only; examgen labels options A, B, … by their order"),
             )
         elif text in seen:
-            add("options", f"options {seen[text]} and {letter} are the same text {text!r}")
+            add("options", _("options {first} and {letter} are the same text {text!r}").format(
+                first=seen[text], letter=letter, text=text))
         else:
             seen[text] = letter
         options.append(text)
@@ -340,28 +345,29 @@ def _choice_answer(raw: object, qtype: str, options: tuple[str, ...], add) -> st
     elif isinstance(raw, str):
         text = raw
     else:
-        add("answer", f"answer must be option letters such as B or ACD, not {raw!r}")
+        add("answer", _("answer must be option letters such as B or ACD, not {value!r}").format(value=raw))
         return ""
     letters = text.translate(ANSWER_SEPARATORS).upper()
     labels = OPTION_LETTERS[: len(options)]
     if not letters or not letters.isalpha() or not letters.isascii():
-        add("answer", f"answer must be option letters such as B or ACD, not {raw!r}")
+        add("answer", _("answer must be option letters such as B or ACD, not {value!r}").format(value=raw))
         return ""
     bad = [c for c in letters if c not in labels]
     if bad and labels:
         add(
             "answer",
-            f"answer {text!r}: {', '.join(bad)} is not an option (options are {labels[0]}–{labels[-1]})",
+            _("answer {answer!r}: {letters} is not an option (options are {first}–{last})").format(
+                answer=text, letters=listing(bad), first=labels[0], last=labels[-1]),
         )
     repeated = sorted({c for c in letters if letters.count(c) > 1})
     if repeated:
-        add("answer", f"answer {text!r} repeats {', '.join(repeated)}")
+        add("answer", _("answer {answer!r} repeats {letters}").format(answer=text, letters=listing(repeated)))
     if qtype == "single_choice" and len(set(letters)) > 1:
         add(
             "answer",
-            f"answer {text!r} has {len(set(letters))} letters; a single_choice question has one "
-            "right option",
-            "give one letter, or change the type to multiple_choice",
+            _("answer {answer!r} has {count} letters; a single_choice question has one right option").format(
+                answer=text, count=len(set(letters))),
+            _("give one letter, or change the type to multiple_choice"),
         )
     return "".join(sorted(set(letters)))
 
@@ -371,7 +377,7 @@ def _true_false_answer(raw: object, add) -> str:
         return "true" if raw else "false"
     answer = TRUE_FALSE_ANSWERS.get(str(raw).strip().lower())
     if answer is None:
-        add("answer", f"a true_false answer is true or false (√/×, 对/错), not {raw!r}")
+        add("answer", _("a true_false answer is true or false (`√`/`×`, `对`/`错`), not {value!r}").format(value=raw))
         return ""
     return answer
 
@@ -384,8 +390,8 @@ def _duplicate_ids(questions: list[Question]) -> list[Problem]:
             problems.append(
                 Problem(
                     str(q.origin),
-                    f"{q.id}: duplicate id, already used at {first[q.id].origin}",
-                    "give every question its own id",
+                    f"{q.id}{colon()}" + _("duplicate id, already used at {place}").format(place=first[q.id].origin),
+                    _("give every question its own id"),
                 )
             )
         else:
@@ -487,13 +493,13 @@ def crosstab(bank: Bank, by: str) -> tuple[list[str], list[list[object]]]:
     for q in bank.questions:
         key = (q.type, getattr(q, by))
         counts[key] = counts.get(key, 0) + 1
-    header = ["type", *[str(v) for v in values], "total"]
+    header = [_("type"), *[str(v) for v in values], _("total")]
     rows: list[list[object]] = []
     for t in types:
         row = [counts.get((t, v), 0) for v in values]
         rows.append([f"{t} {QUESTION_TYPES.get(t, '')}".strip(), *row, sum(row)])
     column_totals = [sum(counts.get((t, v), 0) for t in types) for v in values]
-    rows.append(["total", *column_totals, len(bank.questions)])
+    rows.append([_("total"), *column_totals, len(bank.questions)])
     return header, rows
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from docx import Document
 
 from examgen.bank.importer import ImportOptions, ImportResult, format_report, import_documents
@@ -140,6 +141,7 @@ def test_class07_trailing_comments_are_stripped_before_truncation_is_judged(tmp_
     assert kps(result.questions[-1]) == ["感谢来电并道别。"]
 
 
+@pytest.mark.usefixtures("chinese_messages")
 def test_class07_choice_question_cut_inside_its_options_is_reported_not_imported(tmp_path):
     result = run(tmp_path, "1.开场白应包括（ ）。A.问候 B.工号 C.称呼 D.天气\n答案：B\n2.结束语应包括（ ）。A.感谢 B.\n")
     assert len(result.questions) == 1
@@ -199,6 +201,7 @@ def test_class12_one_line_key_points_with_points_are_split(tmp_path):
     assert [kp.points for kp in q.key_points] == [Decimal(1), Decimal(2), Decimal(2)]
 
 
+@pytest.mark.usefixtures("chinese_messages")
 def test_class12_key_points_not_matching_the_section_rule_are_reported(tmp_path):
     result = run(tmp_path, "一、实训操作题（每题10分）\n1.模拟办理停机。\n评分要点：核实（5分）；办理（5分）；告知（5分）。\n")
     assert "要点分值合计15分，与题目分值10分不符" in format_report(result.report, written=False)

@@ -11,6 +11,9 @@ from docx import Document
 from openpyxl import Workbook
 
 from examgen.bank.importer import ImportOptions, ImportResult, format_report, import_documents
+from examgen.bank.importer.markers import NOISE_SITE
+from examgen.bank.importer.parser import SKIP_PREAMBLE
+from examgen.i18n import _
 from examgen.models import Question
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "importer"
@@ -83,6 +86,7 @@ def test_analysis_is_attached_to_its_question():
     assert "解析" not in " ".join(kp_texts(broadband))
 
 
+@pytest.mark.usefixtures("chinese_messages")
 def test_report_counts_sections_and_flags_a_rule_that_announces_more_questions():
     result = run("sections.txt")
     text = format_report(result.report, written=False)
@@ -184,6 +188,7 @@ def test_simplified_option_converts_with_opencc():
 # --- Repeats, near-duplicates, cut documents --------------------------------------------------
 
 
+@pytest.mark.usefixtures("chinese_messages")
 def test_repeated_section_and_questions_are_imported_once_and_reported():
     result = run("repeats.txt")
     assert [q.question for q in result.questions] == [
@@ -197,7 +202,7 @@ def test_repeated_section_and_questions_are_imported_once_and_reported():
     ]
     text = format_report(result.report, written=False)
     assert "repeats.txt:8 一、简答题（每题4分）：与 repeats.txt:2 的部分重复，其中重复的题只导入一次" in text
-    reasons = [(s.where, s.reason) for s in result.report.skipped]
+    reasons = [(s.where, _(s.reason)) for s in result.report.skipped]
     assert ("repeats.txt:1", "重复的页眉/页脚") in reasons
     assert ("repeats.txt:15-16", "重复的页眉/页脚") in reasons or (
         "repeats.txt:16",
@@ -205,6 +210,7 @@ def test_repeated_section_and_questions_are_imported_once_and_reported():
     ) in reasons
 
 
+@pytest.mark.usefixtures("chinese_messages")
 def test_near_duplicates_across_files_are_reported_not_merged():
     result = run("near_a.txt", "near_b.txt", type="short_answer", points=Decimal(4))
     assert len(result.questions) == 2
@@ -214,6 +220,7 @@ def test_near_duplicates_across_files_are_reported_not_merged():
     assert "疑似重复（请人工比较）（1）" in format_report(result.report, written=False)
 
 
+@pytest.mark.usefixtures("chinese_messages")
 def test_cut_document_imports_what_is_complete_and_reports_the_cut_question():
     result = run("cut.txt")
     assert len(result.questions) == 2
@@ -251,6 +258,7 @@ def test_answer_without_marker_follows_the_question_mark():
     assert hang_up.analysis == "属于服务规范与礼仪的基本要求。"
 
 
+@pytest.mark.usefixtures("chinese_messages")
 def test_missing_points_are_reported_and_fail_validation_with_the_line():
     result = run("no_marker.txt", type="short_answer")
     assert {q.points for q in result.questions} == {Decimal(0)}
@@ -258,13 +266,14 @@ def test_missing_points_are_reported_and_fail_validation_with_the_line():
     assert review.id == "SA-001"
     assert "分值缺失" in review.what[0]
     problems = [str(p) for p in result.report.validation]
-    assert problems[0] == "banks/imported.yaml:7: SA-001: points must be a positive number in half points, not 0"
+    assert problems[0] == "banks/imported.yaml:7：SA-001：分值（`points`）必须是以0.5分为单位的正数，而不是 `0`"
     assert "校验：写出的题库还有" in format_report(result.report, written=False)
 
 
 # --- Spreadsheets and Word ------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("chinese_messages")
 def test_csv_with_a_header_gives_one_question_per_row():
     result = run("past_paper.csv")
     first, second = result.questions
@@ -307,6 +316,7 @@ def _docx(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.usefixtures("chinese_messages")
 def test_docx_paragraphs_numbering_and_tables(tmp_path):
     result = import_documents([_docx(tmp_path)])
     case, closing, transfer = result.questions
@@ -320,8 +330,8 @@ def test_docx_paragraphs_numbering_and_tables(tmp_path):
     assert (closing.type, closing.points, closing.question) == ("practical", 5, "请演示规范的电话结束语。")
     assert kp_texts(transfer) == ["告知转接的原因和部门，请客户稍候，转接前不要挂机。"]
     where = {s.where: s.reason for s in result.report.skipped}
-    assert where["样题.docx:段1"] == "标题或前言（不在任何题目中）"
-    assert where["样题.docx:段15"] == "网站样板文字（版权、下载、VIP、评论等）"
+    assert where["样题.docx 第1段"] == SKIP_PREAMBLE
+    assert where["样题.docx 第15段"] == NOISE_SITE
 
 
 def test_xlsx_sheet_without_a_header_is_read_as_text(tmp_path):

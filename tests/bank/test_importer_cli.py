@@ -6,6 +6,7 @@ import shutil
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -19,6 +20,7 @@ from examgen.models import KeyPoint, Question
 DATA = Path(__file__).resolve().parent.parent / "data" / "importer"
 
 
+@pytest.mark.usefixtures("chinese_messages")
 def test_import_writes_a_bank_that_validates(runner, workspace, tmp_path):
     source = tmp_path / "复习题.txt"
     shutil.copy(DATA / "sections.txt", source)
@@ -37,9 +39,11 @@ def test_import_writes_a_bank_that_validates(runner, workspace, tmp_path):
     assert questions[0].id == "SA-029"
     check = runner.invoke(main, ["bank", "validate", "-w", str(workspace)])
     assert check.exit_code == 0, check.output
-    assert check.output.startswith("ok: 403 questions")
+    assert check.output.startswith("通过：")  # and in Chinese: the whole interface speaks it
+    assert "试题403道" in check.output
 
 
+@pytest.mark.usefixtures("chinese_messages")
 def test_import_dry_run_writes_nothing(runner, workspace):
     result = runner.invoke(main, ["bank", "import", str(DATA / "cut.txt"), "-w", str(workspace), "--dry-run"])
     assert result.exit_code == 0, result.output
@@ -62,6 +66,7 @@ def test_import_refuses_to_overwrite_without_force(runner, workspace):
     assert "- id: PR-033" in out.read_text(encoding="utf-8")
 
 
+@pytest.mark.usefixtures("chinese_messages")
 def test_import_saves_the_full_report(runner, tmp_path):
     out = tmp_path / "bank.yaml"
     report = tmp_path / "report.txt"
@@ -70,11 +75,11 @@ def test_import_saves_the_full_report(runner, tmp_path):
         ["bank", "import", str(DATA / "webpage.txt"), "-w", str(tmp_path), "--out", str(out), "--report", str(report)],
     )
     assert result.exit_code == 0, result.output
-    assert result.output.endswith(f"report saved to {report}\n")
+    assert result.output.endswith(f"报告已保存到 {report}\n")
     saved = report.read_text(encoding="utf-8")
     assert "webpage.txt:5-11 [“相关文章”等推荐列表]：相关文章： / 客服代表面试自我介绍范文" in saved
     assert "需要人工处理的题目（4）" in saved  # interview questions need an analysis
-    assert "IV-001（webpage.txt:3（第1题））请用一分钟说说你为什么适合做客服代表。：面试题需要解析（analysis），请补写" in saved
+    assert "IV-001（webpage.txt:3（第1题））请用一分钟说说你为什么适合做客服代表。：面试题需要解析（`analysis`），请补写" in saved
 
 
 def test_import_reports_unknown_files_and_bad_options(runner, tmp_path):
@@ -134,6 +139,7 @@ def test_export_writes_one_row_per_question_and_the_same_bytes_every_time(runner
     assert again.output.startswith(f"error: {first}: already exists")
 
 
+@pytest.mark.usefixtures("chinese_messages")
 def test_export_then_import_gives_the_same_bank(runner, workspace, tmp_path):
     # Every question of the sample bank, objective ones with their options and answers.
     sheet = tmp_path / "review.xlsx"

@@ -106,6 +106,7 @@ halves = st.integers(min_value=1, max_value=200).map(lambda n: Decimal(n) / 2)
 
 
 @given(halves, st.lists(st.one_of(st.none(), halves), min_size=1, max_size=8))
+@pytest.mark.usefixtures("chinese_messages")
 def test_key_point_points_add_up_when_they_can(total, given_points):
     shares, problem = split_points(total, given_points)
     assert len(shares) == len(given_points)

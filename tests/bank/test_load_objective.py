@@ -114,7 +114,7 @@ def test_a_repeated_letter_and_a_non_letter_answer_are_refused(tmp_path):
     )
     assert found == [
         "F:12: MC-1: answer 'ABA' repeats A",
-        "F:18: TF-1: a true_false answer is true or false (√/×, 对/错), not 'maybe'",
+        "F:18: TF-1: a true_false answer is true or false (`√`/`×`, `对`/`错`), not 'maybe'",
     ]
 
 

@@ -83,7 +83,7 @@ def test_sheets_then_grade(runner, tmp_path):
     result = invoke(runner, "sheets", manifest, "--roster", ROSTER, *DATE)
     assert result.exit_code == 0, result.output
     sheets = sorted((manifest.parent / "sheets").glob("*.xlsx"))
-    assert result.stdout.splitlines() == [f"wrote {p}" for p in sheets] + ["3 sheet(s) for form A, 5 contestants each"]
+    assert result.stdout.splitlines() == [f"wrote {p}" for p in sheets] + ["3 sheets for form A, 5 contestants each"]
     for path in sheets:
         set_marks(path, {}, full)
     result = invoke(runner, "grade", manifest, *sheets, *DATE)
@@ -240,7 +240,7 @@ def test_double_marking_with_third_marks_and_arbitration(runner, tmp_path):
     result = invoke(runner, "sheets", "--pending", manifest, first, second, *DATE)
     assert result.exit_code == 0, result.output
     third = manifest.parent / "sheets" / "A-third.xlsx"
-    assert result.stdout.splitlines() == [f"wrote {third}", "2 answer(s) to mark; grade them with the other sheets"]
+    assert result.stdout.splitlines() == [f"wrote {third}", "2 answers to mark; grade them with the other sheets"]
     ws = openpyxl.load_workbook(third).active
     assert ws["A1"].value == "测试竞赛理论试卷 三评评分表" and ws["F2"].value == "三评"
     assert [ws.cell(r, 2).value for r in (8, 9)] == ["2026002", "2026003"] and ws.max_row == 10
@@ -250,7 +250,7 @@ def test_double_marking_with_third_marks_and_arbitration(runner, tmp_path):
 
     result = invoke(runner, "sheets", "--pending", manifest, first, second, third, *DATE)
     arbitration = manifest.parent / "sheets" / "A-arbitration.xlsx"
-    assert result.stdout.splitlines() == [f"wrote {arbitration}", "1 answer(s) to mark; grade them with the other sheets"]
+    assert result.stdout.splitlines() == [f"wrote {arbitration}", "1 answer to mark; grade it with the other sheets"]
     set_marks(arbitration, {("2026003", "二.1"): 6})
 
     result = invoke(runner, "grade", manifest, first, second, third, arbitration, *DATE, "--force")
@@ -367,7 +367,7 @@ def test_two_forms_are_marked_apart_and_ranked_together(runner, tmp_path):
     ]
     for form in ("A", "B"):
         result = invoke(runner, "sheets", manifest, "--roster", roster, "--form", form, "--judges", "2", *DATE)
-        assert result.stdout.splitlines()[-1] == f"2 sheet(s) for form {form}, 2 contestants each"
+        assert result.stdout.splitlines()[-1] == f"2 sheets for form {form}, 2 contestants each"
     sheets = sorted((manifest.parent / "sheets").glob("*.xlsx"))
     assert [p.name for p in sheets] == ["A-judge-1.xlsx", "A-judge-2.xlsx", "B-judge-1.xlsx", "B-judge-2.xlsx"]
     form_b = openpyxl.load_workbook(sheets[2]).active

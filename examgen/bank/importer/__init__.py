@@ -29,6 +29,7 @@ from examgen.bank.importer.report import ImportReport, format_report, make_repor
 from examgen.bank.importer.table import parse_table_document
 from examgen.bank.load import bank_files, dump_bank_yaml, parse_bank_text
 from examgen.errors import BankImportError, ExamgenError, Problem, raise_if
+from examgen.i18n import _, colon, listing
 from examgen.inputs import read_input
 from examgen.models import Question
 from examgen.outputs import refuse_existing, refuse_inputs, write_outputs
@@ -113,8 +114,8 @@ def _bank_text(questions: Sequence[Question], sources: str) -> str:
 def _id_clashes(questions: Sequence[Question], options: ImportOptions, out: str) -> list[Problem]:
     taken = options.existing_ids
     return [
-        Problem(out, f"{q.id}: id already used by another bank file of the workspace",
-                "give the question a new id, or remove the old file")
+        Problem(out, f"{q.id}{colon()}" + _("id already used by another bank file of the workspace"),
+                _("give the question a new id, or remove the old file"))
         for q in questions
         if q.id in taken
     ]
@@ -136,7 +137,7 @@ def workspace_questions(folder: Path, exclude: Path) -> tuple[tuple[Question, ..
             data = read_input(path)
         except ExamgenError:
             continue
-        found, _ = parse_bank_text(data, str(path))
+        found, _problems = parse_bank_text(data, str(path))
         questions.extend(found)
         ids.update(q.id for q in found)
         for line in data.decode("utf-8", "replace").splitlines():
@@ -174,9 +175,8 @@ def import_to_bank(
     options = replace(options, existing=existing, existing_ids=ids | options.existing_ids)
     result = import_documents(paths, options, out=str(out))
     if not result.questions and not dry_run:
-        raise BankImportError(_nothing_found(result), where=", ".join(str(p) for p in paths),
-                              hint="check the documents hold numbered questions; "
-                              "run with --dry-run to see what was skipped")
+        raise BankImportError(_nothing_found(result), where=listing(paths),
+                              hint=_("check the documents hold numbered questions; run with --dry-run to see what was skipped"))
     outputs: list[tuple[Path, bytes]] = []
     if not dry_run:
         outputs.append((out, result.yaml_text.encode("utf-8")))
@@ -193,6 +193,6 @@ def _nothing_found(result: ImportResult) -> str:
     lines = sum(1 for d in result.documents for line in d.lines if line.text.strip())
     skipped = sum(len(d.skipped) for d in result.documents)
     if not lines:
-        return "found no text at all, so no questions; nothing was written"
-    return (f"found no questions in {lines} line(s) of text ({skipped} stretch(es) skipped "
-            "as not questions); nothing was written")
+        return _("found no text at all, so no questions; nothing was written")
+    return _("found no questions in {lines} line(s) of text ({skipped} stretch(es) skipped as not questions); "
+             "nothing was written").format(lines=lines, skipped=skipped)

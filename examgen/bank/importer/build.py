@@ -20,6 +20,7 @@ from examgen.bank.importer.model import (
     Stretch,
 )
 from examgen.bank.importer.normalise import simplified_shadow, to_simplified
+from examgen.i18n import N_, _
 from examgen.models import (
     CHOICE_TYPES,
     OBJECTIVE_TYPES,
@@ -44,7 +45,7 @@ DEFAULT_DIFFICULTY = 3
 #: How alike two questions must be to be reported as near-duplicates.
 NEAR_DUPLICATE = Decimal("0.85")
 
-SKIP_REPEAT = "重复（与 {first} 的题目相同），只导入一次"
+SKIP_REPEAT = N_("repeat (the same as the question at {first}), imported once")
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,7 @@ def build_questions(documents: Sequence[ParsedDocument], options: ImportOptions)
             key = _exact_key(parsed)
             first = first_of.get(key)
             if first is not None:
-                reason = SKIP_REPEAT.format(first=_label(first))
+                reason = _(SKIP_REPEAT).format(first=_label(first))
                 extra_skipped.append(Stretch(reason, parsed.where, parsed.all_pieces()))
                 repeats.append((parsed, first))
                 continue
@@ -162,7 +163,7 @@ def build_questions(documents: Sequence[ParsedDocument], options: ImportOptions)
 
 def _label(parsed: ParsedQuestion) -> str:
     """Return where a question is, with its number: ``a.txt:12（第3题）``."""
-    return f"{parsed.where}（第{parsed.number}题）" if parsed.number else parsed.where
+    return _("{place} (question {number})").format(place=parsed.where, number=parsed.number) if parsed.number else parsed.where
 
 
 # --- Fields --------------------------------------------------------------------------------------
@@ -315,13 +316,15 @@ def split_points(total: Decimal, given: Sequence[Decimal | None]) -> tuple[list[
     if open_count == 0:
         if known != total:
             return [g for g in given if g is not None], (
-                f"要点分值合计{format_points(known)}分，与题目分值{format_points(total)}分不符"
+                _("the key points add up to {known} points, the question is worth {total}").format(
+                    known=format_points(known), total=format_points(total))
             )
         return [g for g in given if g is not None], ""
     rest = total - known
     if rest <= 0 or not is_multiple(rest, HALF):
         return [g if g is not None else Decimal(0) for g in given], (
-            f"要点分值无法分配：题目{format_points(total)}分，已标注{format_points(known)}分"
+            _("the key points' points cannot be shared out: the question is worth {total}, {known} are marked").format(
+                total=format_points(total), known=format_points(known))
         )
     halves = int(rest / HALF)
     base, extra = divmod(halves, open_count)
@@ -330,7 +333,8 @@ def split_points(total: Decimal, given: Sequence[Decimal | None]) -> tuple[list[
         shares.append(Decimal(base + (1 if k < extra else 0)) * HALF)
     problem = ""
     if base == 0:
-        problem = f"要点比半分还多：{open_count}个要点分{format_points(rest)}分，有的要点为0分"
+        problem = _("more key points than half points: {count} key points share {rest} points, some get 0").format(
+            count=open_count, rest=format_points(rest))
     it = iter(shares)
     return [g if g is not None else next(it) for g in given], problem
 
@@ -359,13 +363,14 @@ def _to_question(
         found = _objective_kind(parsed)
         if found and qtype in CHOICE_TYPES and found in CHOICE_TYPES:
             if qtype == "single_choice" and found == "multiple_choice":
-                review.append(f"单项选择题的答案有多个字母（{parsed.choice}），按多项选择题导入")
+                review.append(_("the answer of a single choice question has several letters ({answer}); imported as multiple choice").format(
+                    answer=parsed.choice))
                 qtype = found
         elif found and qtype != found:
             qtype = found
         if qtype is None:
             qtype = "short_answer"
-            review.append("题型无法识别，按简答题导入（可用 --type 指定）")
+            review.append(_("type not recognised; imported as a short answer question (give it with --type)"))
     if qtype in OBJECTIVE_TYPES:
         return _objective_question(parsed, document, section, counts, index, qtype, options, numbering, review)
     # -- points
@@ -382,7 +387,7 @@ def _to_question(
     if options.simplified:
         texts = [to_simplified(t) for t in texts]
     if points is None:
-        review.append("分值缺失：文档和部分说明都没有给出分值，请填写 points（或导入时用 --points）")
+        review.append(_("points missing: neither the document nor the section gives them; fill in `points` (or import with --points)"))
         points = Decimal(0)
         key_points = [KeyPoint(t, g if g is not None else Decimal(0)) for t, g in zip(texts, given, strict=True)]
     elif parsed.key_points:
@@ -391,7 +396,7 @@ def _to_question(
             review.append(problem)
         key_points = [KeyPoint(t, s) for t, s in zip(texts, shares, strict=True)]
     if not parsed.key_points:
-        review.append("没有答案（答案要点）：请补写 key_points")
+        review.append(_("no answer (key points): write the `key_points`"))
     # -- text
     if parsed.verbatim:
         stem, question, analysis = (
@@ -404,9 +409,9 @@ def _to_question(
     if options.simplified:
         stem, question, analysis = to_simplified(stem), to_simplified(question), to_simplified(analysis)
     if not question:
-        review.append("没有找到所问的问题（question），请从材料中拆出")
+        review.append(_("the question asked (`question`) was not found; take it out of the scenario"))
     if qtype == "interview" and not analysis:
-        review.append("面试题需要解析（analysis），请补写")
+        review.append(_("an interview question needs an `analysis`; write it"))
     qid, topic, source, tags = _metadata(parsed, qtype, options, section, document, numbering, review)
     difficulty = parsed.difficulty or DEFAULT_DIFFICULTY
     line_number = document.lines[parsed.all_pieces()[0].line].number if parsed.all_pieces() else 0
@@ -459,9 +464,9 @@ def _objective_question(
         texts = tuple(to_simplified(t) for t in texts)
         stem, question, analysis = to_simplified(stem), to_simplified(question), to_simplified(analysis)
     if qtype in CHOICE_TYPES and not texts:
-        review.append("没有找到选项（A、B、C…），请补写 options")
+        review.append(_("no options (A, B, C…) found; write the `options`"))
     if not parsed.choice:
-        review.append("没有找到答案：请填写 answer")
+        review.append(_("no answer found; fill in the `answer`"))
     qid, topic, source, tags = _metadata(parsed, qtype, options, section, document, numbering, review)
     line_number = document.lines[parsed.all_pieces()[0].line].number if parsed.all_pieces() else 0
     question_obj = Question(
@@ -525,7 +530,7 @@ def _section_summary(
         rows.append(
             SectionCount(
                 file=document.name,
-                title="（无部分标题）",
+                title=_("(no section heading)"),
                 where=document.name,
                 type=None,
                 per_question=None,
@@ -573,14 +578,14 @@ def _near_duplicates(
     for a, (question, where, text) in enumerate(entries):
         signature = sorted((frequency[g], g) for g in grams[a] if frequency[g] <= _COMMON_GRAM)
         shared: Counter[int] = Counter()
-        for _, gram in signature[:_SIGNATURE_GRAMS]:
+        for _frequency, gram in signature[:_SIGNATURE_GRAMS]:
             bucket = index.setdefault(gram, [])
             shared.update(bucket)
             bucket.append(a)
         if a < first_new or not text:
             continue
         best: tuple[Decimal, int] | None = None
-        for b, _ in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:10]:
+        for b, _shared in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:10]:
             score = fuzz.ratio(text, entries[b][2], score_cutoff=cutoff)
             ratio = Decimal(str(round(score / 100, 2)))
             if score and ratio >= NEAR_DUPLICATE and (best is None or ratio > best[0]):
@@ -608,12 +613,24 @@ def _general_notes(imported: Sequence[Imported], options: ImportOptions) -> list
         return notes
     if loose and all(i.question.topic == UNSORTED_TOPIC for i in loose):
         notes.append(
-            f"所有题目的主题暂填“{UNSORTED_TOPIC}”：请逐题改为题库的主题，或重新导入时用 --topic 指定"
+            _("every question's topic is set to “{topic}” for now: change each to a topic of the bank, "
+              "or import again with --topic").format(topic=UNSORTED_TOPIC)
         )
     if all(i.parsed.difficulty is None for i in loose):
-        notes.append(f"所有题目的难度暂填{DEFAULT_DIFFICULTY}：请逐题确认")
-    notes.append(f"需要人工确认的题目都带有标签“{REVIEW_TAG}”，确认后删除该标签")
+        notes.append(_("every question's difficulty is set to {difficulty} for now: check each").format(
+            difficulty=DEFAULT_DIFFICULTY))
+    notes.append(_("the questions a person must check carry the tag “{tag}”; remove it once checked").format(tag=REVIEW_TAG))
     return notes
+
+
+def topic_unset_note() -> str:
+    """Return the review note of a question whose topic no one gave."""
+    return _("topic not given, set to “{topic}” for now").format(topic=UNSORTED_TOPIC)
+
+
+def difficulty_unset_note() -> str:
+    """Return the review note of a question whose difficulty no one gave."""
+    return _("difficulty not given, set to {difficulty} for now").format(difficulty=DEFAULT_DIFFICULTY)
 
 
 def _metadata(parsed, qtype: str, options, section, document, numbering, review: list[str]):
@@ -628,9 +645,9 @@ def _metadata(parsed, qtype: str, options, section, document, numbering, review:
         return parsed.id or numbering.new(qtype), topic, parsed.source, tuple(parsed.tags)
     topic = options.topic or parsed.topic or _section_topic(section) or UNSORTED_TOPIC
     if topic == UNSORTED_TOPIC:
-        review.append(f"主题未指定，暂填“{UNSORTED_TOPIC}”")
+        review.append(topic_unset_note())
     if parsed.difficulty is None:
-        review.append(f"难度未指定，暂填{DEFAULT_DIFFICULTY}")
+        review.append(difficulty_unset_note())
     tags = tuple(parsed.tags)
     if review and REVIEW_TAG not in tags:
         tags = (*tags, REVIEW_TAG)

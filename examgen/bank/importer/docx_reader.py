@@ -20,6 +20,7 @@ from docx.text.paragraph import Paragraph
 
 from examgen.bank.importer.model import SourceDocument, SourceLine
 from examgen.errors import BankImportError
+from examgen.i18n import _
 from examgen.inputs import check_zip
 from examgen.models import chinese_numeral
 
@@ -31,13 +32,13 @@ def read_docx(path: Path, data: bytes) -> SourceDocument:
     try:
         document = Document(io.BytesIO(data))
     except Exception as error:  # python-docx and lxml raise many kinds on a damaged file
-        hint = "open it in Word or WPS and save it as .docx"
+        hint = _("open it in Word or WPS and save it as .docx")
         if data.startswith(b"\xd0\xcf\x11\xe0"):
             raise BankImportError(
-                "is an old Word 97-2003 document (.doc) named .docx", where=str(path), hint=hint
+                _("is an old Word 97-2003 document (.doc) named .docx"), where=str(path), hint=hint
             ) from None
         raise BankImportError(
-            f"cannot be read as a .docx document ({type(error).__name__})",
+            _("cannot be read as a .docx document ({error})").format(error=type(error).__name__),
             where=str(path),
             hint=hint,
         ) from None
@@ -47,11 +48,11 @@ def read_docx(path: Path, data: bytes) -> SourceDocument:
     for paragraph in _paragraphs(document):
         number += 1
         if isinstance(paragraph, str):
-            lines.append(SourceLine(paragraph, f"{path.name}:段{number}", number))
+            lines.append(SourceLine(paragraph, _("{file}, paragraph {number}").format(file=path.name, number=number), number))
             continue
         text = numbering.label(paragraph) + paragraph.text
         for part in text.split("\n"):
-            lines.append(SourceLine(part, f"{path.name}:段{number}", number))
+            lines.append(SourceLine(part, _("{file}, paragraph {number}").format(file=path.name, number=number), number))
     return SourceDocument(str(path), path.name, "docx", lines=tuple(lines))
 
 
@@ -64,9 +65,9 @@ def _refuse_doctype(path: Path, data: bytes) -> None:
                     with archive.open(info) as part:
                         if b"<!DOCTYPE" in part.read(4096).upper():
                             raise BankImportError(
-                                f"part {info.filename} declares a DOCTYPE, which Word never writes",
+                                _("part {part} declares a DOCTYPE, which Word never writes").format(part=info.filename),
                                 where=str(path),
-                                hint="open it in Word or WPS and save it again as .docx",
+                                hint=_("open it in Word or WPS and save it again as .docx"),
                             )
     except (zipfile.BadZipFile, OSError, RuntimeError, ValueError):
         return  # not a readable zip: read_docx says so

@@ -25,8 +25,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from examgen.bank.importer.model import ParsedDocument, ParsedQuestion, Piece, Stretch
+from examgen.i18n import N_
 
-SKIP_UNCLAIMED = "未能识别的文本"
+SKIP_UNCLAIMED = N_("text not recognised")
 
 
 @dataclass(frozen=True)

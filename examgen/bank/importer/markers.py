@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from examgen.bank.importer.normalise import is_cjk
+from examgen.i18n import N_
 
 CN_DIGITS = "一二三四五六七八九十"
 _NUM = rf"\d{{1,3}}|[{CN_DIGITS}]{{1,3}}"
@@ -400,13 +401,14 @@ _OPENERS = "【[（(「『<《 \t\u3000"
 #: A line this short that holds a noise word is noise as a whole.
 SHORT_LINE = 60
 
-NOISE_SITE = "网站样板文字（版权、下载、VIP、评论等）"
-NOISE_RELATED = "“相关文章”等推荐列表"
-NOISE_PAGE = "页码"
-NOISE_HEADER = "重复的页眉/页脚"
-NOISE_SEPARATOR = "分隔线"
-NOISE_COMMENTS = "评论区（用户名、回答时间、话题标签、取消/举报）"
-NOISE_NOTICE = "网站须知（编号列出的下载、版权、会员说明）"
+# Reasons noise is skipped, as the report shows them (translated there).
+NOISE_SITE = N_("website boilerplate (copyright, downloads, VIP, comments…)")
+NOISE_RELATED = N_("a list of recommendations such as “相关文章”")
+NOISE_PAGE = N_("page number")
+NOISE_HEADER = N_("repeated page header or footer")
+NOISE_SEPARATOR = N_("separator line")
+NOISE_COMMENTS = N_("comments (user names, answer times, topic tags, cancel/report)")
+NOISE_NOTICE = N_("website notices (numbered download, copyright and membership terms)")
 #: Noise after which every short line is noise too (the titles of a list, the comments).
 LIST_NOISE = frozenset({NOISE_RELATED, NOISE_COMMENTS})
 

@@ -30,16 +30,17 @@ from examgen.bank.importer.model import (
     Piece,
     Stretch,
 )
+from examgen.i18n import N_
 
-# Reasons a stretch is skipped, as the report shows them.
-SKIP_PREAMBLE = "标题或前言（不在任何题目中）"
-SKIP_SECTION_TEXT = "部分说明（不在任何题目中）"
-SKIP_UNPLACED = "无法归入题目的文本"
-SKIP_ORPHAN_ANSWER = "找不到所属题目的答案"
-SKIP_EMPTY = "没有题干的题号"
-SKIP_CUT = "文档在此题中途结束（截断），未导入"
-SKIP_KEY_UNMATCHED = "答案找不到对应的题目（参考答案部分）"
-SKIP_PROSE = "编号的正文（没有提问，也没有答案），不是题目"
+# Reasons a stretch is skipped, as the report shows them (translated there).
+SKIP_PREAMBLE = N_("title or preamble (not in any question)")
+SKIP_SECTION_TEXT = N_("section notes (not in any question)")
+SKIP_UNPLACED = N_("text that belongs to no question")
+SKIP_ORPHAN_ANSWER = N_("an answer whose question was not found")
+SKIP_EMPTY = N_("a question number without a question")
+SKIP_CUT = N_("the document ends in the middle of this question (cut off); not imported")
+SKIP_KEY_UNMATCHED = N_("an answer that matches no question (answer key part)")
+SKIP_PROSE = N_("numbered text (no question asked, no answer), not a question")
 #: Words that ask: a numbered item with none of them and no answer is prose, not a question.
 _ASKING = re.compile(
     r"[？?]|吗|呢|如何|怎|什么|为何|为什么|哪|是否|多少|几[个种点条项]|请|试|谈谈|说说|简述|论述|阐述|"

@@ -14,6 +14,7 @@ from pathlib import Path
 from examgen.bank.importer.model import SourceDocument, SourceLine, SourceTable
 from examgen.encodings import decode_chinese_text
 from examgen.errors import BankImportError, Problem
+from examgen.i18n import _
 from examgen.inputs import read_input
 
 #: File suffixes the importer reads, and the kind of reader for each.
@@ -33,9 +34,9 @@ def read_document(path: Path) -> SourceDocument:
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
         raise BankImportError(
-            f"cannot import a {path.suffix or 'suffix-less'} file",
+            _("cannot import a {suffix} file").format(suffix=path.suffix) if path.suffix else _("cannot import a file without a suffix"),
             where=str(path),
-            hint="import .txt, .md, .docx, .xlsx or .csv files (save .doc as .docx, .xls as .xlsx)",
+            hint=_("import .txt, .md, .docx, .xlsx or .csv files (save .doc as .docx, .xls as .xlsx)"),
         )
     data = _read_bytes(path)
     if kind in ("text", "markdown"):
@@ -64,8 +65,8 @@ def decode_text(path: Path, data: bytes) -> str:
             problems=[
                 Problem(
                     str(path),
-                    f"is neither UTF-8 nor GB18030 text (bad byte at offset {error.start})",
-                    "save the file as UTF-8 text",
+                    _("is neither UTF-8 nor GB18030 text (bad byte at offset {offset})").format(offset=error.start),
+                    _("save the file as UTF-8 text"),
                 )
             ]
         ) from None
@@ -122,7 +123,7 @@ def read_csv(path: Path, data: bytes) -> SourceDocument:
             start = reader.line_num + 1
     except csv.Error as error:
         raise BankImportError(
-            f"is not a valid csv file: {error}", where=f"{path.name}:{start}"
+            _("is not a valid csv file: {error}").format(error=error), where=f"{path.name}:{start}"
         ) from None
     return SourceDocument(
         str(path), path.name, "table", tables=(SourceTable(path.stem, tuple(rows)),)

@@ -1,4 +1,4 @@
-"""The import report, for the exam officer who reviews an import (pure; Chinese labels).
+"""The import report, for the exam officer who reviews an import (pure; in the current language).
 
 It says what was found (per file, per section and type), what still needs a person (no
 answer, points missing, topic unknown, validation problems), what was seen twice, and
@@ -10,10 +10,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from examgen.bank.importer.build import BuildResult, Imported, NearDuplicate, Repeat, SectionCount
+from examgen.bank.importer.build import (
+    BuildResult,
+    Imported,
+    NearDuplicate,
+    Repeat,
+    SectionCount,
+    difficulty_unset_note,
+    topic_unset_note,
+)
 from examgen.bank.importer.ledger import Ledger
 from examgen.bank.importer.model import Annotation, Stretch
 from examgen.errors import Problem
+from examgen.i18n import _, colon, is_chinese, listing, ngettext, parenthesised
 from examgen.models import QUESTION_TYPES, format_points
 
 #: Skipped text longer than this is shown shortened; the location always says where all of it is.
@@ -95,7 +104,8 @@ def make_report(
 
 def _specific(review: Sequence[str]) -> tuple[str, ...]:
     """Return the review items that are about this question, not about every question."""
-    return tuple(r for r in review if not r.startswith(("主题未指定", "难度未指定")))
+    general = (topic_unset_note(), difficulty_unset_note())
+    return tuple(r for r in review if r not in general)
 
 
 def _note(item: Imported, what: Sequence[str]) -> QuestionNote:
@@ -105,7 +115,7 @@ def _note(item: Imported, what: Sequence[str]) -> QuestionNote:
 
 def _where(item: Imported) -> str:
     parsed = item.parsed
-    return f"{parsed.where}（第{parsed.number}题）" if parsed.number else parsed.where
+    return _("{place} (question {number})").format(place=parsed.where, number=parsed.number) if parsed.number else parsed.where
 
 
 def _short(text: str, size: int = 30) -> str:
@@ -115,9 +125,18 @@ def _short(text: str, size: int = 30) -> str:
 
 def _type_name(qtype: str | None) -> str:
     if qtype is None:
-        return "题型未知"
+        return _("type unknown")
     name = QUESTION_TYPES.get(qtype)
-    return f"{name}（{qtype}）" if name else qtype
+    return f"{name}（{qtype}）" if name and is_chinese() else qtype
+
+
+def _units(unit: str, count: int) -> str:
+    """Return ``count`` of a document's units (lines, paragraphs, cells), in words."""
+    if unit == "段":
+        return ngettext("{count} paragraph", "{count} paragraphs", count).format(count=count)
+    if unit == "单元格":
+        return ngettext("{count} cell", "{count} cells", count).format(count=count)
+    return ngettext("{count} line", "{count} lines", count).format(count=count)
 
 
 def format_report(report: ImportReport, *, written: bool, full: bool = False) -> str:
@@ -125,77 +144,105 @@ def format_report(report: ImportReport, *, written: bool, full: bool = False) ->
     shown = (lambda text: _shown(text, None)) if full else _shown
     out: list[str] = []
     add = out.append
-    verb = "已写入" if written else "试运行，未写入"
-    add(f"导入报告：共导入 {report.questions} 题（{verb} {report.out}）")
+    if written:
+        add(_("Import report: {count} questions imported (written to {path})").format(count=report.questions, path=report.out))
+    else:
+        add(_("Import report: {count} questions imported (dry run, {path} not written)").format(
+            count=report.questions, path=report.out))
     add("")
-    add("文件：")
+    add(_("Files:"))
     for ledger in report.ledgers:
-        state = "字数核对一致" if ledger.balanced else "字数核对不一致（请报告此问题）"
-        add(
-            f"  {ledger.name}：{ledger.units} {ledger.unit}，{ledger.input} 字 = 导入 {ledger.placed}"
-            f" + 题号/标记 {ledger.consumed} + 跳过 {ledger.skipped} + 注音/排版符号 {ledger.removed}"
-            f"（{state}）"
+        count = _(
+            "{units}, {characters} characters = {placed} imported + {consumed} numbers and labels"
+            " + {skipped} skipped + {removed} pinyin and layout marks"
+        ).format(
+            units=_units(ledger.unit, ledger.units), characters=ledger.input, placed=ledger.placed,
+            consumed=ledger.consumed, skipped=ledger.skipped, removed=ledger.removed,
         )
+        state = _("the character count balances") if ledger.balanced else _(
+            "the character count does not balance (please report this)")
+        add(f"  {ledger.name}{colon()}{count}{parenthesised(state)}")
     add("")
-    add("按部分统计：")
+    add(_("By section:"))
     if not report.sections:
-        add("  （没有部分标题）")
+        add("  " + _("(no section headings)"))
     for section in report.sections:
-        rule = f"，每题{format_points(section.per_question)}分" if section.per_question else ""
         if section.repeat_of:
-            add(f"  {section.where} {section.title}：与 {section.repeat_of} 的部分重复，其中重复的题只导入一次")
+            add("  " + _("{place} {title}: repeats the section at {first}; its repeated questions are imported once").format(
+                place=section.where, title=section.title, first=section.repeat_of))
             continue
         if section.type is None and not section.per_question and section.where == section.file:
-            add(f"  {section.file} {section.title}：{section.count} 题")
+            add("  " + _("{file} {title}: {count} questions").format(file=section.file, title=section.title, count=section.count))
             continue
-        line = f"  {section.where} {section.title} → {_type_name(section.type)}{rule}：{section.count} 题"
+        if section.per_question:
+            line = _("{place} {title} → {type}, {points} points each: {count} questions").format(
+                place=section.where, title=section.title, type=_type_name(section.type),
+                points=format_points(section.per_question), count=section.count)
+        else:
+            line = _("{place} {title} → {type}: {count} questions").format(
+                place=section.where, title=section.title, type=_type_name(section.type), count=section.count)
         if section.announced is not None and section.announced != section.count:
-            line += f"（标题说共 {section.announced} 题，请核对）"
-        add(line)
+            line += parenthesised(_("the heading says {count} questions; please check").format(count=section.announced))
+        add("  " + line)
     add("")
-    add("按题型统计：" + ("；".join(f"{_type_name(t)} {n} 题" for t, n in report.by_type) or "无"))
+    by_type = [_("{type} {count} questions").format(type=_type_name(t), count=n) for t, n in report.by_type]
+    add(_("By type: {counts}").format(counts=_("; ").join(by_type) or _("none")))
     if report.notes:
         add("")
-        add("请注意：")
+        add(_("Please note:"))
         for note in report.notes:
             add(f"  - {note}")
-    _list(out, "没有答案的题目", [f"{n.id}（{n.where}）{n.text}" for n in report.no_answer])
     _list(
         out,
-        "需要人工处理的题目",
-        [f"{n.id}（{n.where}）{n.text}：{'；'.join(n.what)}" for n in report.review],
+        _("Questions without an answer"),
+        [_("{id} ({place}) {text}").format(id=n.id, place=n.where, text=n.text) for n in report.no_answer],
     )
     _list(
         out,
-        "重复（只导入一次）",
-        [f"{r.where} 与 {r.first}{'（' + r.id + '）' if r.id else ''} 相同：{r.text}" for r in report.repeats],
-    )
-    _list(
-        out,
-        "疑似重复（请人工比较）",
+        _("Questions a person must finish"),
         [
-            f"{d.first}（{d.first_where}）与 {d.second}（{d.second_where}）"
-            + ("题目相同、答案不同" if d.same_question else f"相似度 {int(d.ratio * 100)}%")
+            _("{id} ({place}) {text}: {what}").format(id=n.id, place=n.where, text=n.text, what=_("; ").join(n.what))
+            for n in report.review
+        ],
+    )
+    _list(
+        out,
+        _("Repeats (imported once)"),
+        [
+            _("{place} is the same as {first}: {text}").format(
+                place=r.where, first=f"{r.first}{parenthesised(r.id) if r.id else ''}", text=r.text)
+            for r in report.repeats
+        ],
+    )
+    _list(
+        out,
+        _("Near-duplicates (compare them)"),
+        [
+            _("{first} ({first_place}) and {second} ({second_place}): {how}").format(
+                first=d.first, first_place=d.first_where, second=d.second, second_place=d.second_where,
+                how=_("same question, different answers") if d.same_question
+                else _("{percent}% alike").format(percent=int(d.ratio * 100)))
             for d in report.near_duplicates
         ],
     )
-    _list(out, "截断的题目（未导入）", [f"{s.where}：{shown(s.text)}" for s in report.cut])
+    _list(out, _("Questions cut off (not imported)"), [f"{s.where}{colon()}{shown(s.text)}" for s in report.cut])
     _list(
         out,
-        "跳过的文本（未导入）",
-        [f"{s.where} [{s.reason}]：{shown(s.text)}" for s in report.skipped],
+        _("Text skipped (not imported)"),
+        [f"{s.where} [{_(s.reason)}]{colon()}{shown(s.text)}" for s in report.skipped],
     )
     if report.removed:
-        examples = "、".join(sorted({a.text for a in report.removed})[:20])
+        examples = listing(sorted({a.text for a in report.removed})[:20])
         add("")
-        add(f"删去的拼音注音和排版符号：{len(report.removed)} 处（如 {examples}）")
+        add(_("Pinyin and layout marks removed: {count} (such as {examples})").format(
+            count=len(report.removed), examples=examples))
     add("")
     if report.validation:
-        add(f"校验：写出的题库还有 {len(report.validation)} 个问题需要人工处理：")
+        add(_("Validation: the bank written still has {count} problems for a person to fix:").format(count=len(report.validation)))
         for problem in report.validation:
             add(f"  {problem}")
     else:
-        add("校验：通过（examgen bank validate 不会报错）")
+        add(_("Validation: passed (examgen bank validate finds no problem)"))
     return "\n".join(out) + "\n"
 
 
@@ -203,7 +250,7 @@ def _list(out: list[str], title: str, rows: Sequence[str]) -> None:
     if not rows:
         return
     out.append("")
-    out.append(f"{title}（{len(rows)}）：")
+    out.append(f"{title}{parenthesised(str(len(rows)))}{colon().rstrip()}")
     out.extend(f"  {row}" for row in rows)
 
 
@@ -211,4 +258,4 @@ def _shown(text: str, size: int | None = SHOWN) -> str:
     text = " / ".join(line.strip() for line in text.splitlines() if line.strip())
     if size is None or len(text) <= size:
         return text
-    return text[: size - 1] + f"…（共 {len(text)} 字，见 --report 文件）"
+    return text[: size - 1] + "…" + parenthesised(_("{count} characters in all; see the --report file").format(count=len(text)))

@@ -36,6 +36,7 @@ from examgen.bank.importer.parser import (
     split_stem,
     take_pattern,
 )
+from examgen.i18n import N_, _
 from examgen.models import OPTION_LETTERS, QUESTION_TYPES
 
 #: The columns of an exported bank sheet: field and header, in this order.
@@ -91,9 +92,9 @@ _TYPE_NAMES = {name: qtype for qtype, name in QUESTION_TYPES.items()}
 #: The header of an option column: 选项A, A, A选项.
 _OPTION_HEADER = re.compile(r"^(?:选项)?([a-h])(?:选项)?$")
 
-SKIP_TITLE = "表头上方的标题"
-SKIP_COLUMN = "未识别的列（{header}）"
-SKIP_NO_QUESTION = "这一行没有题目"
+SKIP_TITLE = N_("title above the header row")
+SKIP_COLUMN = N_("column not recognised ({header})")
+SKIP_NO_QUESTION = N_("this row has no question")
 
 
 def parse_table_document(document: SourceDocument) -> list[ParsedDocument]:
@@ -204,8 +205,8 @@ def _parse_rows(
             pieces = rows.add(cell)
             if c not in columns:
                 header = table.rows[header_row][c]
-                label = header.text.strip() if header else f"第{c + 1}列"
-                rows.skip(SKIP_COLUMN.format(header=label), pieces, cell.where)
+                label = header.text.strip() if header else _("column {number}").format(number=c + 1)
+                rows.skip(_(SKIP_COLUMN).format(header=label), pieces, cell.where)
                 continue
             fields[columns[c]] = pieces
         question = _row_question(document.name, where, fields, rows.lines, verbatim)
