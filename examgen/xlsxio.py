@@ -144,7 +144,7 @@ def load_workbook_bytes(path: Path, data: bytes, *, data_only: bool) -> Workbook
             return load_workbook(io.BytesIO(data), data_only=data_only)
     except Exception as exc:  # openpyxl raises many kinds of error on a damaged file
         raise SheetError(
-            _("cannot be read as an .xlsx workbook ({error})").format(error=f"{type(exc).__name__}: {exc}"),
+            _("cannot be read as an .xlsx workbook ({error})").format(error=f"{type(exc).__name__}: {' '.join(str(exc).split())}"),
             where=str(path),
             hint=_("open it in Excel, WPS or LibreOffice and save it again as .xlsx"),
         ) from None

@@ -28,7 +28,7 @@ from tests.language import english_words
 
 #: Categories whose messages are translated, run again in Chinese (all of them once
 #: every module's messages are in the catalogue).
-CHINESE_CATEGORIES = {"bank", "import"}
+CHINESE_CATEGORIES = {"bank", "import", "roster", "sheet"}
 
 #: Address-space limit of a subprocess case: far below what the bombs would take.
 MEMORY_LIMIT = 1536 * 1024 * 1024

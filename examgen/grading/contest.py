@@ -51,7 +51,7 @@ from examgen.paper.rules import (
     check_overrides,
     contest_info,
 )
-from examgen.yamlio import load_yaml
+from examgen.yamlio import load_yaml, yaml_problem
 
 _TOP_KEYS = ("name", "rounds", "normalize", *CONTEST_INFO_KEYS[1:], *OVERRIDE_KEYS)
 _ROUND_KEYS = ("name", "manifest", "weight")
@@ -72,8 +72,7 @@ def load_contest(path: Path) -> Contest:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{shown}:{mark.line + 1}" if mark else shown
-        problem = getattr(error, "problem", None) or str(error)
-        raise ContestError(_("not valid YAML: {problem}").format(problem=problem), where=where) from None
+        raise ContestError(_("not valid YAML: {problem}").format(problem=yaml_problem(error)), where=where) from None
     return parse_contest(raw, shown, base=path.parent, lines=_LineFinder(root))
 
 

@@ -178,7 +178,7 @@ def _workbook_grids(path: Path, data: bytes, kind: str) -> list[Grid]:
         sheets = [(name, _sheet_rows(book.get_sheet_by_name(name))) for name in book.sheet_names]
     except Exception as exc:  # calamine raises its own errors and others on a damaged file
         raise SheetError(
-            _("cannot be read as a .{kind} workbook ({reason})").format(kind=kind, reason=f"{type(exc).__name__}: {exc}"),
+            _("cannot be read as a .{kind} workbook (`{reason}`)").format(kind=kind, reason=f"{type(exc).__name__}: {' '.join(str(exc).split())}"),
             where=str(path),
             hint=_("open it in Excel, WPS or LibreOffice and save it again"),
         ) from None

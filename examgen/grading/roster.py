@@ -98,8 +98,8 @@ def read_roster(path: Path) -> Roster:
     if kind == "xlsx":
         tables = read_xlsx_tables(path, data, fill_merged=True)
     elif kind in ("xls", "encrypted", "ods", "zip"):
-        what, hint = not_xlsx_problem(kind)
-        raise SheetError(what, where=str(path), hint=_("{hint}, or as CSV").format(hint=hint))
+        what, hint = not_xlsx_problem(kind, csv=True)
+        raise SheetError(what, where=str(path), hint=hint)
     else:
         tables = [("", _csv_rows(path, data))]
 

@@ -265,7 +265,7 @@ def read_score_sheet(
             if formula.data_type == "f" and ("!" in formula_text or "[" in formula_text):
                 problems.append(Problem(
                     where(r, col),
-                    _("takes its mark from another sheet or workbook ({formula})").format(
+                    _("takes its mark from another sheet or workbook (`{formula}`)").format(
                         formula=clip(formula_text, 40)),
                     _("type the mark as a number"),
                 ))

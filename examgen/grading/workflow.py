@@ -180,7 +180,7 @@ def load_grading_paper(path: Path) -> GradingPaper:
         title = str(record.get("blueprint", {}).get("title", "") or paper_id)
     except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
         raise ManifestError(
-            _("malformed manifest ({reason})").format(reason=f"{type(exc).__name__}: {clip(str(exc))}"), where=str(path),
+            _("malformed manifest (`{reason}`)").format(reason=f"{type(exc).__name__}: {clip(str(exc))}"), where=str(path),
             hint=_("rebuild it with `examgen build --force`"),
         ) from None
     if not forms:
