@@ -15,7 +15,6 @@ from examgen.paper.assemble import assemble, new_seed, unreviewed
 from examgen.paper.blueprint import DEFAULT_BLUEPRINT, load_blueprint
 from examgen.paper.history import History, exposed_questions, load_history, observed_difficulty
 from examgen.paper.manifest import MANIFEST_NAME, dump_manifest, manifest_record, sha256_hex
-from examgen.render.interview import render_interview_book, render_interview_form
 from examgen.render.key import render_key
 from examgen.render.paper import reference_path, render_paper
 
@@ -111,6 +110,9 @@ def document_renderers(paper: Paper) -> list[tuple[str, Callable[[Paper, Form, P
     """
     if not paper.blueprint.is_interview:
         return [("paper", render_paper), ("key", render_key)]
+    # Only an interview loads python-docx for its documents (the paper and key do without).
+    from examgen.render.interview import render_interview_book, render_interview_form
+
     judges = int(paper.blueprint.grading.get("judges", 1) or 1)
 
     def render_form(paper: Paper, form: Form, reference: Path | None) -> bytes:
