@@ -189,18 +189,18 @@ def load_yaml(text: str) -> object:
     an anchor or alias (an ``&`` or ``*`` anywhere) goes to the Python composer too: it
     refuses the alias at the line where it is used, before any expansion.
     """
-    fast = (
-        yaml.__with_libyaml__
-        and _nesting_bound(text) <= _C_NESTING_LIMIT
-        and "&" not in text
-        and "*" not in text
-    )
     with paused_gc():
         if yaml.__with_libyaml__:
             try:
                 return _load_plain(text)
             except Exception:  # noqa: BLE001 - anything unusual: the full path below decides, as before
                 pass
+        fast = (
+            yaml.__with_libyaml__
+            and _nesting_bound(text) <= _C_NESTING_LIMIT
+            and "&" not in text
+            and "*" not in text
+        )
         if fast:
             try:
                 return _load(FastLineLoader(text), True)
@@ -214,6 +214,7 @@ class _NotPlain(Exception):
 
 
 _STR_TAG = "tag:yaml.org,2002:str"
+_INT_TAG = "tag:yaml.org,2002:int"
 _COLLECTION_TAGS = {
     yaml.MappingStartEvent: (None, "!", yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG),
     yaml.SequenceStartEvent: (None, "!", yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG),
@@ -257,6 +258,8 @@ def _load_plain(text: str) -> object:
             raise _NotPlain
         if tag == _STR_TAG:
             return value, tag
+        if tag == _INT_TAG and value.isascii() and value.isdigit() and (value[0] != "0" or value == "0"):
+            return int(value), tag  # what construct_yaml_int makes of plain decimal digits
         construct = constructors.get(tag)
         if construct is None:
             raise _NotPlain  # merge keys, "=" values, unknown tags
