@@ -21,6 +21,7 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 from lxml import etree
@@ -268,17 +269,22 @@ def open_reference(path: Path | None) -> PreparedReference:
     """Return the reference .docx at ``path`` (None: the default) prepared for copies.
 
     Prepared once per process and content. A reference that holds every examgen style,
-    no header or footer of its own and examgen's fixed document properties (the shipped
-    ``templates/reference.docx`` and any made by ``examgen init``) is read here, without
-    python-docx; any other (or None) is prepared by python-docx in
+    no header or footer of its own and examgen's fixed document properties (the default
+    one, the shipped ``templates/reference.docx`` and any made by ``examgen init``) is
+    read here, without python-docx; any other is prepared by python-docx in
     :mod:`examgen.render.docx_base`, which gives the same bytes for these.
     """
     if path is not None:
         data = read_input(path)
         check_zip(path, data)
-        prepared = _read_reference(data)
-        if prepared is not None:
-            return prepared
+    else:
+        # The default reference is the one examgen ships (tests hold that it is what
+        # docx_base builds, and that both prepare alike).
+        default = resources.files("examgen") / "samples" / "templates" / "reference.docx"
+        data = default.read_bytes() if default.is_file() else b""
+    prepared = _read_reference(data)
+    if prepared is not None:
+        return prepared
     from examgen.render.docx_base import prepared_word_reference
 
     return prepared_word_reference(path)

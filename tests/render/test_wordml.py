@@ -50,6 +50,19 @@ def test_a_plain_reference_is_prepared_as_python_docx_prepares_it(make, tmp_path
     )  # fmt: skip
 
 
+def test_the_default_reference_is_read_from_the_shipped_file_as_python_docx_builds_it():
+    shipped = (REPO / "examgen" / "samples" / "templates" / "reference.docx").read_bytes()
+    assert shipped == docx_base.reference_bytes()
+    mine, theirs = wordml.open_reference(None), docx_base.prepared_word_reference(None)
+    assert mine is wordml._read_reference(shipped)
+    assert mine.entries == theirs.entries
+    for kind in ("document", "header", "core"):
+        assert wordml.serialize(getattr(mine, kind)) == wordml.serialize(getattr(theirs, kind)), kind
+    assert (mine.style_ids, mine.table_style_id, mine.text_width, mine.lines_per_page) == (
+        theirs.style_ids, theirs.table_style_id, theirs.text_width, theirs.lines_per_page
+    )  # fmt: skip
+
+
 def test_the_changed_page_is_measured_from_the_reference():
     prepared = wordml._prepare_plain(_changed_page())
     twip = 635  # EMU; the page is kept in whole twips: A4 is 11906 × 16838, 3.1 cm 1757, 2.2 cm 1247
