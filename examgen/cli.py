@@ -102,8 +102,6 @@ def build(workspace: Path, seed: int | None, blueprint_path: Path | None, forms:
     """
     from examgen.paper.assemble import parse_forms
     from examgen.paper.build import document_renderers, draw_paper, write_paper
-    from examgen.paper.forms import form_comparison
-    from examgen.textable import format_table
 
     letters = parse_forms(forms)
     paper = draw_paper(
@@ -115,6 +113,9 @@ def build(workspace: Path, seed: int | None, blueprint_path: Path | None, forms:
     drawn = " (drawn; rebuild with --seed to get the same paper)" if seed is None else ""
     click.echo(f"seed: {paper.seed}{drawn}")
     if len(paper.forms) > 1:
+        from examgen.paper.forms import form_comparison
+        from examgen.textable import format_table
+
         click.echo(f"forms chosen together by {paper.assembly}:")
         click.echo(format_table(*form_comparison(paper)))
     for path in result.files:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from examgen.bank.load import load_bank
 from examgen.errors import BankError, OutputError, raise_if
@@ -13,10 +14,12 @@ from examgen.models import Blueprint, Form, Paper
 from examgen.outputs import staged_folder, write_file
 from examgen.paper.assemble import assemble, new_seed, unreviewed
 from examgen.paper.blueprint import DEFAULT_BLUEPRINT, load_blueprint
-from examgen.paper.history import History, exposed_questions, load_history, observed_difficulty
 from examgen.paper.manifest import MANIFEST_NAME, dump_manifest, manifest_record, sha256_hex
 from examgen.render.key import render_key
 from examgen.render.paper import reference_path, render_paper
+
+if TYPE_CHECKING:
+    from examgen.paper.history import History
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,8 @@ class BuildResult:
 
 def without_exposed(blueprint: Blueprint, history: History) -> Blueprint:
     """Return ``blueprint`` with the questions its exposure rules leave out added to every section's exclude."""
+    from examgen.paper.history import exposed_questions
+
     exposed = exposed_questions(history, within=blueprint.exclude_used_within, max_uses=blueprint.max_uses)
     if not exposed:
         return blueprint
@@ -57,9 +62,14 @@ def draw_paper(
     if not allow_unreviewed:
         raise_if(unreviewed(bank, blueprint), BankError)
     difficulty = None
+    # The history is read (and its module loaded) only for blueprints whose rules use it.
     if blueprint.difficulty_by == "observed":
+        from examgen.paper.history import load_history, observed_difficulty
+
         difficulty = observed_difficulty(load_history(workspace))
     if blueprint.exclude_used_within or blueprint.max_uses is not None:
+        from examgen.paper.history import load_history
+
         blueprint = without_exposed(blueprint, load_history(workspace))
     return assemble(
         bank, blueprint, seed=new_seed() if seed is None else seed, forms=forms, difficulty=difficulty
