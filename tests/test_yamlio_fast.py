@@ -78,6 +78,18 @@ def test_the_event_path_gives_the_full_paths_values_and_lines(path):
     assert _typed(yamlio._load_plain(text)) == _typed(yamlio._load(yamlio.FastLineLoader(text), fast=True))
 
 
+def _full_path(text: str):
+    return yamlio._load(yamlio.LineLoader(text), fast=False)
+
+
+def _outcome(load, text: str):
+    """Return what ``load`` makes of ``text``: its value (types and lines too), or its refusal."""
+    try:
+        return ("value", _typed(load(text)))
+    except Exception as error:  # noqa: BLE001 - the refusal itself is compared
+        return ("error", type(error), str(error))
+
+
 SCALARS = st.one_of(
     st.text(st.characters(blacklist_categories=("Cs",)), max_size=12),
     st.integers(),
@@ -99,15 +111,7 @@ VALUES = st.recursive(
 @given(VALUES, st.sampled_from([{}, {"default_flow_style": True}, {"allow_unicode": True, "default_style": '"'}]))
 def test_the_event_path_agrees_with_the_full_path_on_any_dumped_value(value, style):
     text = yaml.safe_dump(value, **style)
-    try:
-        expected = ("value", _typed(yamlio._load(yamlio.LineLoader(text), fast=False)))
-    except Exception as error:  # noqa: BLE001 - the same refusal is expected
-        expected = ("error", type(error), str(error))
-    try:
-        got = ("value", _typed(yamlio.load_yaml(text)))
-    except Exception as error:  # noqa: BLE001
-        got = ("error", type(error), str(error))
-    assert got == expected
+    assert _outcome(yamlio.load_yaml, text) == _outcome(_full_path, text)
 
 
 @libyaml
@@ -133,15 +137,7 @@ def test_the_event_path_agrees_with_the_full_path_on_any_dumped_value(value, sty
 def test_the_event_path_leaves_anything_unusual_to_the_full_path(text):
     with pytest.raises(Exception):  # noqa: B017 - any refusal sends the text to the full path
         yamlio._load_plain(text)
-    try:
-        expected = ("value", _typed(yamlio._load(yamlio.LineLoader(text), fast=False)))
-    except Exception as error:  # noqa: BLE001
-        expected = ("error", type(error), str(error))
-    try:
-        got = ("value", _typed(yamlio.load_yaml(text)))
-    except Exception as error:  # noqa: BLE001
-        got = ("error", type(error), str(error))
-    assert got == expected
+    assert _outcome(yamlio.load_yaml, text) == _outcome(_full_path, text)
 
 
 @libyaml
