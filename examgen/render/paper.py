@@ -147,22 +147,41 @@ def reference_path(blueprint: Blueprint, workspace: Path) -> Path | None:
     return default if default.exists() else None
 
 
+def form_name(form: Form) -> str:
+    """Return the form as printed: ``A卷``, or for a variant ``A卷　卷码 A2``."""
+    return f"{form.letter}卷　卷码 {form.code}" if form.code else f"{form.letter}卷"
+
+
 def new_document(paper: Paper, form: Form, reference: Path | None, heading: str) -> WordDocument:
     """Return a document on the reference with the header (title, form) and page-number footer."""
     document = open_reference(reference).new_document()
     head = document.header.find(W_P)  # python-docx's header.paragraphs[0]
-    add_run(head, f"{heading}\t{form.letter}卷")
+    add_run(head, f"{heading}\t{form_name(form)}")
     return document
 
 
-def add_seal(document: WordDocument) -> None:
-    """Add the 标封: name, exam number and unit to fill in, above the 密封线 rule."""
-    cells = document.table(1, [cm(w) for w in (1.3, 3.2, 2.1, 4.4, 1.3, 3.7)], borders=False)[0]
-    for index, label in ((0, "姓名"), (2, "准考证号"), (4, "单位")):
+def add_seal(document: WordDocument, code: str = "") -> None:
+    """Add the 标封: name, exam number and unit to fill in, above the 密封线 rule.
+
+    A variant's code (卷码) is printed beside the 准考证号, where the operators who type
+    the answers read it with the number.
+    """
+    if code:
+        widths = (1.3, 2.6, 2.1, 3.6, 1.3, 1.5, 1.3, 2.3)
+        fields = ((0, "姓名"), (2, "准考证号"), (6, "单位"))
+    else:
+        widths = (1.3, 3.2, 2.1, 4.4, 1.3, 3.7)
+        fields = ((0, "姓名"), (2, "准考证号"), (4, "单位"))
+    cells = document.table(1, [cm(w) for w in widths], borders=False)[0]
+    for index, label in fields:
         cell_text(document, cells[index], label, style="标封")
         set_alignment(cells[index], "right")
         cell_text(document, cells[index + 1], "", style="标封")
         cell_bottom_border(cells[index + 1])
+    if code:
+        cell_text(document, cells[4], "卷码", style="标封")
+        set_alignment(cells[4], "right")
+        cell_text(document, cells[5], code, style="标封", bold=True)
     row_height(cells[0], 0.8)
     width = document.text_width
     rule = document.paragraph(style="密封线")
@@ -320,9 +339,9 @@ def render_paper(paper: Paper, form: Form, reference: Path | None = None) -> byt
     """Return the .docx bytes of ``form``'s paper: 标封, title, 注意事项, scores, sections."""
     blueprint = paper.blueprint
     document = new_document(paper, form, reference, blueprint.title)
-    add_seal(document)
+    add_seal(document, form.code)
     document.paragraph(blueprint.title, style="试卷标题")
-    subtitle = "　".join(part for part in (blueprint.subtitle, f"{form.letter}卷") if part)
+    subtitle = "　".join(part for part in (blueprint.subtitle, form_name(form)) if part)
     document.paragraph(subtitle, style="试卷副标题")
     add_instructions(document, blueprint)
     add_score_table(document, form)
@@ -331,6 +350,6 @@ def render_paper(paper: Paper, form: Form, reference: Path | None = None) -> byt
         document.paragraph(section_heading(section, first), style="大题标题")
         for offset, question in enumerate(section.questions):
             add_question(document, question, blueprint, first + offset)
-    return document.to_bytes(title=f"{blueprint.title} {form.letter}卷")
+    return document.to_bytes(title=f"{blueprint.title} {form_name(form)}".replace("　", " "))
 
 

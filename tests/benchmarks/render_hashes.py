@@ -4,8 +4,8 @@
     python -m tests.benchmarks.render_hashes --compare before.json
 
 Renders the sample workspace (this repository) with seeds 1..5 for the default, judged
-and interview blueprints, forms A and B, on the workspace's reference .docx and on the
-built-in default one. A change to the render code must leave every hash as it was.
+and interview blueprints, forms A and B (seeds 1 and 2 also with two variants of each
+form), on the workspace's reference .docx and on the built-in default one. A change to the render code must leave every hash as it was.
 Not a test: zlib's output may differ between platforms and library versions, so the
 figures are compared on one machine, old code against new.
 """
@@ -25,18 +25,23 @@ SEEDS = (1, 2, 3, 4, 5)
 
 def document_hashes() -> dict[str, str]:
     """Return the sha256 of every rendered document, by blueprint, seed, reference, form and kind."""
-    from examgen.paper.build import document_renderers, draw_paper
+    from examgen.paper.build import documents_to_write, draw_paper
     from examgen.render.paper import reference_path
 
     hashes = {}
     for blueprint in BLUEPRINTS:
         for seed in SEEDS:
-            paper = draw_paper(REPO, blueprint_path=REPO / blueprint, seed=seed, forms=("A", "B"))
-            for reference in (reference_path(paper.blueprint, REPO), None):
-                for form in paper.forms:
-                    for kind, render in document_renderers(paper):
-                        name = f"{blueprint} seed {seed} {'ref' if reference else 'default'} {kind}-{form.letter}"
-                        hashes[name] = hashlib.sha256(render(paper, form, reference)).hexdigest()
+            for variants in (None, 2):
+                if variants and (seed > 2 or "interview" in blueprint):
+                    continue
+                paper = draw_paper(
+                    REPO, blueprint_path=REPO / blueprint, seed=seed, forms=("A", "B"), variants=variants
+                )
+                for reference in (reference_path(paper.blueprint, REPO), None):
+                    for owner, form, kinds in documents_to_write(paper):
+                        for kind, render in kinds:
+                            name = f"{blueprint} seed {seed} {'ref' if reference else 'default'} {kind}-{owner}"
+                            hashes[name] = hashlib.sha256(render(paper, form, reference)).hexdigest()
     return hashes
 
 
