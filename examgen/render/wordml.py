@@ -496,16 +496,16 @@ def _prepare_plain(data: bytes) -> PreparedReference:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         members = {name: archive.read(name) for name in archive.namelist()}
     types = _parse(members["[Content_Types].xml"])
-    overrides = {e.get("PartName").lower(): e.get("ContentType") for e in types.iter(f"{{{_CT_NS}}}Override")}
-    defaults = {e.get("Extension").lower(): e.get("ContentType") for e in types.iter(f"{{{_CT_NS}}}Default")}
+    overrides = {e.get("PartName").lower(): e.get("ContentType") for e in types.findall(f"{{{_CT_NS}}}Override")}
+    defaults = {e.get("Extension").lower(): e.get("ContentType") for e in types.findall(f"{{{_CT_NS}}}Default")}
     parts: dict[str, _Part] = {}
 
-    def rels_of(base: str, rels_name: str, source_parts: list) -> list:
+    def rels_of(base: str, rels_name: str) -> list:
         blob = members.get(rels_name)
         found = []
         if blob is None:
             return found
-        for rel in _parse(blob).iter(f"{{{_PR_NS}}}Relationship"):
+        for rel in _parse(blob).findall(f"{{{_PR_NS}}}Relationship"):
             external = rel.get("TargetMode") == "External"
             found.append([rel.get("Id"), rel.get("Type"), rel.get("Target"), None if external else posixpath.abspath(posixpath.join(base, rel.get("Target")))])
         return found
@@ -523,10 +523,10 @@ def _prepare_plain(data: bytes) -> PreparedReference:
             part = _Part(name, content_type, None if xml else blob, _parse(blob) if xml else None, [])
             parts[name] = part
             directory, file = posixpath.split(name)
-            part.rels = rels_of(directory, f"{directory[1:]}/_rels/{file}.rels".lstrip("/"), [])
+            part.rels = rels_of(directory, f"{directory[1:]}/_rels/{file}.rels".lstrip("/"))
             walk(part.rels)
 
-    package_rels = rels_of("/", "_rels/.rels", [])
+    package_rels = rels_of("/", "_rels/.rels")
     walk(package_rels)
     for rels in [package_rels, *(p.rels for p in parts.values())]:
         for rel in rels:
