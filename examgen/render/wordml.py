@@ -21,7 +21,6 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from lxml import etree
@@ -280,6 +279,8 @@ def open_reference(path: Path | None) -> PreparedReference:
     else:
         # The default reference is the one examgen ships (tests hold that it is what
         # docx_base builds, and that both prepare alike).
+        from importlib import resources
+
         default = resources.files("examgen") / "samples" / "templates" / "reference.docx"
         data = default.read_bytes() if default.is_file() else b""
     prepared = _read_reference(data)
