@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from examgen.errors import HistoryError, ManifestError, Problem, raise_if
-from examgen.i18n import N_, _
+from examgen.i18n import N_, _, colon
 from examgen.models import Bank
 from examgen.outputs import write_atomic
 from examgen.paper.manifest import MANIFEST_NAME, load_manifest
@@ -127,7 +127,7 @@ def load_history(workspace: Path) -> History:
             events.append(_event(json.loads(line), number))
         except (ValueError, TypeError, KeyError) as error:
             problems.append(Problem(
-                f"{path}:{number}", _("not a history event ({problem})").format(problem=f"{type(error).__name__}: {error}"),
+                f"{path}:{number}", _("not a history event ({problem})").format(problem=f"{type(error).__name__}{colon()}{error}"),
                 _("restore the line from version control, or delete it"),
             ))
     raise_if(problems, HistoryError)

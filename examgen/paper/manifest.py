@@ -11,7 +11,7 @@ from pathlib import Path
 from examgen import __version__
 from examgen.encodings import clip
 from examgen.errors import ManifestError, Problem, raise_if
-from examgen.i18n import _
+from examgen.i18n import _, colon
 from examgen.inputs import read_input
 from examgen.models import QUESTION_TYPES, Form, Paper, PaperQuestion, Section
 from examgen.numbers import json_number
@@ -199,7 +199,7 @@ def verify_documents(folder: Path) -> list[DocumentCheck]:
                 checks.append(DocumentCheck(path, expected, actual))
     except (KeyError, TypeError, AttributeError) as exc:
         raise ManifestError(
-            _("malformed manifest ({problem})").format(problem=f"{type(exc).__name__}: {clip(str(exc))}"),
+            _("malformed manifest ({problem})").format(problem=f"{type(exc).__name__}{colon()}{clip(str(exc))}"),
             where=str(manifest_path),
             hint=_("rebuild it with `examgen build --force`"),
         ) from None
