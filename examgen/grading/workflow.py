@@ -143,6 +143,7 @@ def load_grading_paper(path: Path) -> GradingPaper:
                         label=str(question["label"]), id=str(question["id"]), points=points,
                         section_number=int(section["number"]), section_name=str(section["name"]),
                         section_type=str(section["type"]),
+                        display_label=str(question.get("display_label", "")),
                         key_points=tuple(
                             KeyPoint(str(kp["text"]), to_decimal(kp["points"]) or Decimal(0))
                             for kp in question.get("key_points", ())

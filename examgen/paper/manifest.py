@@ -13,7 +13,7 @@ from examgen.encodings import clip
 from examgen.errors import ManifestError, Problem, raise_if
 from examgen.i18n import _, colon
 from examgen.inputs import read_input
-from examgen.models import QUESTION_TYPES, Form, Paper, PaperQuestion, Section
+from examgen.models import QUESTION_TYPES, Form, Paper, PaperQuestion, Section, question_label
 from examgen.numbers import json_number
 from examgen.outputs import is_safe_name
 
@@ -29,6 +29,7 @@ def sha256_hex(data: bytes) -> str:
 def form_record(form: Form, documents: dict[str, tuple[str, str]]) -> dict:
     """Return the manifest entry of a form; ``documents`` maps kind to (file name, sha256)."""
     sections = []
+    first = 1  # numbers run on through the paper, as its section headings say
     for section in form.sections:
         rule = section.section
         sections.append(
@@ -46,6 +47,7 @@ def form_record(form: Form, documents: dict[str, tuple[str, str]]) -> dict:
                     {
                         "number": q.number,
                         "label": f"{section.numeral}.{q.number}",
+                        "display_label": question_label(first + q.number - 1),
                         "id": q.question.id,
                         "points": json_number(q.points),
                         "written_points": json_number(q.question.points),
@@ -60,6 +62,7 @@ def form_record(form: Form, documents: dict[str, tuple[str, str]]) -> dict:
                 ],
             }
         )
+        first += len(section.questions)
     return {
         "form": form.letter,
         "sections": sections,
