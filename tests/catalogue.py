@@ -11,6 +11,7 @@ library's gettext.
 
 from __future__ import annotations
 
+import datetime
 import io
 import sys
 from pathlib import Path
@@ -62,7 +63,11 @@ def extract() -> list[tuple[str | tuple[str, str], list[tuple[str, int]]]]:
 def read_catalogue() -> Catalog:
     """Return the Chinese catalogue as it is on disk."""
     with PO.open("rb") as handle:
-        return read_po(handle, locale="zh_CN", domain="examgen")
+        found = read_po(handle, locale="zh_CN", domain="examgen")
+    # The .po has no creation date (it would change on every run); without one Babel takes
+    # the current minute, which the compiled .mo would carry. A fixed date keeps it stable.
+    found.creation_date = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    return found
 
 
 def compiled(catalogue: Catalog) -> bytes:
