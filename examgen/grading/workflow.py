@@ -991,7 +991,7 @@ def _pending_lines(scores: Scores, label: str) -> list[str]:
     where = f"{label}: " if label else ""
     texts = {"third": "待三评", "arbitration": "待仲裁"}
     return [
-        f"{where}{p.contestant.id} {p.contestant.name} {p.question.label}：{texts[p.needed]}（{p.reason}）"
+        f"{where}{p.contestant.id} {p.contestant.name} {p.question.shown_label}：{texts[p.needed]}（{p.reason}）"
         for p in scores.pending if p.needed in texts
     ]
 

@@ -55,6 +55,7 @@ def test_a_build_records_each_questions_number_on_the_paper(workspace):
 def _manifest(tmp_path: Path, *, national: bool) -> Path:
     """Write the fixture manifest, with the labels a build writes today when ``national``."""
     record = json.loads((DATA / "manifest.json").read_text(encoding="utf-8"))
+    record["grading"]["aggregate_on"] = "question"  # so that an answer's marks can be flagged
     number = 0
     for section in record["forms"][0]["sections"]:
         for question in section["questions"]:
@@ -102,11 +103,16 @@ def test_sheets_and_results_name_questions_as_the_paper_does_and_older_sheets_st
     for index, sheet in enumerate(sheets):
         written = _fill(sheet, OLD_LABELS if index < older_sheets else None)
         assert tuple(written) == NEW_LABELS
+    # One judge gives 2026001 nothing for the first question: the answer is flagged 分差过大.
+    wb = openpyxl.load_workbook(sheets[0])
+    wb.active.cell(8, 5).value = 0
+    wb.save(sheets[0])
     result = invoke("grade", manifest, *sheets, *DATE)
-    assert result.stdout.splitlines()[2].split() == ["1", "2026001", "张三", "北京分公司", "30.00", "一等奖"]
+    assert result.stdout.splitlines()[2].split()[:5] == ["1", "2026001", "张三", "北京分公司", "28.33"]
     cells = _cells(manifest.parent / "results.xlsx")
     assert any(cell.startswith("第1题 ") and cell.endswith("（5分）") for cell in cells), cells
     assert "第4题" in cells  # the judges' marks, question by question
+    assert "第1题 评分差异过大" in cells  # the flag names the question so too
     assert not [cell for cell in cells if OLD_STYLE.search(cell)]
 
 
