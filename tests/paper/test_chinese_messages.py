@@ -139,3 +139,13 @@ def test_an_unreadable_reference_document_reads_in_chinese(tmp_path):
     with pytest.raises(ExamgenError) as info:
         open_reference(path)
     assert "不是可读取的 Word .docx 文件" in str(info.value)
+
+
+def test_variant_problems_read_in_chinese():
+    from examgen.models import Contestant
+    from examgen.paper.variants import seat_forms
+
+    contestants = [Contestant("2026001", "张三", "北京分公司"), Contestant("2026002", "李四", "上海分公司")]
+    with pytest.raises(BlueprintError) as info:
+        seat_forms(contestants, {"2026001": "A", "2026002": "C"}, ["A", "B"], where="roster.csv")
+    assert "roster.csv：准考证号 2026002：卷别'C'不是已生成的卷（A,B）（请更正“卷别”列，或同时生成该卷）" in _message(info)
