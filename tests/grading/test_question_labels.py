@@ -137,3 +137,32 @@ def test_a_header_that_is_no_question_of_the_form_is_still_refused(tmp_path):
     result = CliRunner().invoke(main, ["grade", str(manifest), *map(str, sheets), *DATE])
     assert result.exit_code == 1
     assert "question '第9题' is not on form A of the manifest" in result.output
+
+
+def test_a_judges_own_spreadsheet_with_the_papers_numbers_reads_the_same_marks(tmp_path):
+    """Headers copied from the paper (第21题 … after 20 choice questions) name those questions."""
+    from tests.grading.test_foreign_sheets import (
+        JUDGE,
+        expected,
+        manifest_with,
+        marks_of,
+        read,
+        wide_rows,
+        xlsx,
+    )
+
+    manifest = _manifest(tmp_path, national=True)
+    record = json.loads(manifest.read_text(encoding="utf-8"))
+    questions = [q for s in record["forms"][0]["sections"] for q in s["questions"]]
+    for number, question in enumerate(questions, start=21):
+        question["display_label"] = question_label(number)
+    manifest.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    manifest_with(manifest, judges=1)
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "准考证号,姓名,单位\n2026001,张三,北京分公司\n2026002,李四,上海分公司\n2026003,王五,北京分公司\n"
+        "2026004,赵六,广州分公司\n2026005,钱七,上海分公司\n", encoding="utf-8",
+    )
+    rows = [[f"评委：{JUDGE}"], *wide_rows(["第21题", "第22题", "第23题", "第24题"], total=True)]
+    path = xlsx(tmp_path / "own.xlsx", {"Sheet1": rows})
+    assert marks_of(read(manifest, roster, [path])) == expected()
