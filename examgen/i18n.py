@@ -174,3 +174,8 @@ CLICK_MESSAGES = (
     N_("required"),
     N_("Do you want to continue?"),
 )
+
+
+def listing(items) -> str:
+    """Return ``items`` as a list in the current language: ``a、b、c`` in Chinese, ``a, b, c`` in English."""
+    return ("、" if is_chinese() else ", ").join(str(item) for item in items)

@@ -67,6 +67,16 @@ def chinese_numeral(n: int) -> str:
     return text
 
 
+def question_label(number: int, numeral: str = "") -> str:
+    """Return how documents name a question: ``第3题`` by its number on the paper.
+
+    Numbers run on through the paper (as the section headings say, 第1题～第20题); where
+    numbering restarts in each section, the section's ``numeral`` comes first: ``一、第3题``.
+    Score sheets, results and keys use this; ``一.1`` is the key grading matches on.
+    """
+    return f"{numeral}、第{number}题" if numeral else f"第{number}题"
+
+
 def format_points(value: Decimal) -> str:
     """Return points as a person writes them: ``5``, ``7.5``, never ``5.0`` or ``7.50``."""
     return format(value.normalize(), "f")
@@ -402,7 +412,7 @@ class Paper:
 class ScoredQuestion:
     """A question as grading sees it, from the manifest: its label, id, maximum and section."""
 
-    label: str  # "一.1", unique within a form
+    label: str  # "一.1", unique within a form: the key marks are matched on
     id: str
     points: Decimal
     section_number: int
@@ -412,6 +422,13 @@ class ScoredQuestion:
     answer: str = ""
     #: The key points with their points (答案要点), shown to judges of an interview.
     key_points: tuple[KeyPoint, ...] = field(default=(), compare=False)
+    #: How documents name it (``第3题``, see :func:`question_label`); "" where unknown.
+    display_label: str = field(default="", compare=False)
+
+    @property
+    def shown_label(self) -> str:
+        """Return the label users read: ``第3题``, or the key label where there is no other."""
+        return self.display_label or self.label
 
 
 @dataclass(frozen=True)

@@ -85,8 +85,8 @@ def test_an_impossible_blueprint_is_refused_naming_the_section(runner, workspace
     result = runner.invoke(main, ["build", "-w", str(workspace), "--seed", "1", "--blueprint", str(blueprint)])
     assert result.exit_code == 1
     assert result.stderr == (
-        f"error: {blueprint}:4: section 一、面试题 needs 20 question(s) of 20 points; the bank has 18 interview "
-        "(面试/情景题) question(s) (add questions to the bank, widen the section's filters, or lower its count)\n"
+        f"error: {blueprint}:4: section 一、面试题 needs 20 questions of 20 points; the bank has 18 interview "
+        "(面试/情景题) questions (add questions to the bank, widen the section's filters, or lower its count)\n"
     )
     assert list((workspace / "output").iterdir()) == []
 

@@ -24,7 +24,7 @@ def test_build_refuses_an_unreviewed_question_a_section_may_draw(runner, workspa
     (workspace / "banks" / "imported.yaml").write_text(UNREVIEWED, encoding="utf-8")
     result = runner.invoke(main, ["build", "-w", str(workspace), "--seed", "1"])
     assert result.exit_code == 1
-    assert "imported.yaml:1: PR-901 is tagged 导入待审" in result.output
+    assert "imported.yaml:1: PR-901 is tagged “导入待审”" in result.output
     assert "、实训操作题 may draw it" in result.output  # the section's number depends on the blueprint
     assert "--allow-unreviewed" in result.output
     assert not (workspace / "output" / "default").exists()

@@ -270,7 +270,7 @@ def _items(
             flags.append("weak")
         third, arbitration = rates.get(qid, (None, None))
         items.append(ItemStats(
-            label=question.label, id=qid, form=form_name, section_name=question.section_name,
+            label=question.shown_label, id=qid, form=form_name, section_name=question.section_name,
             section_type=question.section_type, points=points, count=len(scores), mean=item_mean,
             sd=sd(scores), p=p, d=d,
             upper_rate=mean([item_rates[i] for i in upper]) if scores else math.nan,
@@ -324,7 +324,7 @@ def _mark_cube(everyone: Sequence[ContestantScores], judges: Sequence[str]) -> _
     marks_seen = [(c, answer) for c, contestant in enumerate(everyone) for answer in contestant.answers]
     for _, answer in marks_seen:
         if ids.setdefault(answer.question.id, len(ids)) == len(labels):
-            labels.append(answer.question.label)
+            labels.append(answer.question.shown_label)
         for mark in answer.marks:
             names.setdefault(mark.judge, len(names))
     q_count, j_count = len(ids), len(names)
@@ -429,12 +429,12 @@ def _attention(items, judges, iccs, options) -> tuple[str, ...]:
         if item.flags:
             names = "、".join(ITEM_FLAGS[f].split("（")[0] for f in item.flags)
             lines.append(
-                f"第{item.label}题（{item.id}）：{names}，得分率 {item.p:.2f}，区分度 {_show(item.d)}。"
+                f"{item.label}（{item.id}）：{names}，得分率 {item.p:.2f}，区分度 {_show(item.d)}。"
             )
     for table in options:
         if table.suspicious:
             lines.append(
-                f"第{table.label}题：高分组选 {'、'.join(table.suspicious)} 的比例高于正确答案 {table.key}，请核对答案。"
+                f"{table.label}：高分组选 {'、'.join(table.suspicious)} 的比例高于正确答案 {table.key}，请核对答案。"
             )
     if judges:
         reference = mean([abs(j.severity) for j in judges if not math.isnan(j.severity)])
@@ -452,7 +452,7 @@ def _attention(items, judges, iccs, options) -> tuple[str, ...]:
                 lines.append(f"评委 {judge.judge}：{judge.flagged_share:.0%} 的评分被标记为分差过大。")
     for row in iccs:
         if row.icc is not None and row.reading == "差":
-            where = "总分" if row.label == TOTAL_LABEL else f"第{row.label}题"
+            where = "总分" if row.label == TOTAL_LABEL else row.label
             lines.append(f"{where}：评委一致性差（ICC(2,1) = {row.icc.icc2_1:.2f}），建议复核评分标准。")
     return tuple(lines)
 

@@ -79,7 +79,7 @@ def choices_of(
         for answer in contestant.answers:
             question = answer.question
             if question.section_type in CHOICE_TYPES and question.answer:
-                ids_of_label.setdefault(question.label, set()).add(question.id)
+                ids_of_label.setdefault(question.shown_label, set()).add(question.id)
 
     def name(label: str, question_id: str) -> str:
         return label if len(ids_of_label[label]) == 1 else f"{label}（{question_id}）"
@@ -90,9 +90,9 @@ def choices_of(
     for contestant in scores.contestants:
         for answer in contestant.answers:
             question = answer.question
-            if question.label not in ids_of_label or question.section_type not in CHOICE_TYPES:
+            if question.shown_label not in ids_of_label or question.section_type not in CHOICE_TYPES:
                 continue
-            label = name(question.label, question.id)
+            label = name(question.shown_label, question.id)
             keys.setdefault(label, question.answer)
             if question.id in letters:
                 options.setdefault(label, letters[question.id])

@@ -275,7 +275,7 @@ def _score_unit(
 
 def _disagreement(question: ScoredQuestion, given: Sequence[Mark], rules: GradingRules) -> list[Flag]:
     """Return the 分差过大 flag of an answer whose marks are further apart than allowed."""
-    label = question.label
+    label = question.shown_label  # as the paper names it (第3题)
     judged = [m for m in given if m.kind in ("regular", "third")]
     limit = rules.disagreement_threshold.for_max(question.points)
     if len(judged) >= 2:

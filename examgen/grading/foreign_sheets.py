@@ -292,6 +292,9 @@ def _parse_header(text: str, questions: tuple[ScoredQuestion, ...], context: str
     labels = {q.label.lower(): q.label for q in questions}
     if key in labels:
         return _Header("label", labels[key], points)
+    shown = {header_key(q.display_label): q.label for q in questions if q.display_label}
+    if key in shown:  # as the paper and examgen's sheets name it: 第21题
+        return _Header("label", shown[key], points)
     match = _SECTION_NUMBER.match(key)
     if match:
         return _Header("label", f"{match.group(1)}.{int(match.group(2))}", points)

@@ -230,7 +230,7 @@ def _part_header(part) -> str:
 
 
 def _detail_sheet(workbook: Workbook, name: str, scores: Scores, title: str, number_format: str, draft: bool) -> None:
-    headers = ["准考证号", "姓名", "单位", *[f"{q.label} {q.id}（{format_points(q.points)}分）" for q in scores.questions], "备注"]
+    headers = ["准考证号", "姓名", "单位", *[f"{q.shown_label} {q.id}（{format_points(q.points)}分）" for q in scores.questions], "备注"]
     rows = []
     for contestant_scores in scores.contestants:
         c = contestant_scores.contestant
@@ -274,7 +274,7 @@ def _judges_sheet(workbook: Workbook, name: str, scores: Scores, title: str, num
             regular = {m.judge: m.value for m in answer.marks if m.kind == "regular"}
             others = {m.kind: m.value for m in answer.marks if m.kind != "regular"}
             rows.append([
-                c.id, c.name, answer.question.label, answer.question.id, answer.question.points,
+                c.id, c.name, answer.question.shown_label, answer.question.id, answer.question.points,
                 *[regular.get(j) for j in judges], *[others.get(k) for k in follow_ups],
                 _published(answer.final, scores.precision), _METHOD_LABELS.get(answer.method, answer.method), _flags_text(answer.flags),
             ])
@@ -292,7 +292,7 @@ def _objective_sheet(workbook: Workbook, name: str, scores: Scores, title: str, 
     questions = [q for q in scores.questions if q.answer]
     headers = [
         "准考证号", "姓名",
-        *[f"{q.label}（{shown_response(q.answer)}）" for q in questions], "答对题数", "客观题得分",
+        *[f"{q.shown_label}（{shown_response(q.answer)}）" for q in questions], "答对题数", "客观题得分",
     ]  # fmt: skip
     rows = []
     for contestant_scores in scores.contestants:

@@ -10,7 +10,7 @@ A score sheet (one per judge) looks like this::
     2            卷别 <form> 评委 <judge> 日期 <date>
     3  hidden marker row: examgen-score-sheet, version, paper, form, judge, kind, mode
     4  note for the judge (merged)
-    5  序号 准考证号 姓名 单位 | 一.1 一.2 … | 总分       (anonymised: 序号 密号 | …)
+    5  序号 准考证号 姓名 单位 | 第21题 第22题 … | 总分   (anonymised: 序号 密号 | …)
     6                  试题编号 | SA-003 …
     7                      满分 | 5 5 … | 100
     8… one row per contestant, one mark cell per question, a total formula
@@ -181,7 +181,7 @@ def score_sheet_bytes(sheet: ScoreSheet, *, timestamp: datetime.datetime) -> byt
     set_text(ws.cell(maxima, first_q - 1), "满分")
     for offset, question in enumerate(sheet.questions):
         col = first_q + offset
-        set_text(ws.cell(header, col), question.label)
+        set_text(ws.cell(header, col), question.shown_label)
         set_text(ws.cell(ids, col), question.id)
         ws.cell(maxima, col).value = question.points
         ws.column_dimensions[get_column_letter(col)].width = 9
@@ -208,8 +208,8 @@ def score_sheet_bytes(sheet: ScoreSheet, *, timestamp: datetime.datetime) -> byt
             type="custom", formula1=mark_rule(f"{get_column_letter(col)}{_FIRST_DATA_ROW}", question.points, sheet.mark_step),
             allow_blank=True, showErrorMessage=True, showInputMessage=True,
             errorTitle="分数不符合要求",
-            error=f"{question.label} 的得分应在 0 至 {maximum} 之间，按 {step} 分给分；缺考填“{ABSENT_TEXT}”。",
-            promptTitle=question.label, prompt=f"满分 {maximum} 分，按 {step} 分给分",
+            error=f"{question.shown_label} 的得分应在 0 至 {maximum} 之间，按 {step} 分给分；缺考填“{ABSENT_TEXT}”。",
+            promptTitle=question.shown_label, prompt=f"满分 {maximum} 分，按 {step} 分给分",
         )
         validations[col] = validation
 
@@ -297,7 +297,7 @@ def _key_points_sheet(ws, sheet: ScoreSheet) -> None:
     row = 3
     for question in sheet.questions:
         for number, point in enumerate(question.key_points, start=1):
-            set_text(ws.cell(row, 1), question.label if number == 1 else "")
+            set_text(ws.cell(row, 1), question.shown_label if number == 1 else "")
             set_text(ws.cell(row, 2), question.id if number == 1 else "")
             set_text(ws.cell(row, 3), f"（{number}）{point.text.strip()}")
             ws.cell(row, 3).alignment = Alignment(wrap_text=True, vertical="center")

@@ -185,6 +185,7 @@ def read_score_sheet(
             _("use a score sheet made by `examgen sheets` for this paper"),
         ))
         raise_if(problems, SheetError)
+    columns = _as_labels(columns, forms[form])
     problems.extend(_check_questions(path, ws, layout, columns, forms[form], form))
     raise_if(problems, SheetError)
 
@@ -474,9 +475,21 @@ def _question_columns(ws: Worksheet, layout: _Layout) -> list[tuple[int, str]]:
     return columns
 
 
+def _as_labels(columns: list[tuple[int, str]], questions: tuple[ScoredQuestion, ...]) -> list[tuple[int, str]]:
+    """Return the question columns with each header read as its question's label.
+
+    Sheets name questions as the paper does (第3题); sheets written before name them by
+    the label itself (一.1): both are read.
+    """
+    shown = {q.display_label: q.label for q in questions if q.display_label}
+    return [(col, shown.get(header, header)) for col, header in columns]
+
+
 def _guess_form(columns: list[tuple[int, str]], forms: dict[str, tuple[ScoredQuestion, ...]]) -> str:
-    labels = [label for _, label in columns]
-    matching = [f for f, qs in sorted(forms.items()) if [q.label for q in qs] == labels]
+    matching = [
+        f for f, qs in sorted(forms.items())
+        if [q.label for q in qs] == [label for _, label in _as_labels(columns, qs)]
+    ]
     return matching[0] if len(matching) == 1 else (next(iter(forms)) if len(forms) == 1 else "")
 
 

@@ -155,6 +155,7 @@ def load_grading_paper(path: Path) -> GradingPaper:
                         label=str(question["label"]), id=str(question["id"]), points=points,
                         section_number=int(section["number"]), section_name=str(section["name"]),
                         section_type=str(section["type"]),
+                        display_label=str(question.get("display_label", "")),
                         key_points=tuple(
                             KeyPoint(str(kp["text"]), to_decimal(kp["points"]) or Decimal(0))
                             for kp in question.get("key_points", ())
@@ -1091,7 +1092,7 @@ def _pending_lines(scores: Scores, label: str) -> list[str]:
     where = f"{label}{colon()}" if label else ""
     texts = {"third": "待三评", "arbitration": "待仲裁"}
     return [
-        f"{where}{p.contestant.id} {p.contestant.name} {p.question.label}：{texts[p.needed]}（{p.reason}）"
+        f"{where}{p.contestant.id} {p.contestant.name} {p.question.shown_label}：{texts[p.needed]}（{p.reason}）"
         for p in scores.pending if p.needed in texts
     ]
 

@@ -17,6 +17,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from examgen.errors import BlueprintError, Problem, raise_if
+from examgen.i18n import _, ngettext
 from examgen.models import (
     OPTION_LETTERS,
     QUESTION_TYPES,
@@ -49,9 +50,9 @@ def parse_forms(text: str) -> tuple[str, ...]:
     bad = [x for x in letters if len(x) != 1 or x not in FORM_LETTERS]
     if not letters or bad or len(set(letters)) != len(letters):
         raise BlueprintError(
-            f"bad form list {text!r}",
+            _("bad form list {value!r}").format(value=text),
             where="--forms",
-            hint="give distinct single letters separated by commas, e.g. A,B",
+            hint=_("give distinct single letters separated by commas, e.g. A,B"),
         )
     return letters
 
@@ -161,11 +162,19 @@ def check_answer_letters(bank: Bank, blueprint: Blueprint) -> None:
                 problems.append(
                     Problem(
                         str(q.origin),
-                        f"{q.id}: answer {q.answer!r} has {len(q.answer)} letter(s); section "
-                        f"{heading} ({blueprint.path or blueprint.name}:{section.origin.line}) "
-                        f"needs at least {section.min_answer_letters}",
-                        "give the question more right options, make it single_choice, "
-                        "or exclude it from the section",
+                        ngettext(
+                            "{id}: answer {answer!r} has {count} letter; section {heading} ({where}) "
+                            "needs at least {least}",
+                            "{id}: answer {answer!r} has {count} letters; section {heading} ({where}) "
+                            "needs at least {least}",
+                            len(q.answer),
+                        ).format(
+                            id=q.id, answer=q.answer, count=len(q.answer), heading=heading,
+                            where=f"{blueprint.path or blueprint.name}:{section.origin.line}",
+                            least=section.min_answer_letters,
+                        ),
+                        _("give the question more right options, make it single_choice, "
+                          "or exclude it from the section"),
                     )
                 )
     raise_if(problems, BlueprintError)
@@ -182,8 +191,10 @@ def unreviewed(bank: Bank, blueprint: Blueprint) -> list[Problem]:
                 where = f"{q.origin.path}:{q.origin.line}" if q.origin.line else q.origin.path
                 problems.append(Problem(
                     where,
-                    f"{q.id} is tagged {REVIEW_TAG} (imported, not reviewed) and section {heading} may draw it",
-                    f"check the question and remove the tag {REVIEW_TAG}, or build with --allow-unreviewed",
+                    _("{id} is tagged “{tag}” (imported, not reviewed) and section {heading} may draw it").format(
+                        id=q.id, tag=REVIEW_TAG, heading=heading
+                    ),
+                    _("check the question and remove the tag “{tag}”, or build with --allow-unreviewed").format(tag=REVIEW_TAG),
                 ))
     return problems
 
@@ -219,19 +230,28 @@ def _shortage(
     of_type = [q for q in ordered if q.type == section.type]
     filters = []
     if section.topics:
-        filters.append("topics " + "/".join(section.topics))
+        filters.append(_("topics {topics}").format(topics="/".join(section.topics)))
     if section.difficulty != (1, 5):
-        filters.append(f"difficulty {section.difficulty[0]}–{section.difficulty[1]}")
+        filters.append(_("difficulty {low}–{high}").format(low=section.difficulty[0], high=section.difficulty[1]))
     type_name = QUESTION_TYPES.get(section.type, section.type)
-    had = f"the bank has {len(of_type)} {section.type} ({type_name}) question(s)"
+    had = ngettext(
+        "the bank has {count} {type} ({type_name}) question",
+        "the bank has {count} {type} ({type_name}) questions",
+        len(of_type),
+    ).format(count=len(of_type), type=section.type, type_name=type_name)
     if filters:
-        had += f", {len(pool)} of them with {' and '.join(filters)}"
+        both = _("{first} and {second}").format(first=filters[0], second=filters[1]) if len(filters) == 2 else filters[0]
+        had += _(", {count} of them with {filters}").format(count=len(pool), filters=both)
     if len(available) < len(pool):
-        had += f", {len(pool) - len(available)} already taken by earlier sections"
+        had += _(", {count} already taken by earlier sections").format(count=len(pool) - len(available))
     return Problem(
         f"{blueprint.path or blueprint.name}:{section.origin.line}" if section.origin.line else blueprint.path,
-        f"section {heading} needs {section.count} question(s) of {format_points(section.points)} points; {had}",
-        "add questions to the bank, widen the section's filters, or lower its count",
+        ngettext(
+            "section {heading} needs {count} question of {points} points; {had}",
+            "section {heading} needs {count} questions of {points} points; {had}",
+            section.count,
+        ).format(heading=heading, count=section.count, points=format_points(section.points), had=had),
+        _("add questions to the bank, widen the section's filters, or lower its count"),
     )
 
 

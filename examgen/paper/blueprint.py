@@ -10,6 +10,7 @@ import yaml
 from examgen.bank.load import HALF
 from examgen.encodings import clip
 from examgen.errors import BlueprintError, ExamgenError, Problem, raise_if
+from examgen.i18n import _, colon, listing
 from examgen.inputs import read_input
 from examgen.models import (
     CHOICE_TYPES,
@@ -52,29 +53,32 @@ def load_blueprint(path: Path) -> Blueprint:
     """Return the blueprint at ``path``, validated; raise BlueprintError with every problem."""
     if not path.exists() and not path.is_symlink():
         raise BlueprintError(
-            "blueprint not found",
+            _("blueprint not found"),
             where=str(path),
-            hint="name one with --blueprint templates/NAME.yaml",
+            hint=_("name one with --blueprint templates/NAME.yaml"),
         )
     try:
         text = read_input(path, BlueprintError).decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise BlueprintError(
-            f"not UTF-8 text (byte {error.start})", where=str(path), hint="save the file as UTF-8"
+            _("not UTF-8 text (byte {byte})").format(byte=error.start), where=str(path),
+            hint=_("save the file as UTF-8"),
         ) from None
     try:
         raw = load_yaml(text)
     except yaml.YAMLError as error:
         line = yaml_error_line(error)
         where = f"{path}:{line}" if line else str(path)
-        raise BlueprintError(f"not valid YAML: {getattr(error, 'problem', error)}", where=where) from None
+        raise BlueprintError(
+            _("not valid YAML: {problem}").format(problem=getattr(error, "problem", error)), where=where
+        ) from None
     return parse_blueprint(raw, str(path), default_name=path.stem)
 
 
 def parse_blueprint(raw: object, path: str, *, default_name: str = "paper") -> Blueprint:
     """Return a Blueprint from its parsed YAML mapping (pure); raise BlueprintError on problems."""
     if not isinstance(raw, LineMapping):
-        raise BlueprintError("a blueprint must be a mapping (title:, total:, sections:, …)", where=path)
+        raise BlueprintError(_("a blueprint must be a mapping (title:, total:, sections:, …)"), where=path)
     problems: list[Problem] = []
 
     def at(mapping: LineMapping, key: str) -> str:
@@ -82,26 +86,30 @@ def parse_blueprint(raw: object, path: str, *, default_name: str = "paper") -> B
 
     for key in raw:
         if key not in KNOWN_KEYS:
-            problems.append(Problem(at(raw, key), f"unknown field {key!r}", f"known: {', '.join(KNOWN_KEYS)}"))
+            problems.append(Problem(
+                at(raw, key), _("unknown field {key!r}").format(key=key), _("known: {keys}").format(keys=listing(KNOWN_KEYS))
+            ))
     title = raw.get("title")
     if not isinstance(title, str) or not title.strip():
-        problems.append(Problem(at(raw, "title"), "missing title", "add `title: …` (the paper's heading)"))
+        problems.append(Problem(at(raw, "title"), _("missing title"), _("add `title: …` (the paper's heading)")))
     total = to_decimal(raw.get("total"))
     if total is None or total <= 0:
-        problems.append(Problem(at(raw, "total"), f"total must be a positive number, not {raw.get('total')!r}"))
+        problems.append(Problem(
+            at(raw, "total"), _("total must be a positive number, not {value!r}").format(value=raw.get("total"))
+        ))
     duration = raw.get("duration", 0)
     if not isinstance(duration, int) or isinstance(duration, bool) or duration < 0:
-        problems.append(Problem(at(raw, "duration"), f"duration must be minutes, not {duration!r}"))
+        problems.append(Problem(at(raw, "duration"), _("duration must be minutes, not {value!r}").format(value=duration)))
         duration = 0
     instructions = raw.get("instructions") or []
     if not isinstance(instructions, list) or not all(isinstance(i, str) for i in instructions):
-        problems.append(Problem(at(raw, "instructions"), "instructions must be a list of lines"))
+        problems.append(Problem(at(raw, "instructions"), _("instructions must be a list of lines")))
         instructions = []
 
     sections: list[Section] = []
     raw_sections = raw.get("sections")
     if not isinstance(raw_sections, list) or not raw_sections:
-        problems.append(Problem(at(raw, "sections"), "a blueprint needs a list of sections"))
+        problems.append(Problem(at(raw, "sections"), _("a blueprint needs a list of sections")))
     else:
         for index, item in enumerate(raw_sections, start=1):
             section = _parse_section(item, index, path, problems)
@@ -110,8 +118,9 @@ def parse_blueprint(raw: object, path: str, *, default_name: str = "paper") -> B
 
     if isinstance(raw_sections, list) and len(raw_sections) > MAX_SECTIONS:
         problems.append(Problem(
-            at(raw, "sections"), f"{len(raw_sections)} sections; a paper has at most {MAX_SECTIONS}",
-            "merge sections of the same type",
+            at(raw, "sections"),
+            _("{count} sections; a paper has at most {most}").format(count=len(raw_sections), most=MAX_SECTIONS),
+            _("merge sections of the same type"),
         ))
         raise_if(problems, BlueprintError)  # the grading rules cannot number them
     if total is not None and sections and len(sections) == len(raw_sections or []):
@@ -121,9 +130,10 @@ def parse_blueprint(raw: object, path: str, *, default_name: str = "paper") -> B
             problems.append(
                 Problem(
                     at(raw, "total"),
-                    f"sections add up to {format_points(section_sum)} ({rules}), "
-                    f"but total is {format_points(total)}",
-                    "change a section's count or points, or the total",
+                    _("sections add up to {sum} ({rules}), but total is {total}").format(
+                        sum=format_points(section_sum), rules=rules, total=format_points(total)
+                    ),
+                    _("change a section's count or points, or the total"),
                 )
             )
 
@@ -136,12 +146,13 @@ def parse_blueprint(raw: object, path: str, *, default_name: str = "paper") -> B
     except ExamgenError as error:
         problems.extend(error.problems)
     contest, contest_problems = check_contest_info(raw.get("contest"), "contest")
-    problems.extend(Problem(at(raw, "contest"), f"{key}: {what}", hint) for key, what, hint in contest_problems)
+    problems.extend(Problem(at(raw, "contest"), f"{key}{colon()}{what}", hint) for key, what, hint in contest_problems)
     difficulty_by = raw.get("difficulty_by", "author")
     if difficulty_by not in DIFFICULTY_SOURCES:
         problems.append(Problem(
-            at(raw, "difficulty_by"), f"difficulty_by must be author or observed, not {difficulty_by!r}",
-            "observed: a question's difficulty from its results in the workspace history, when it has any",
+            at(raw, "difficulty_by"),
+            _("difficulty_by must be author or observed, not {value!r}").format(value=difficulty_by),
+            _("observed: a question's difficulty from its results in the workspace history, when it has any"),
         ))
     analysis = _parse_analysis(raw.get("analysis"), at(raw, "analysis"), total, problems)
     raise_if(problems, BlueprintError)
@@ -150,8 +161,8 @@ def parse_blueprint(raw: object, path: str, *, default_name: str = "paper") -> B
     if not is_safe_name(paper_id):
         problems.append(Problem(
             at(raw, "paper_id" if "paper_id" in raw else "name"),
-            f"paper_id {clip(paper_id)!r} cannot be a folder name",
-            "use up to 64 letters, digits, Chinese characters, - or _, e.g. paper_id: 2026-初赛",
+            _("paper_id {value!r} cannot be a folder name").format(value=clip(paper_id)),
+            _("use up to 64 letters, digits, Chinese characters, - or _, e.g. `paper_id: 2026-初赛`"),
         ))
     raise_if(problems, BlueprintError)
     return Blueprint(
@@ -180,11 +191,14 @@ def _parse_analysis(raw: object, where: str, total: Decimal | None, problems: li
     if raw is None:
         return {}
     if not isinstance(raw, LineMapping):
-        problems.append(Problem(where, "analysis must be a mapping (pass_mark: 60%)"))
+        problems.append(Problem(where, _("analysis must be a mapping (pass_mark: 60%)")))
         return {}
     for key in raw:
         if key not in ANALYSIS_KEYS:
-            problems.append(Problem(where, f"analysis: unknown field {key!r}", f"known: {', '.join(ANALYSIS_KEYS)}"))
+            problems.append(Problem(
+                where, _("analysis: unknown field {key!r}").format(key=key),
+                _("known: {keys}").format(keys=listing(ANALYSIS_KEYS)),
+            ))
     result: dict = {}
     mark = raw.get("pass_mark")
     if mark is not None:
@@ -194,7 +208,8 @@ def _parse_analysis(raw: object, where: str, total: Decimal | None, problems: li
         limit = Decimal(100) if percent else total
         if number is None or number < 0 or (limit is not None and number > limit):
             problems.append(Problem(
-                where, f"analysis.pass_mark must be points within the total or a share like 60%, not {mark!r}",
+                where,
+                _("analysis.pass_mark must be points within the total or a share like 60%, not {value!r}").format(value=mark),
             ))
         else:
             result["pass_mark"] = f"{format_points(number)}%" if percent else json_number(number)
@@ -203,32 +218,36 @@ def _parse_analysis(raw: object, where: str, total: Decimal | None, problems: li
 
 def _parse_section(item: object, index: int, path: str, problems: list[Problem]) -> Section | None:
     if not isinstance(item, LineMapping):
-        problems.append(Problem(path, f"section {index} must be a mapping (name:, type:, count:, points:)"))
+        problems.append(Problem(
+            path, _("section {number} must be a mapping (name:, type:, count:, points:)").format(number=index)
+        ))
         return None
     before = len(problems)
     name = str(item.get("name") or "").strip()
-    label = f"section {index}" + (f" {name}" if name else "")
+    label = (_("section {number} {name}") if name else _("section {number}")).format(number=index, name=name)
 
     def add(key: str, what: str, hint: str = "") -> None:
-        problems.append(Problem(f"{path}:{item.key_lines.get(key, item.line)}", f"{label}: {what}", hint))
+        problems.append(Problem(f"{path}:{item.key_lines.get(key, item.line)}", f"{label}{colon()}{what}", hint))
 
     for key in item:
         if key not in SECTION_KEYS:
-            add(key, f"unknown field {key!r}", f"known: {', '.join(SECTION_KEYS)}")
+            add(key, _("unknown field {key!r}").format(key=key), _("known: {keys}").format(keys=listing(SECTION_KEYS)))
     if not name:
-        add("name", "missing name", "add `name: 简答题` (printed as the section heading)")
+        add("name", _("missing name"), _("add `name: 简答题` (printed as the section heading)"))
     qtype = item.get("type")
     if not isinstance(qtype, str) or not qtype:
-        add("type", "missing type", f"one of: {', '.join(QUESTION_TYPES)}")
+        add("type", _("missing type"), _("one of: {choices}").format(choices=listing(QUESTION_TYPES)))
     count = item.get("count")
     if not isinstance(count, int) or isinstance(count, bool) or count < 1:
-        add("count", f"count must be a whole number of questions, not {count!r}")
+        add("count", _("count must be a whole number of questions, not {value!r}").format(value=count))
     points = to_decimal(item.get("points"))
     if points is None or points <= 0 or not is_multiple(points, HALF):
-        add("points", f"points per question must be a positive number in half points, not {item.get('points')!r}")
+        add("points", _("points per question must be a positive number in half points, not {value!r}").format(
+            value=item.get("points")
+        ))
     topics = item.get("topics") or []
     if not isinstance(topics, list):
-        add("topics", "topics must be a list, e.g. [投诉处理, 客户挽留]")
+        add("topics", _("topics must be a list, e.g. `[投诉处理, 客户挽留]`"))
         topics = []
     difficulty = item.get("difficulty", [1, 5])
     if isinstance(difficulty, int) and not isinstance(difficulty, bool):
@@ -239,11 +258,11 @@ def _parse_section(item: object, index: int, path: str, problems: list[Problem])
         or not all(isinstance(d, int) and 1 <= d <= 5 for d in difficulty)
         or difficulty[0] > difficulty[1]
     ):
-        add("difficulty", f"difficulty must be a range [low, high] within 1–5, not {difficulty!r}")
+        add("difficulty", _("difficulty must be a range [low, high] within 1–5, not {value!r}").format(value=difficulty))
         difficulty = [1, 5]
     exclude = item.get("exclude") or []
     if not isinstance(exclude, list):
-        add("exclude", "exclude must be a list of question ids")
+        add("exclude", _("exclude must be a list of question ids"))
         exclude = []
     objective = _objective_rules(item, qtype, points, add)
     if len(problems) > before:
@@ -267,38 +286,38 @@ def _objective_rules(item: LineMapping, qtype: object, points: Decimal | None, a
     is_multiple_choice = qtype == "multiple_choice"
     for key in ("scoring", "partial_per_option", "partial_share", "min_answer_letters"):
         if key in item and not is_multiple_choice:
-            add(key, f"{key} is only for multiple_choice sections, not {qtype}", "remove it")
+            add(key, _("{key} is only for multiple_choice sections, not {type}").format(key=key, type=qtype), _("remove it"))
     if "shuffle_options" in item:
         shuffle = item.get("shuffle_options")
         if qtype not in CHOICE_TYPES:
-            add("shuffle_options", f"shuffle_options is only for choice sections, not {qtype}")
+            add("shuffle_options", _("shuffle_options is only for choice sections, not {type}").format(type=qtype))
         elif not isinstance(shuffle, bool):
-            add("shuffle_options", f"shuffle_options must be true or false, not {shuffle!r}")
+            add("shuffle_options", _("shuffle_options must be true or false, not {value!r}").format(value=shuffle))
         else:
             rules["shuffle_options"] = shuffle
     if not is_multiple_choice:
         return rules
     scoring = item.get("scoring", "all_or_nothing")
     if scoring not in SCORINGS:
-        add("scoring", f"scoring must be one of {', '.join(SCORINGS)}, not {scoring!r}")
+        add("scoring", _("scoring must be one of {choices}, not {value!r}").format(choices=listing(SCORINGS), value=scoring))
         return rules
     rules["scoring"] = scoring
     letters = item.get("min_answer_letters", 1)
     if not isinstance(letters, int) or isinstance(letters, bool) or not 1 <= letters <= len(OPTION_LETTERS):
-        add("min_answer_letters", f"min_answer_letters must be a whole number 1–8, not {letters!r}")
+        add("min_answer_letters", _("min_answer_letters must be a whole number 1–8, not {value!r}").format(value=letters))
     else:
         rules["min_answer_letters"] = letters
     given = [k for k in ("partial_per_option", "partial_share") if k in item]
     if scoring == "all_or_nothing":
         for key in given:
-            add(key, f"{key} needs scoring: partial", "set `scoring: partial`, or remove it")
+            add(key, _("{key} needs `scoring: partial`").format(key=key), _("set `scoring: partial`, or remove it"))
         return rules
     if len(given) != 1:
         add(
             "scoring",
-            "scoring: partial needs exactly one of partial_per_option (points per right option "
-            "chosen) and partial_share (a share of the question's points)",
-            "e.g. `partial_per_option: 0.5` or `partial_share: 50%`",
+            _("`scoring: partial` needs exactly one of partial_per_option (points per right option "
+              "chosen) and partial_share (a share of the question's points)"),
+            _("e.g. `partial_per_option: 0.5` or `partial_share: 50%`"),
         )
         return rules
     key = given[0]
@@ -306,7 +325,7 @@ def _objective_rules(item: LineMapping, qtype: object, points: Decimal | None, a
     if key == "partial_per_option":
         value = to_decimal(raw)
         if value is None or value <= 0 or not is_multiple(value, HALF) or (points and value >= points):
-            add(key, f"partial_per_option must be half points below the question's points, not {raw!r}")
+            add(key, _("partial_per_option must be half points below the question's points, not {value!r}").format(value=raw))
         else:
             rules[key] = value
     else:
@@ -314,8 +333,8 @@ def _objective_rules(item: LineMapping, qtype: object, points: Decimal | None, a
         if value is None or not 0 < value < 1 or (points and not is_multiple(points * value, HALF)):
             add(
                 key,
-                f"partial_share must be a share between 0 and 100% giving half points, not {raw!r}",
-                "e.g. `partial_share: 50%`",
+                _("partial_share must be a share between 0 and 100% giving half points, not {value!r}").format(value=raw),
+                _("e.g. `partial_share: 50%`"),
             )
         else:
             rules[key] = value
@@ -326,21 +345,27 @@ def _parse_layout(raw: object, where: str, problems: list[Problem]) -> Layout:
     if raw is None:
         return Layout()
     if not isinstance(raw, LineMapping):
-        problems.append(Problem(where, "layout must be a mapping (lines_per_point:, scoring_note:, …)"))
+        problems.append(Problem(where, _("layout must be a mapping (lines_per_point:, scoring_note:, …)")))
         return Layout()
     for key in raw:
         if key not in LAYOUT_KEYS:
-            problems.append(Problem(where, f"layout: unknown field {key!r}", f"known: {', '.join(LAYOUT_KEYS)}"))
+            problems.append(Problem(
+                where, _("layout: unknown field {key!r}").format(key=key), _("known: {keys}").format(keys=listing(LAYOUT_KEYS))
+            ))
     lines = to_decimal(raw.get("lines_per_point", 1))
     if lines is None or lines <= 0:
-        problems.append(Problem(where, f"layout.lines_per_point must be a positive number, not {raw.get('lines_per_point')!r}"))
+        problems.append(Problem(
+            where, _("layout.lines_per_point must be a positive number, not {value!r}").format(value=raw.get("lines_per_point"))
+        ))
         lines = Decimal(1)
     bounds = []
     for key, default in (("min_answer_lines", 3), ("max_answer_lines", 30), ("questions_per_page", 1)):
         value = raw.get(key, default)
         lowest = 1 if key == "questions_per_page" else 0
         if not isinstance(value, int) or isinstance(value, bool) or value < lowest:
-            problems.append(Problem(where, f"layout.{key} must be a whole number of at least {lowest}, not {value!r}"))
+            problems.append(Problem(where, _("layout.{key} must be a whole number of at least {lowest}, not {value!r}").format(
+                key=key, lowest=lowest, value=value
+            )))
             value = default
         bounds.append(value)
     return Layout(
@@ -362,16 +387,16 @@ def _parse_exposure(raw: LineMapping, at, problems: list[Problem]) -> tuple[int 
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             problems.append(Problem(
                 at(raw, "exclude_used"),
-                f"exclude_used must be {{within: N}} with N ≥ 1 released papers, not {used!r}",
-                "e.g. exclude_used: {within: 2} leaves out the questions of the last two released papers",
+                _("exclude_used must be `{{within: N}}` with N ≥ 1 released papers, not {value!r}").format(value=used),
+                _("e.g. `exclude_used: {within: 2}` leaves out the questions of the last two released papers"),
             ))
         else:
             within = value
     max_uses = raw.get("max_uses")
     if max_uses is not None and (not isinstance(max_uses, int) or isinstance(max_uses, bool) or max_uses < 1):
         problems.append(Problem(
-            at(raw, "max_uses"), f"max_uses must be a whole number ≥ 1 of released papers, not {max_uses!r}",
-            "e.g. max_uses: 3 leaves out questions already used in three released papers",
+            at(raw, "max_uses"), _("max_uses must be a whole number ≥ 1 of released papers, not {value!r}").format(value=max_uses),
+            _("e.g. `max_uses: 3` leaves out questions already used in three released papers"),
         ))
         max_uses = None
     return within, max_uses

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from examgen.bank.load import load_bank
 from examgen.errors import BankError, OutputError, raise_if
+from examgen.i18n import _, listing
 from examgen.models import Blueprint, Contestant, Form, Paper
 from examgen.outputs import staged_folder, write_file
 from examgen.paper.assemble import assemble, new_seed, unreviewed
@@ -216,12 +217,11 @@ def _refuse_grading_files(target: Path) -> None:
     )
     foreign = sorted(p.name for p in target.iterdir() if not own.match(p.name))
     if foreign:
+        shown = listing([*foreign[:4], "…"] if len(foreign) > 4 else foreign)
         raise OutputError(
-            f"holds files a rebuild would delete ({', '.join(foreign[:4])}"
-            + (", …" if len(foreign) > 4 else "")
-            + "); nothing was written",
+            _("holds files a rebuild would delete ({files}); nothing was written").format(files=shown),
             where=str(target),
-            hint="build into another folder with --out, or move the grading files away first",
+            hint=_("build into another folder with --out, or move the grading files away first"),
         )
 
 

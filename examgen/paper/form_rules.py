@@ -21,6 +21,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from examgen.errors import Problem
+from examgen.i18n import _, listing, ngettext
 from examgen.models import FormRules, Section, SharedCap
 from examgen.numbers import to_decimal
 from examgen.yamlio import LineMapping
@@ -38,7 +39,7 @@ def parse_form_rules(
     if raw is None:
         return FormRules()
     if not isinstance(raw, LineMapping):
-        problems.append(Problem(where, "forms must be a mapping (max_shared:, difficulty_tolerance:, …)"))
+        problems.append(Problem(where, _("forms must be a mapping (max_shared:, difficulty_tolerance:, …)")))
         return FormRules()
 
     def at(key: str) -> str:
@@ -46,7 +47,9 @@ def parse_form_rules(
 
     for key in raw:
         if key not in FORM_KEYS:
-            problems.append(Problem(at(key), f"forms: unknown field {key!r}", f"known: {', '.join(FORM_KEYS)}"))
+            problems.append(Problem(
+                at(key), _("forms: unknown field {key!r}").format(key=key), _("known: {keys}").format(keys=listing(FORM_KEYS))
+            ))
     max_shared = _shared_cap(raw.get("max_shared"), at("max_shared"), "forms.max_shared", problems)
     section_caps = _section_caps(raw.get("sections"), at("sections"), path, sections, problems)
 
@@ -58,14 +61,17 @@ def parse_form_rules(
             problems.append(
                 Problem(
                     at("difficulty_tolerance"),
-                    f"forms.difficulty_tolerance must be a number ≥ 0 (e.g. 0.25), not {tolerance!r}",
+                    _("forms.difficulty_tolerance must be a number ≥ 0 (e.g. 0.25), not {value!r}").format(value=tolerance),
                 )
             )
             difficulty = None
     topics = raw.get("topic_tolerance")
     if topics is not None and (not isinstance(topics, int) or isinstance(topics, bool) or topics < 0):
         problems.append(
-            Problem(at("topic_tolerance"), f"forms.topic_tolerance must be a whole number ≥ 0 (e.g. 1), not {topics!r}")
+            Problem(
+                at("topic_tolerance"),
+                _("forms.topic_tolerance must be a whole number ≥ 0 (e.g. 1), not {value!r}").format(value=topics),
+            )
         )
         topics = None
     answer_share = None
@@ -75,8 +81,9 @@ def parse_form_rules(
             problems.append(
                 Problem(
                     at("max_answer_share"),
-                    f"forms.max_answer_share must be a share between 0 and 100% (e.g. 40%), "
-                    f"not {raw.get('max_answer_share')!r}",
+                    _("forms.max_answer_share must be a share between 0 and 100% (e.g. 40%), not {value!r}").format(
+                        value=raw.get("max_answer_share")
+                    ),
                 )
             )
             answer_share = None
@@ -116,8 +123,8 @@ def _shared_cap(value: object, where: str, label: str, problems: list[Problem]) 
     problems.append(
         Problem(
             where,
-            f"{label} must be a whole number of questions (0 = no question shared) or a share such as 20%, "
-            f"not {value!r}",
+            _("{key} must be a whole number of questions (0 = no question shared) or a share such as 20%, "
+              "not {value!r}").format(key=label, value=value),
         )
     )
     return None
@@ -129,7 +136,9 @@ def _section_caps(
     if raw is None:
         return ()
     if not isinstance(raw, LineMapping):
-        problems.append(Problem(where, "forms.sections must map section names to rules, e.g. 案例分析题: {max_shared: 0}"))
+        problems.append(Problem(
+            where, _("forms.sections must map section names to rules, e.g. `案例分析题: {max_shared: 0}`")
+        ))
         return ()
     names = [s.name for s in sections]
     caps = []
@@ -137,11 +146,14 @@ def _section_caps(
         here = f"{path}:{raw.key_lines.get(name, raw.line)}"
         if name not in names:
             problems.append(
-                Problem(here, f"forms.sections: no section named {name!r}", f"sections: {', '.join(names)}")
+                Problem(
+                    here, _("forms.sections: no section named {name!r}").format(name=name),
+                    _("sections: {names}").format(names=listing(names)),
+                )
             )
             continue
         if not isinstance(rule, LineMapping) or set(rule) - {"max_shared"} or "max_shared" not in rule:
-            problems.append(Problem(here, f"forms.sections.{name} must be {{max_shared: N}}"))
+            problems.append(Problem(here, _("forms.sections.{name} must be `{{max_shared: N}}`").format(name=name)))
             continue
         cap = _shared_cap(rule.get("max_shared"), here, f"forms.sections.{name}.max_shared", problems)
         if cap is not None:
@@ -156,7 +168,7 @@ def _groups(raw: object, where: str, problems: list[Problem]) -> tuple[tuple[str
         isinstance(group, list) and len(group) >= 2 and all(isinstance(i, str) for i in group) for group in raw
     ):
         problems.append(
-            Problem(where, "forms.exclude_together must be a list of groups of two or more ids, e.g. [[CA-003, CA-011]]")
+            Problem(where, _("forms.exclude_together must be a list of groups of two or more ids, e.g. `[[CA-003, CA-011]]`"))
         )
         return ()
     return tuple(tuple(sorted(set(group))) for group in raw)
@@ -170,7 +182,11 @@ def check_known_ids(rules: FormRules, known: set[str]) -> list[Problem]:
     return [
         Problem(
             rules.where_of("exclude_together"),
-            f"forms.exclude_together names question(s) not in the bank: {', '.join(unknown)}",
-            "correct the ids or remove them",
+            ngettext(
+                "forms.exclude_together names a question not in the bank: {ids}",
+                "forms.exclude_together names questions not in the bank: {ids}",
+                len(unknown),
+            ).format(ids=listing(unknown)),
+            _("correct the ids or remove them"),
         )
     ]

@@ -27,6 +27,7 @@ from decimal import Decimal
 from itertools import combinations
 
 from examgen.errors import BlueprintError, Problem
+from examgen.i18n import _, colon, ngettext
 from examgen.models import (
     OBJECTIVE_TYPES,
     QUESTION_TYPES,
@@ -149,14 +150,33 @@ def _count_problems(
             continue
         type_name = QUESTION_TYPES.get(section.type, section.type)
         topics = sorted({q.topic for q in pool})
-        sharing = "that no two forms share" if cap == 0 else f"with at most {cap} shared by any two forms"
+        values = dict(
+            forms=forms, section=section_label(index, section), needed=needed, cap=cap, count=len(pool),
+            type=section.type, type_name=type_name, topics="、".join(topics),
+        )
+        if cap == 0:
+            need = _("forms {forms} of {section} need {needed} questions that no two forms share").format(**values)
+        else:
+            need = _("forms {forms} of {section} need {needed} questions with at most {cap} shared by any two forms").format(
+                **values
+            )
+        if topics:
+            have = ngettext(
+                "the bank has {count} {type} ({type_name}) question for it with topics {topics}",
+                "the bank has {count} {type} ({type_name}) questions for it with topics {topics}",
+                len(pool),
+            ).format(**values)
+        else:
+            have = ngettext(
+                "the bank has {count} {type} ({type_name}) question for it",
+                "the bank has {count} {type} ({type_name}) questions for it",
+                len(pool),
+            ).format(**values)
         problems.append(
             Problem(
                 rules.where_of("max_shared") or where,
-                f"forms {forms} of {section_label(index, section)} need {needed} questions {sharing}; "
-                f"the bank has {len(pool)} {section.type} ({type_name}) question(s) for it"
-                + (f" with topics {'、'.join(topics)}" if topics else ""),
-                "add questions to the bank, allow more sharing (forms.max_shared), or build fewer forms",
+                _("{need}; {have}").format(need=need, have=have),
+                _("add questions to the bank, allow more sharing (forms.max_shared), or build fewer forms"),
             )
         )
     return problems
@@ -531,8 +551,9 @@ def _diagnose(
         problems.append(
             Problem(
                 rules.where_of(family if family != "section_max_shared" else "sections") or where,
-                f"forms {forms} cannot meet {_FAMILIES[family]} together with the other rules{detail}",
-                "relax that rule, add questions to the bank, or build fewer forms",
+                _("forms {forms} cannot meet {rule} together with the other rules").format(forms=forms, rule=_FAMILIES[family])
+                + detail,
+                _("relax that rule, add questions to the bank, or build fewer forms"),
             )
         )
     return problems
@@ -545,16 +566,21 @@ def _family_detail(family: str, pools, sections, rules: FormRules) -> str:
         label = section_label(index, section)
         if family == "difficulty_tolerance":
             spread = sorted(q.difficulty for q in pool)
-            parts.append(f"{label}: tolerance {rules.difficulty_tolerance}, difficulties {_histogram(spread)}")
+            parts.append(label + colon() + _("tolerance {tolerance}, difficulties {spread}").format(
+                tolerance=rules.difficulty_tolerance, spread=_histogram(spread)
+            ))
         elif family == "topic_tolerance":
             topics = sorted({q.topic for q in pool})
             counts = "、".join(f"{t} {sum(q.topic == t for q in pool)}" for t in topics)
-            parts.append(f"{label}: {section.count} per form, topics {counts}")
+            parts.append(label + colon() + _("{count} per form, topics {topics}").format(count=section.count, topics=counts))
         elif family == "max_answer_share" and section.type in OBJECTIVE_TYPES:
             limit = answer_limit(rules.max_answer_share, section.count)
             counts = "、".join(f"{a} {sum(a in _answer_values(q) for q in pool)}" for a in answer_letters(pool))
-            parts.append(f"{label}: at most {limit} of {section.count} per answer, the bank has {counts}")
-    return ("; " + "; ".join(parts)) if parts else ""
+            parts.append(label + colon() + _("at most {limit} of {count} per answer, the bank has {answers}").format(
+                limit=limit, count=section.count, answers=counts
+            ))
+    separator = _("; ")
+    return (separator + separator.join(parts)) if parts else ""
 
 
 def _histogram(values: Sequence[int]) -> str:
@@ -567,7 +593,7 @@ def form_comparison(paper) -> tuple[list[str], list[list[str]]]:
     Per section and form: mean difficulty, questions per topic, questions shared with the
     other forms, and for objective sections the spread of answers.
     """
-    header = ["大题", "卷别", "平均难度", "主题（题数）", "与他卷共用", "答案分布"]
+    header = [_("Section"), _("Form"), _("Mean difficulty"), _("Topics (questions)"), _("Shared with other forms"), _("Answers")]
     rows = []
     for index, section in enumerate(paper.blueprint.sections):
         ids_by_form = {

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from examgen.errors import HistoryError, ManifestError, Problem, raise_if
+from examgen.i18n import N_, _, colon
 from examgen.models import Bank
 from examgen.outputs import write_atomic
 from examgen.paper.manifest import MANIFEST_NAME, load_manifest
@@ -35,6 +36,8 @@ from examgen.paper.manifest import MANIFEST_NAME, load_manifest
 HISTORY_NAME = "history.jsonl"
 ITEM_STATS_NAME = "item-stats.json"
 RELEASE = "release"
+#: How the history table names each kind of event.
+EVENT_NAMES = {RELEASE: N_("release")}
 
 #: Observed score rate (P) → difficulty 1–5, as the bank's ``difficulty`` counts (5 hardest):
 #: P ≥ .85 → 1, ≥ .70 → 2, ≥ .50 → 3, ≥ .30 → 4, below → 5.
@@ -114,7 +117,7 @@ def load_history(workspace: Path) -> History:
     except FileNotFoundError:
         return History(path)
     except (OSError, UnicodeDecodeError) as error:
-        raise HistoryError(f"cannot read: {error}", where=str(path)) from None
+        raise HistoryError(_("cannot read: {problem}").format(problem=error), where=str(path)) from None
     events: list[HistoryEvent] = []
     problems: list[Problem] = []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -124,8 +127,8 @@ def load_history(workspace: Path) -> History:
             events.append(_event(json.loads(line), number))
         except (ValueError, TypeError, KeyError) as error:
             problems.append(Problem(
-                f"{path}:{number}", f"not a history event ({type(error).__name__}: {error})",
-                "restore the line from version control, or delete it",
+                f"{path}:{number}", _("not a history event ({problem})").format(problem=f"{type(error).__name__}{colon()}{error}"),
+                _("restore the line from version control, or delete it"),
             ))
     raise_if(problems, HistoryError)
     return History(path, tuple(events))
@@ -133,7 +136,7 @@ def load_history(workspace: Path) -> History:
 
 def _event(record: object, line: int) -> HistoryEvent:
     if not isinstance(record, dict):
-        raise TypeError("a line must be a JSON object")
+        raise TypeError(_("a line must be a JSON object"))
     questions = tuple(
         QuestionUse(
             id=str(q["id"]), label=str(q.get("label", "")), form=str(q.get("form", "")),
@@ -155,7 +158,7 @@ def _number(value: object) -> float | None:
         return None
     number = float(value)  # type: ignore[arg-type]
     if math.isnan(number):
-        raise ValueError(f"{value!r} is not a number")
+        raise ValueError(_("{value!r} is not a number").format(value=value))
     return number
 
 
@@ -301,26 +304,30 @@ def release_paper(
         try:
             stats = json.loads(stats_path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, ValueError) as error:
-            raise HistoryError(f"not readable item statistics ({error})", where=str(stats_path),
-                               hint="write it again with `examgen analyse --force`") from None
+            raise HistoryError(_("not readable item statistics ({problem})").format(problem=error), where=str(stats_path),
+                               hint=_("write it again with `examgen analyse --force`")) from None
         if str(stats.get("paper_id", "")) != str(manifest.get("paper_id")):
             raise HistoryError(
-                f"item statistics of paper {stats.get('paper_id')!r}, not {manifest.get('paper_id')!r}",
-                where=str(stats_path), hint="give the item-stats.json written for this paper",
+                _("item statistics of paper {found!r}, not {expected!r}").format(
+                    found=stats.get("paper_id"), expected=manifest.get("paper_id")
+                ),
+                where=str(stats_path), hint=_("give the item-stats.json written for this paper"),
             )
     elif item_stats is not None:
-        raise HistoryError("not found", where=str(item_stats), hint="run `examgen analyse` first")
+        raise HistoryError(_("not found"), where=str(item_stats), hint=_("run `examgen analyse` first"))
     try:
         event = release_event(manifest, stats, date)
     except (KeyError, TypeError, ValueError) as error:
-        raise ManifestError(f"malformed manifest or item statistics ({error})", where=str(folder)) from None
+        raise ManifestError(_("malformed manifest or item statistics ({problem})").format(problem=error), where=str(folder)) from None
     history = load_history(workspace)
     same = [e for e in history.releases if e.paper_id == event.paper_id and e.seed == event.seed]
     if same and not force:
         raise HistoryError(
-            f"paper {event.paper_id} (seed {event.seed}) was released on {same[0].date}; nothing was written",
+            _("paper {paper} (seed {seed}) was released on {date}; nothing was written").format(
+                paper=event.paper_id, seed=event.seed, date=same[0].date
+            ),
             where=f"{history.path}:{same[0].line}",
-            hint="pass --force to replace that record (e.g. after analysing the results)",
+            hint=_("pass --force to replace that record (e.g. after analysing the results)"),
         )
     events = [e for e in history.events if e not in same]
     events.append(event)
@@ -333,10 +340,10 @@ def release_paper(
 
 def history_rows(history: History) -> tuple[list[str], list[list[str]]]:
     """Return (header, rows) of the history's events, oldest first."""
-    header = ["date", "event", "paper", "title", "questions", "contestants", "P/D"]
+    header = [_("date"), _("event"), _("paper"), _("title"), _("questions"), _("contestants"), "P/D"]
     rows = [
-        [e.date, e.kind, e.paper_id, e.title, str(len({q.id for q in e.questions})), str(e.contestants or "-"),
-         "yes" if any(q.p is not None for q in e.questions) else "no"]
+        [e.date, _(EVENT_NAMES.get(e.kind, e.kind)), e.paper_id, e.title, str(len({q.id for q in e.questions})),
+         str(e.contestants or "-"), _("yes") if any(q.p is not None for q in e.questions) else _("no")]
         for e in history.events
     ]
     return header, rows
@@ -346,13 +353,16 @@ def most_used_rows(history: History, top: int = 10) -> tuple[list[str], list[lis
     """Return (header, rows) of the ``top`` most used questions: uses, then id, most first."""
     stats = observed_stats(history)
     ranked = sorted(stats.values(), key=lambda s: (-s.uses, s.id))[:top]
-    return ["question", "uses", "last used"], [[s.id, str(s.uses), s.last_date] for s in ranked]
+    return [_("question"), _("uses"), _("last used")], [[s.id, str(s.uses), s.last_date] for s in ranked]
 
 
 def usage_rows(bank: Bank, history: History) -> tuple[list[str], list[list[str]]]:
     """Return (header, rows) of the bank's questions that were used: uses, last use, observed P, D and level."""
     stats = observed_stats(history)
-    header = ["id", "type", "difficulty", "uses", "last used", "observed P", "observed D", "observed difficulty"]
+    header = [
+        _("id"), _("type"), _("difficulty"), _("uses"), _("last used"), _("observed P"), _("observed D"),
+        _("observed difficulty"),
+    ]
     rows = []
     for question in sorted(bank.questions, key=lambda q: q.id):
         record = stats.get(question.id)

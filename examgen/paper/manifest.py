@@ -11,8 +11,17 @@ from pathlib import Path
 from examgen import __version__
 from examgen.encodings import clip
 from examgen.errors import ManifestError, Problem, raise_if
+from examgen.i18n import _, colon
 from examgen.inputs import read_input
-from examgen.models import QUESTION_TYPES, Form, Paper, PaperQuestion, Section, Variant
+from examgen.models import (
+    QUESTION_TYPES,
+    Form,
+    Paper,
+    PaperQuestion,
+    Section,
+    Variant,
+    question_label,
+)
 from examgen.numbers import json_number
 from examgen.outputs import is_safe_name
 from examgen.paper.variants import variant_form
@@ -29,6 +38,7 @@ def sha256_hex(data: bytes) -> str:
 def form_record(form: Form, documents: dict[str, tuple[str, str]]) -> dict:
     """Return the manifest entry of a form; ``documents`` maps kind to (file name, sha256)."""
     sections = []
+    first = 1  # numbers run on through the paper, as its section headings say
     for section in form.sections:
         rule = section.section
         sections.append(
@@ -46,6 +56,7 @@ def form_record(form: Form, documents: dict[str, tuple[str, str]]) -> dict:
                     {
                         "number": q.number,
                         "label": f"{section.numeral}.{q.number}",
+                        "display_label": question_label(first + q.number - 1),
                         "id": q.question.id,
                         "points": json_number(q.points),
                         "written_points": json_number(q.question.points),
@@ -60,6 +71,7 @@ def form_record(form: Form, documents: dict[str, tuple[str, str]]) -> dict:
                 ],
             }
         )
+        first += len(section.questions)
     return {
         "form": form.letter,
         "sections": sections,
@@ -176,35 +188,37 @@ def dump_manifest(record: dict) -> bytes:
 
 
 def _no_constant(name: str) -> None:
-    raise ValueError(f"{name} is not a number examgen writes")
+    raise ValueError(_("{name} is not a number examgen writes").format(name=name))
 
 
 def load_manifest(path: Path) -> dict:
     """Return the manifest at ``path`` with every number as Decimal (ints stay ints)."""
     if not path.exists() and not path.is_symlink():
         raise ManifestError(
-            "manifest not found", where=str(path), hint="run `examgen build` first, or give the right path"
+            _("manifest not found"), where=str(path), hint=_("run `examgen build` first, or give the right path")
         )
     try:
         text = read_input(path, ManifestError).decode("utf-8")
     except UnicodeDecodeError as error:
-        raise ManifestError(f"not UTF-8 text (byte {error.start})", where=str(path)) from None
+        raise ManifestError(_("not UTF-8 text (byte {byte})").format(byte=error.start), where=str(path)) from None
     try:
         record = json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
     except RecursionError:
         raise ManifestError(
-            "nests too deeply to be an examgen manifest", where=str(path),
-            hint="rebuild it with `examgen build --force`",
+            _("nests too deeply to be an examgen manifest"), where=str(path),
+            hint=_("rebuild it with `examgen build --force`"),
         ) from None
     except ValueError as error:
         if not isinstance(error, json.JSONDecodeError):
-            raise ManifestError(f"not valid JSON: {error}", where=str(path)) from None
+            raise ManifestError(_("not valid JSON: {problem}").format(problem=error), where=str(path)) from None
         raise ManifestError(
-            f"not valid JSON: {error.msg}", where=f"{path}:{error.lineno}", hint="rebuild it with `examgen build --force`"
+            _("not valid JSON: {problem}").format(problem=error.msg), where=f"{path}:{error.lineno}",
+            hint=_("rebuild it with `examgen build --force`"),
         ) from None
     if not isinstance(record, dict) or record.get("format") != FORMAT or "forms" not in record:
         raise ManifestError(
-            "not an examgen manifest (format 1)", where=str(path), hint="give the manifest.json that `examgen build` wrote"
+            _("not an examgen manifest (format 1)"), where=str(path),
+            hint=_("give the manifest.json that `examgen build` wrote"),
         )
     return record
 
@@ -250,8 +264,9 @@ def verify_documents(folder: Path) -> list[DocumentCheck]:
             name, expected = entry["file"], entry["sha256"]
             if not isinstance(name, str) or not is_safe_name(name) or not isinstance(expected, str):
                 problems.append(Problem(
-                    str(manifest_path), f"names the document {clip(str(name))!r}, which is not "
-                    "a file of the build folder", "rebuild it with `examgen build --force`",
+                    str(manifest_path),
+                    _("names the document {name!r}, which is not a file of the build folder").format(name=clip(str(name))),
+                    _("rebuild it with `examgen build --force`"),
                 ))
                 continue
             path = manifest_path.parent / name
@@ -259,8 +274,9 @@ def verify_documents(folder: Path) -> list[DocumentCheck]:
             checks.append(DocumentCheck(path, expected, actual))
     except (KeyError, TypeError, AttributeError) as exc:
         raise ManifestError(
-            f"malformed manifest ({type(exc).__name__}: {clip(str(exc))})", where=str(manifest_path),
-            hint="rebuild it with `examgen build --force`",
+            _("malformed manifest ({problem})").format(problem=f"{type(exc).__name__}{colon()}{clip(str(exc))}"),
+            where=str(manifest_path),
+            hint=_("rebuild it with `examgen build --force`"),
         ) from None
     raise_if(problems, ManifestError)
     return checks
@@ -276,8 +292,10 @@ def check_manifest_digest(folder: Path, expect: str | None) -> str:
     digest = manifest_digest(folder)
     if expect is not None and expect.strip().lower() != digest:
         raise ManifestError(
-            f"the manifest's sha256 is {digest}, not the {clip(expect, 70)} printed at build time",
+            _("the manifest's sha256 is {digest}, not the {expected} printed at build time").format(
+                digest=digest, expected=clip(expect, 70)
+            ),
             where=str(manifest_path_of(folder)),
-            hint="the manifest was changed after the build; rebuild with the recorded seed",
+            hint=_("the manifest was changed after the build; rebuild with the recorded seed"),
         )
     return digest

@@ -62,6 +62,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from examgen.errors import BlueprintError, Problem
+from examgen.i18n import _, colon, listing, parenthesised
 from examgen.models import (
     ABSENT_RULES,
     AGGREGATE_ON,
@@ -137,8 +138,8 @@ def validate_grading_rules(raw: object, where: str, sections: Sequence[Section] 
                 problems.append(
                     (
                         f"grading.tie_breakers[{index}]",
-                        f"{ref!r} names no section of this blueprint",
-                        "use a section type, numeral, name or number: " + describe_parts(parts),
+                        _("{value!r} names no section of this blueprint").format(value=ref),
+                        _("use a section type, numeral, name or number: {sections}").format(sections=describe_parts(parts)),
                     )
                 )
     _raise(problems, where)
@@ -194,8 +195,8 @@ def describe_parts(parts: Sequence[Part]) -> str:
     texts = []
     for part in parts:
         text = part.key if part.key == part.name else f"{part.key} {part.name}"
-        texts.append(f"{text} ({part.type})" if part.type else text)
-    return ", ".join(texts)
+        texts.append(f"{text}{parenthesised(part.type)}" if part.type else text)
+    return listing(texts)
 
 
 # --- checking ------------------------------------------------------------------------------
@@ -212,7 +213,7 @@ def _raise(problems: list[KeyProblem], where: str) -> None:
     if problems:
         raise BlueprintError(
             problems=[
-                Problem(f"{where}: {path}" if where and path else where or path, what, hint)
+                Problem(f"{where}{colon()}{path}" if where and path else where or path, what, hint)
                 for path, what, hint in problems
             ]
         )
@@ -233,7 +234,7 @@ def _check(
         raw = {}
     if not isinstance(raw, Mapping):
         problems.append(
-            (prefix, f"must be a mapping of grading rules, not {_show(raw)}", "see examgen.paper.rules")
+            (prefix, _("must be a mapping of grading rules, not {value}").format(value=_show(raw)), _("see docs/grading-rules.md"))
         )
         return {}, problems
     for key in raw:
@@ -241,8 +242,8 @@ def _check(
             problems.append(
                 (
                     _join(prefix, str(key)),
-                    f"unknown key {str(key)!r}",
-                    "allowed keys: " + ", ".join(allowed),
+                    _("unknown key {key!r}").format(key=str(key)),
+                    _("allowed keys: {keys}").format(keys=listing(allowed)),
                 )
             )
     values: dict = {}
@@ -269,9 +270,9 @@ def _check(
             problems.append(
                 (
                     path("aggregate_on"),
-                    f"double_marking compares two marks per answer, so it applies per "
-                    f"question, not per {level}",
-                    "remove aggregate_on or set it to question",
+                    _("double_marking compares two marks per answer, so it applies per "
+                      "question, not per {level}").format(level=level),
+                    _("remove aggregate_on or set it to question"),
                 )
             )
             level = _INVALID
@@ -284,8 +285,8 @@ def _check(
             problems.append(
                 (
                     path("judges"),
-                    f"double_marking uses exactly 2 marks per answer, not {judges}",
-                    "remove judges or set it to 2; third marks and arbitration come on follow-up sheets",
+                    _("double_marking uses exactly 2 marks per answer, not {judges}").format(judges=judges),
+                    _("remove judges or set it to 2; third marks and arbitration come on follow-up sheets"),
                 )
             )
             judges = _INVALID
@@ -351,9 +352,9 @@ _INVALID: object = _Invalid()
 
 def _show(value: object) -> str:
     if isinstance(value, Mapping):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(value, list | tuple):
-        return "a list"
+        return _("a list")
     return repr(value)
 
 
@@ -367,8 +368,8 @@ def _choice(
     problems.append(
         (
             path,
-            f"{_show(value)} is not one of {', '.join(choices)}",
-            f"write one of: {', '.join(choices)}",
+            _("{value} is not one of {choices}").format(value=_show(value), choices=listing(choices)),
+            _("write one of: {choices}").format(choices=listing(choices)),
         )
     )
     return _INVALID
@@ -382,14 +383,17 @@ def _integer(value: object, default: int, low: int, high: int, path: str, proble
         problems.append(
             (
                 path,
-                f"{_show(value)} is not a whole number",
-                f"write a whole number from {low} to {high}",
+                _("{value} is not a whole number").format(value=_show(value)),
+                _("write a whole number from {low} to {high}").format(low=low, high=high),
             )
         )
         return _INVALID
     if not low <= number <= high:
         problems.append(
-            (path, f"{_show(value)} is out of range", f"write a whole number from {low} to {high}")
+            (
+                path, _("{value} is out of range").format(value=_show(value)),
+                _("write a whole number from {low} to {high}").format(low=low, high=high),
+            )
         )
         return _INVALID
     return int(number)
@@ -420,8 +424,8 @@ def _threshold(value: object, path: str, problems: list) -> object:
             problems.append(
                 (
                     path,
-                    f"{_show(value)} is more than 100%",
-                    "write a share such as 20%, or points such as 2",
+                    _("{value} is more than 100%").format(value=_show(value)),
+                    _("write a share such as 20%, or points such as 2"),
                 )
             )
             return _INVALID
@@ -431,8 +435,8 @@ def _threshold(value: object, path: str, problems: list) -> object:
         problems.append(
             (
                 path,
-                f"{_show(value)} is not a number of points or a percentage",
-                "write points such as 2 or 1.5, or a share of the maximum such as 20%",
+                _("{value} is not a number of points or a percentage").format(value=_show(value)),
+                _("write points such as 2 or 1.5, or a share of the maximum such as 20%"),
             )
         )
         return _INVALID
@@ -440,8 +444,8 @@ def _threshold(value: object, path: str, problems: list) -> object:
         problems.append(
             (
                 path,
-                f"{_show(value)} is negative",
-                "write points such as 2 or 1.5, or a share of the maximum such as 20%",
+                _("{value} is negative").format(value=_show(value)),
+                _("write points such as 2 or 1.5, or a share of the maximum such as 20%"),
             )
         )
         return _INVALID
@@ -456,8 +460,8 @@ def _mark_step(value: object, path: str, problems: list) -> object:
         problems.append(
             (
                 path,
-                f"{_show(value)} is not a positive number",
-                "write the smallest mark step, such as 0.5 or 1",
+                _("{value} is not a positive number").format(value=_show(value)),
+                _("write the smallest mark step, such as 0.5 or 1"),
             )
         )
         return _INVALID
@@ -471,7 +475,10 @@ def _tie_breakers(value: object, path: str, problems: list) -> object:
         value = [value]
     if not isinstance(value, list | tuple):
         problems.append(
-            (path, f"{_show(value)} is not a list of sections", "write e.g. [practical, 三]")
+            (
+                path, _("{value} is not a list of sections").format(value=_show(value)),
+                _("write e.g. `[practical, 三]`"),
+            )
         )
         return _INVALID
     refs: list[str] = []
@@ -481,8 +488,8 @@ def _tie_breakers(value: object, path: str, problems: list) -> object:
             problems.append(
                 (
                     f"{path}[{index}]",
-                    f"{_show(item)} does not name a section",
-                    "use a section type (practical), numeral (三), name or number",
+                    _("{value} does not name a section").format(value=_show(item)),
+                    _("use a section type (practical), numeral (“三”), name or number"),
                 )
             )
             ok = False
@@ -497,8 +504,8 @@ def _share(value: object, path: str, problems: list) -> object:
         problems.append(
             (
                 path,
-                f"{_show(value)} is not a share",
-                "write a percentage such as 10% or a fraction such as 0.1",
+                _("{value} is not a share").format(value=_show(value)),
+                _("write a percentage such as 10% or a fraction such as 0.1"),
             )
         )
         return _INVALID
@@ -506,8 +513,8 @@ def _share(value: object, path: str, problems: list) -> object:
         problems.append(
             (
                 path,
-                f"{_show(value)} is not more than 0",
-                "write a percentage such as 10% or a fraction such as 0.1",
+                _("{value} is not more than 0").format(value=_show(value)),
+                _("write a percentage such as 10% or a fraction such as 0.1"),
             )
         )
         return _INVALID
@@ -515,8 +522,8 @@ def _share(value: object, path: str, problems: list) -> object:
         problems.append(
             (
                 path,
-                f"{_show(value)} is more than 100%",
-                "write a percentage such as 10% or a fraction such as 0.1",
+                _("{value} is more than 100%").format(value=_show(value)),
+                _("write a percentage such as 10% or a fraction such as 0.1"),
             )
         )
         return _INVALID
@@ -530,8 +537,8 @@ def _awards(value: object, path: str, problems: list) -> object:
         problems.append(
             (
                 path,
-                f"{_show(value)} is not a list of awards",
-                "write e.g. [{name: 一等奖, share: 10%}]",
+                _("{value} is not a list of awards").format(value=_show(value)),
+                _("write e.g. `[{name: 一等奖, share: 10%}]`"),
             )
         )
         return _INVALID
@@ -542,25 +549,25 @@ def _awards(value: object, path: str, problems: list) -> object:
         here = f"{path}[{index}]"
         if not isinstance(item, Mapping):
             problems.append(
-                (here, f"{_show(item)} is not a mapping", "write {name: 一等奖, share: 10%}")
+                (here, _("{value} is not a mapping").format(value=_show(item)), _("write `{name: 一等奖, share: 10%}`"))
             )
             ok = False
             continue
         for key in item:
             if key not in ("name", "share"):
                 problems.append(
-                    (f"{here}.{key}", f"unknown key {str(key)!r}", "an award has name and share")
+                    (f"{here}.{key}", _("unknown key {key!r}").format(key=str(key)), _("an award has `name` and `share`"))
                 )
                 ok = False
         name = item.get("name")
         if not isinstance(name, str) or not name.strip():
-            what = "missing award name" if name is None else f"{_show(name)} is not an award name"
-            problems.append((f"{here}.name", what, "write a name such as 一等奖"))
+            what = _("missing award name") if name is None else _("{value} is not an award name").format(value=_show(name))
+            problems.append((f"{here}.name", what, _("write a name such as “一等奖”")))
             ok = False
             name = None
         elif name.strip() in names:
             problems.append(
-                (f"{here}.name", f"award {name.strip()!r} is listed twice", "give each award once")
+                (f"{here}.name", _("award {name!r} is listed twice").format(name=name.strip()), _("give each award once"))
             )
             ok = False
         else:
@@ -576,8 +583,8 @@ def _awards(value: object, path: str, problems: list) -> object:
             problems.append(
                 (
                     path,
-                    f"shares add up to {format_points(total * 100)}%, more than 100%",
-                    "lower the shares",
+                    _("shares add up to {share}%, more than 100%").format(share=format_points(total * 100)),
+                    _("lower the shares"),
                 )
             )
             ok = False
@@ -589,7 +596,7 @@ def _teams(value: object, path: str, problems: list) -> object:
         return TeamRules()
     if not isinstance(value, Mapping):
         problems.append(
-            (path, f"{_show(value)} is not a mapping", "write {aggregate: sum, best_k: 3}")
+            (path, _("{value} is not a mapping").format(value=_show(value)), _("write `{aggregate: sum, best_k: 3}`"))
         )
         return _INVALID
     before = len(problems)
@@ -598,8 +605,8 @@ def _teams(value: object, path: str, problems: list) -> object:
             problems.append(
                 (
                     f"{path}.{key}",
-                    f"unknown key {str(key)!r}",
-                    "allowed keys: aggregate, best_k, short_units",
+                    _("unknown key {key!r}").format(key=str(key)),
+                    _("allowed keys: {keys}").format(keys=listing(("aggregate", "best_k", "short_units"))),
                 )
             )
     aggregate = _choice(
@@ -672,7 +679,7 @@ def check_contest_info(raw: object, prefix: str, keys: Sequence[str] = CONTEST_I
     if raw is None:
         return {}, problems
     if not isinstance(raw, Mapping):
-        return {}, [(prefix, f"must be a mapping (name:, organizer:, …), not {_show(raw)}", "")]
+        return {}, [(prefix, _("must be a mapping (name:, organizer:, …), not {value}").format(value=_show(raw)), "")]
     values: dict = {}
     for key in keys:
         value = raw.get(key)
@@ -684,16 +691,18 @@ def check_contest_info(raw: object, prefix: str, keys: Sequence[str] = CONTEST_I
             try:
                 values[key] = datetime.date.fromisoformat(text).isoformat()
             except ValueError:
-                problems.append((here, f"{_show(value)} is not a date", "write a date as 2026-05-08"))
+                problems.append((here, _("{value} is not a date").format(value=_show(value)), _("write a date as 2026-05-08")))
         elif isinstance(value, str | int) and not isinstance(value, bool) and str(value).strip():
             values[key] = str(value).strip()
         else:
-            problems.append((here, f"{_show(value)} is not a text", f"write {key}: …"))
+            problems.append((here, _("{value} is not a text").format(value=_show(value)), _("write `{key}: …`").format(key=key)))
     if values.get("notice_from", "") > values.get("notice_to", "9") :
         problems.append((
             _join(prefix, "notice_to"),
-            f"the 公示期 ends ({values['notice_to']}) before it starts ({values['notice_from']})",
-            "swap the dates",
+            _("the “公示期” ends ({end}) before it starts ({start})").format(
+                end=values["notice_to"], start=values["notice_from"]
+            ),
+            _("swap the dates"),
         ))
     return values, problems
 

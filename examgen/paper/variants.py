@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from examgen.errors import BlueprintError, Problem, raise_if
+from examgen.i18n import _, listing, ngettext
 from examgen.models import (
     CHOICE_TYPES,
     OPTION_LETTERS,
@@ -76,7 +77,7 @@ def make_variants(paper: Paper, counts: Mapping[str, int]) -> tuple[Variant, ...
         for number in range(1, counts.get(form.letter, 0) + 1):
             rng = _random(paper.seed, f"{form.letter}:{number}")
             variant = _draw_variant(form, variant_code(form.letter, number), rng)
-            for _ in range(_DISTINCT_TRIES):
+            for _try in range(_DISTINCT_TRIES):
                 if all((variant.order, variant.options) != (v.order, v.options) for v in drawn):
                     break
                 variant = _draw_variant(form, variant.code, rng)
@@ -116,7 +117,7 @@ def _balanced_letters(question: PaperQuestion, counts: list[int], rng: random.Ra
     form_letters = OPTION_LETTERS[:size]
     right = [c for c in form_letters if c in question.answer]
     wrong = [c for c in form_letters if c not in question.answer]
-    ties = [rng.random() for _ in range(size)]
+    ties = [rng.random() for _tie in range(size)]
     places = sorted(range(size), key=lambda p: (counts[p], ties[p]))
     right_places = sorted(places[: len(right)])
     wrong_places = sorted(places[len(right) :])
@@ -145,10 +146,12 @@ def _share_problems(paper: Paper, form: Form, variant: Variant) -> list[Problem]
             if used > limit:
                 problems.append(Problem(
                     paper.blueprint.forms.where_of("max_answer_share") or paper.blueprint.path,
-                    f"variant {variant.code} of {section.numeral}、{section.section.name}: answer {letter} "
-                    f"in {used} of {len(section.questions)} questions, above forms.max_answer_share "
-                    f"{format_points(share * 100)}% ({limit})",
-                    "raise max_answer_share, or choose questions whose answers have fewer letters",
+                    _("variant {code} of {section}: answer {letter} in {used} of {count} questions, "
+                      "above forms.max_answer_share {share}% ({limit})").format(
+                        code=variant.code, section=f"{section.numeral}、{section.section.name}", letter=letter,
+                        used=used, count=len(section.questions), share=format_points(share * 100), limit=limit,
+                    ),
+                    _("raise max_answer_share, or choose questions whose answers have fewer letters"),
                 ))
     return problems
 
@@ -185,21 +188,21 @@ def with_variants(
     """
     if paper.blueprint.is_interview:
         raise BlueprintError(
-            "variants are for written papers; an interview has a 题本 read to the contestant",
-            where="--variants", hint="build the interview without --variants",
+            _("variants are for written papers; an interview has a “题本” read to the contestant"),
+            where="--variants", hint=_("build the interview without --variants"),
         )
     letters = [form.letter for form in paper.forms]
     if count is not None:
         counts = dict.fromkeys(letters, count)
     else:
         assert seats is not None, "variants need a count or a roster"
-        counts = {letter: sum(1 for _, form in seats if form == letter) for letter in letters}
+        counts = {letter: sum(1 for _contestant, form in seats if form == letter) for letter in letters}
     too_many = [f"{letter} ({n})" for letter, n in counts.items() if n > MAX_VARIANTS]
     if too_many:
         raise BlueprintError(
-            f"more than {MAX_VARIANTS} variants of form " + ", ".join(too_many),
+            _("more than {most} variants of form {forms}").format(most=MAX_VARIANTS, forms=listing(too_many)),
             where="--variants-for" if count is None else "--variants",
-            hint="give --variants N to deal N variants over the roster",
+            hint=_("give --variants N to deal N variants over the roster"),
         )
     variants = make_variants(paper, counts)
     assignment = assign_variants(seats, variants, paper.seed) if seats is not None else ()
@@ -217,8 +220,10 @@ def seat_forms(
     problems: list[Problem] = []
     if len(letters) > 1 and not forms_of:
         raise BlueprintError(
-            f"forms {','.join(letters)} are built but the roster has no 卷别 column to say who sits which",
-            where=where, hint="add a 卷别 column (A, B, …) to the roster",
+            _("forms {forms} are built but the roster has no “卷别” column to say who sits which").format(
+                forms=",".join(letters)
+            ),
+            where=where, hint=_("add a “卷别” column (A, B, …) to the roster"),
         )
     seats = []
     for contestant in contestants:
@@ -228,14 +233,19 @@ def seat_forms(
         form = given.strip().upper().removesuffix("卷")
         if form not in letters:
             problems.append(Problem(
-                where, f"准考证号 {contestant.id}: 卷别 {given!r} is not a form built ({','.join(letters)})",
-                "correct the 卷别 column, or build that form too",
+                where,
+                _("“准考证号” {id}: “卷别” {form!r} is not a form built ({forms})").format(
+                    id=contestant.id, form=given, forms=",".join(letters)
+                ),
+                _("correct the “卷别” column, or build that form too"),
             ))
             continue
         seats.append((contestant, form))
     for letter in letters:
-        if not problems and not any(form == letter for _, form in seats):
-            problems.append(Problem(where, f"no contestant of the roster sits form {letter}", "check the 卷别 column"))
+        if not problems and not any(form == letter for _contestant, form in seats):
+            problems.append(Problem(
+                where, _("no contestant of the roster sits form {form}").format(form=letter), _("check the “卷别” column")
+            ))
     raise_if(problems, BlueprintError)
     return tuple(seats)
 
@@ -250,7 +260,7 @@ def assign_variants(
     variants and each variant goes to as many contestants as another, give or take one.
     """
     dealt: dict[str, list[str]] = {}
-    for letter in dict.fromkeys(form for _, form in seats):
+    for letter in dict.fromkeys(form for _contestant, form in seats):
         codes = [v.code for v in variants if v.form == letter]
         dealt[letter] = _shuffled(_random(seed, f"{letter}:assignment"), codes)
     turn: dict[str, int] = {}
@@ -271,21 +281,27 @@ def variant_notes(paper: Paper) -> list[str]:
         codes = [v.code for v in paper.variants_of(form.letter)]
         if codes:
             span = codes[0] if len(codes) == 1 else f"{codes[0]}–{codes[-1]}"
-            lines.append(f"variants of form {form.letter}: {span} (questions in their own order within each section)")
+            lines.append(_("variants of form {form}: {codes} (questions in their own order within each section)").format(
+                form=form.letter, codes=span
+            ))
     choice = [s for s in paper.blueprint.sections if s.type in CHOICE_TYPES]
     shuffled = [s.name for s in choice if s.shuffle_options]
     if shuffled:
-        lines.append(f"options reordered, answer letters balanced, in: {'、'.join(shuffled)}")
+        lines.append(_("options reordered, answer letters balanced, in: {sections}").format(sections="、".join(shuffled)))
     kept = [s.name for s in choice if not s.shuffle_options]
     if kept:
         lines.append(
-            f"note: options keep the form's order in {'、'.join(kept)} "
-            "(the section does not say shuffle_options: true)"
+            _("note: options keep the form's order in {sections} (the section does not say `shuffle_options: true`)").format(
+                sections="、".join(kept)
+            )
         )
     if paper.assignment:
         dealt: dict[str, int] = {}
-        for _, code in paper.assignment:
+        for _contestant, code in paper.assignment:
             dealt[code] = dealt.get(code, 0) + 1
         spread = " ".join(f"{v.code}×{dealt.get(v.code, 0)}" for v in paper.variants if v.code in dealt)
-        lines.append(f"variants dealt to {len(paper.assignment)} contestants: {spread}")
+        lines.append(ngettext(
+            "variants dealt to {count} contestant: {spread}", "variants dealt to {count} contestants: {spread}",
+            len(paper.assignment),
+        ).format(count=len(paper.assignment), spread=spread))
     return lines

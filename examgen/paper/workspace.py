@@ -6,6 +6,7 @@ from importlib import resources
 from pathlib import Path
 
 from examgen.errors import OutputError
+from examgen.i18n import _
 from examgen.outputs import write_atomic
 
 #: Folders of a workspace and the sample files shipped for each.
@@ -37,9 +38,9 @@ def init_workspace(target: Path, *, force: bool = False) -> list[Path]:
     existing = [target / name for name, _ in files if (target / name).exists()]
     if existing and not force:
         raise OutputError(
-            "already exists; nothing was written",
+            _("already exists; nothing was written"),
             where=str(existing[0]),
-            hint="pass --force to overwrite the sample files, or choose an empty folder",
+            hint=_("pass --force to overwrite the sample files, or choose an empty folder"),
         )
     written = []
     for name, data in files:

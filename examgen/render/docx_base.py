@@ -38,6 +38,7 @@ from docx.text.paragraph import Paragraph
 from lxml.etree import SubElement
 
 from examgen.errors import ExamgenError
+from examgen.i18n import _
 from examgen.inputs import check_zip, read_input
 from examgen.render.wordml import deflate, stable_zip
 
@@ -287,9 +288,9 @@ def _prepared_reference(data: bytes | None, where: str = "") -> DocumentObject:
             document = Document(io.BytesIO(data))
         except Exception as error:  # python-docx raises several kinds for a bad file
             raise ExamgenError(
-                f"not a readable Word .docx ({type(error).__name__})",
+                _("not a readable Word .docx ({problem})").format(problem=type(error).__name__),
                 where=where,
-                hint="save the reference document from Word as .docx, or remove it to use the default",
+                hint=_("save the reference document from Word as .docx, or remove it to use the default"),
             ) from None
         names = {s.name for s in document.styles}
         for spec in STYLES:

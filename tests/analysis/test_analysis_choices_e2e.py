@@ -68,14 +68,18 @@ def test_analyse_reads_the_entry_workbooks_and_flags_the_wrong_key(mixed, tmp_pa
 
     tables = options_sheet(tmp_path / "analysis.xlsx")
     sections = record["forms"][0]["sections"]
-    choice_labels = [q["label"] for s in sections if s["type"] in ("single_choice", "multiple_choice") for q in s["questions"]]
+    # The analysis names questions as the paper does (第1题); the manifest's label is the key.
+    choice_labels = [
+        q["display_label"] for s in sections if s["type"] in ("single_choice", "multiple_choice") for q in s["questions"]
+    ]
     assert list(tables) == choice_labels  # every choice question, in paper order; no true/false
 
     planted = next(q for s in sections for q in s["questions"] if q["label"] == PLANTED)
+    shown = planted["display_label"]
     key = planted["answer"]
     letters = LETTERS[: len(planted["options"])]
     distractor = [x for x in letters if x != key][1]
-    rows = {row[1][0]: row for row in tables[PLANTED]}
+    rows = {row[1][0]: row for row in tables[shown]}
     assert list(rows) == list(letters)  # every option printed, chosen or not
     assert rows[key][0] == key and rows[key][1] == f"{key}（答案）"
     # Expected shares from what was typed, by the totals the analysis groups by: the
@@ -89,15 +93,15 @@ def test_analyse_reads_the_entry_workbooks_and_flags_the_wrong_key(mixed, tmp_pa
 
     items = openpyxl.load_workbook(tmp_path / "analysis.xlsx")["试题分析"]
     item_rows = {row[0]: row for row in items.iter_rows(min_row=2, values_only=True) if row[0]}
-    assert any("答案" in str(cell) for cell in item_rows[PLANTED][1:] if cell)  # the miskey flag
+    assert any("答案" in str(cell) for cell in item_rows[shown][1:] if cell)  # the miskey flag
     attention = [row[0] for row in openpyxl.load_workbook(tmp_path / "analysis.xlsx")["关注"].iter_rows(values_only=True)]
-    assert any(PLANTED in str(line) for line in attention)
+    assert any(str(line).startswith(f"{shown}（") for line in attention)
 
     # The totals grouped by include the objective sections: the paper's full total.
     stats = json.loads((tmp_path / "item-stats.json").read_text(encoding="utf-8"))
     by_label = {q["label"]: q for q in stats["questions"]}
-    assert set(by_label) >= {q["label"] for s in sections for q in s["questions"]}
-    assert by_label[PLANTED]["d"] == pytest.approx(-1.0)
+    assert set(by_label) >= {q["display_label"] for s in sections for q in s["questions"]}
+    assert by_label[shown]["d"] == pytest.approx(-1.0)
 
 
 def test_grade_analyse_shows_the_same_option_tables(mixed, tmp_path):

@@ -62,7 +62,7 @@ def test_grade_analyse_writes_workbook_report_and_item_stats(graded):
     # P of every question, recomputed from the typed marks.
     for q in questions:
         finals = [float(_final(typed, c, q["label"])) for c in ids]
-        assert rows[q["label"]]["难度P（得分率）"] == pytest.approx(sum(finals) / 40 / float(q["points"]))
+        assert rows[q["display_label"]]["难度P（得分率）"] == pytest.approx(sum(finals) / 40 / float(q["points"]))
     # α of the paper, recomputed.
     table = [[float(_final(typed, c, q["label"])) for c in ids] for q in questions]
     overview = {r[0]: r[1] for r in workbook["概况"].iter_rows(values_only=True) if r[0]}
@@ -85,7 +85,7 @@ def test_grade_analyse_writes_workbook_report_and_item_stats(graded):
     assert len(report.inline_shapes) == 4  # histogram, box plots, judges, items
 
     stats = json.loads((folder / "item-stats.json").read_text(encoding="utf-8"))
-    assert [q["label"] for q in stats["questions"]] == labels
+    assert [q["label"] for q in stats["questions"]] == [q["display_label"] for q in questions]
     assert all(0 <= q["p"] <= 1 and not math.isnan(q["d"]) for q in stats["questions"])
 
 

@@ -64,5 +64,5 @@ def test_report_lists_double_marking_rates_options_and_attention():
     assert [row[:3] for row in options[1:]] == [["一.1", "C", "A"], ["一.1", "C", "C*"]]
     text = [p.text for p in document.paragraphs]
     assert "评分方式为双评（分差超限三评、仲裁）" in "".join(text)
-    assert any(line.startswith("● 第一.1题：高分组选 A") for line in text)
+    assert any(line.startswith("● 一.1：高分组选 A") for line in text)
     assert text[-1] == "2026年5月1日"

@@ -88,7 +88,7 @@ def fill_sheets(sheets: list[Path], questions: list[dict], seed: int) -> dict[tu
                     value = typed[(TWINS[key], q["label"], judge)]
                 typed[(key, q["label"], judge)] = value
                 # Some marks typed as text, as WPS or a copy-paste leaves them.
-                ws.cell(r, columns[q["label"]]).value = str(value) if rng.random() < 0.1 else value
+                ws.cell(r, columns[q["display_label"]]).value = str(value) if rng.random() < 0.1 else value
         wb.save(path)
     return typed
 

@@ -177,7 +177,7 @@ def test_objective_answers_and_judges_marks_make_the_totals(built, tmp_path):
     sheet = book["客观题"]
     head = [c.value for c in sheet[2]]
     first = sections_of(record)[0]["questions"][0]
-    assert head[2].startswith(f"{first['label']}（{first['answer']}）")
+    assert head[2].startswith(f"{first['display_label']}（{first['answer']}）")
     row = next(r for r in sheet.iter_rows(min_row=3, values_only=True) if r[0] == "2026001")
     typed_first = typed[("2026001", first["label"])]
     want = "对" if typed_first.upper() == first["answer"] else "错"

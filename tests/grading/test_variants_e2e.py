@@ -39,8 +39,8 @@ def built(tmp_path_factory):
     folder = workspace / "work"
     folder.mkdir()
     roster = make_roster(folder / "roster.csv", count=12)
-    result = invoke("build", "-w", workspace, "--seed", 42, "--variants", 3, "--variants-for", folder / "roster.csv")
-    assert "variants dealt to 12 contestants: A1×4 A2×4 A3×4" in result.output
+    result = invoke("build", "--lang", "en", "-w", workspace, "--seed", 42, "--variants", 3, "--variants-for", folder / "roster.csv")
+    assert "variants dealt to 12 contestants: A1×4 A2×4 A3×4" in result.output, result.output
     out = workspace / "output" / "default"
     manifest = out / "manifest.json"
     record = json.loads(manifest.read_text(encoding="utf-8"), parse_float=Decimal)
@@ -253,8 +253,8 @@ def test_build_refuses_variants_it_cannot_deal_and_rebuilds_its_own_files(built,
     result = run("build", "-w", workspace, "--seed", 1, "--forms", "A,B", "--variants-for", folder / "roster.csv", "--out", tmp_path)
     assert result.exit_code == 1
     assert result.output.strip().endswith(
-        f"error: {folder / 'roster.csv'}: forms A,B are built but the roster has no 卷别 column to say who "
-        "sits which (add a 卷别 column (A, B, …) to the roster)"
+        f"error: {folder / 'roster.csv'}: forms A,B are built but the roster has no “卷别” column to say who "
+        "sits which (add a “卷别” column (A, B, …) to the roster)"
     )
     interview = workspace / "templates" / "interview.yaml"
     result = run("build", "-w", workspace, "--blueprint", interview, "--variants", 2, "--out", tmp_path)

@@ -99,8 +99,8 @@ def test_a_section_the_bank_cannot_fill_is_refused_with_what_it_needed_and_had(b
     with pytest.raises(BlueprintError) as info:
         assemble(bank, blueprint(section(count=1), rule), seed=1)
     assert str(info.value) == (
-        "t.yaml:12: section 二、简答题 needs 3 question(s) of 20 points; the bank has 18 interview "
-        "(面试/情景题) question(s), 1 of them with topics 业务咨询 "
+        "t.yaml:12: section 二、简答题 needs 3 questions of 20 points; the bank has 18 interview "
+        "(面试/情景题) questions, 1 of them with topics 业务咨询 "
         "(add questions to the bank, widen the section's filters, or lower its count)"
     )
 

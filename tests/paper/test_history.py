@@ -115,7 +115,7 @@ def test_difficulty_by_observed_uses_the_history_where_there_is_one(workspace):
     assert draw_paper(workspace, blueprint_path=author, seed=1).forms[0].sections[0].questions
     with pytest.raises(BlueprintError) as info:
         draw_paper(workspace, blueprint_path=observed, seed=1)
-    assert "section 一、简答题 needs 4 question(s)" in str(info.value)
+    assert "section 一、简答题 needs 4 questions" in str(info.value)
 
 
 def test_blueprint_refuses_an_unknown_difficulty_source_and_bad_pass_marks(tmp_path):
@@ -234,5 +234,5 @@ def test_build_leaves_out_what_the_exposure_rules_say_and_trial_builds_record_no
 
 def test_blueprint_refuses_bad_exposure_rules(tmp_path):
     problems = problems_of(write(tmp_path, BLUEPRINT + "exclude_used: 2\nmax_uses: 0\n"))
-    assert any("exclude_used must be {within: N} with N ≥ 1 released papers, not 2" in p for p in problems)
+    assert any("exclude_used must be `{within: N}` with N ≥ 1 released papers, not 2" in p for p in problems)
     assert any("max_uses must be a whole number ≥ 1 of released papers, not 0" in p for p in problems)

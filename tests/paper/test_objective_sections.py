@@ -80,7 +80,7 @@ def test_bad_scoring_keys_are_refused_with_their_lines(tmp_path):
     ]
     both = BLUEPRINT.replace("partial_per_option: 0.5", "partial_per_option: 0.5\n    partial_share: 50%")
     (problem,) = problems_of(write(tmp_path, both))
-    assert problem.startswith("F:8: section 1 多项选择题: scoring: partial needs exactly one of")
+    assert problem.startswith("F:8: section 1 多项选择题: `scoring: partial` needs exactly one of")
     share = BLUEPRINT.replace("partial_per_option: 0.5", "partial_share: 30%")
     assert problems_of(write(tmp_path, share)) == [
         "F:9: section 1 多项选择题: partial_share must be a share between 0 and 100% giving half "
@@ -94,7 +94,7 @@ def test_a_one_letter_answer_where_the_section_forbids_it_names_the_question(tmp
     with pytest.raises(BlueprintError) as info:
         assemble(load_bank(bank_path), blueprint, seed=1)
     assert [str(p) for p in info.value.problems] == [
-        f"{bank_path}:8: MC-2: answer 'B' has 1 letter(s); section 一、多项选择题 "
+        f"{bank_path}:8: MC-2: answer 'B' has 1 letter; section 一、多项选择题 "
         f"({tmp_path / 'bp.yaml'}:4) needs at least 2 (give the question more right options, "
         "make it single_choice, or exclude it from the section)"
     ]

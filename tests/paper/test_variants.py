@@ -103,7 +103,7 @@ def test_a_section_without_shuffle_options_keeps_the_forms_letters(paper):
         letters == OPTION_LETTERS[: len(letters)] for section in variant.options for letters in section
     )
     notes = variant_notes(replace(plain, variants=(variant,)))
-    assert "note: options keep the form's order in 单项选择题、多项选择题 (the section does not say shuffle_options: true)" in notes
+    assert "note: options keep the form's order in 单项选择题、多项选择题 (the section does not say `shuffle_options: true`)" in notes
 
 
 def _contestants(count: int) -> list[Contestant]:
@@ -136,17 +136,17 @@ def test_seats_need_a_form_for_every_contestant():
     with pytest.raises(BlueprintError) as error:
         seat_forms(people, {}, ["A", "B"], where="roster.csv")
     assert str(error.value.problems[0]) == (
-        "roster.csv: forms A,B are built but the roster has no 卷别 column to say who sits which "
-        "(add a 卷别 column (A, B, …) to the roster)"
+        "roster.csv: forms A,B are built but the roster has no “卷别” column to say who sits which "
+        "(add a “卷别” column (A, B, …) to the roster)"
     )
     with pytest.raises(BlueprintError) as error:
         seat_forms(people, {"2026001": "A", "2026002": "C", "2026003": "A卷"}, ["A", "B"], where="roster.csv")
     assert [str(p) for p in error.value.problems] == [
-        "roster.csv: 准考证号 2026002: 卷别 'C' is not a form built (A,B) (correct the 卷别 column, or build that form too)",
+        "roster.csv: “准考证号” 2026002: “卷别” 'C' is not a form built (A,B) (correct the “卷别” column, or build that form too)",
     ]
     with pytest.raises(BlueprintError) as error:
         seat_forms(people, dict.fromkeys(("2026001", "2026002", "2026003"), "A"), ["A", "B"], where="roster.csv")
-    assert str(error.value.problems[0]) == "roster.csv: no contestant of the roster sits form B (check the 卷别 column)"
+    assert str(error.value.problems[0]) == "roster.csv: no contestant of the roster sits form B (check the “卷别” column)"
 
 
 def test_an_interview_has_no_variants(paper):
