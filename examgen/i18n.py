@@ -100,9 +100,13 @@ def parenthesised(text: str) -> str:
     return f"（{text}）" if is_chinese() else f" ({text})"
 
 
-def listing(items) -> str:
-    """Return ``items`` as a list in a sentence: ``a、b、c`` in Chinese, ``a, b, c`` in English."""
-    return ("、" if is_chinese() else ", ").join(str(item) for item in items)
+def listing(items, *, code: bool = False) -> str:
+    """Return ``items`` as a list in a sentence: ``a、b、c`` in Chinese, ``a, b, c`` in English.
+
+    With ``code``, each item is a name to type as it is (a YAML key or value): in backticks.
+    """
+    shown = (f"`{item}`" if code else str(item) for item in items)
+    return ("、" if is_chinese() else ", ").join(shown)
 
 
 def translate_click() -> None:
@@ -175,7 +179,3 @@ CLICK_MESSAGES = (
     N_("Do you want to continue?"),
 )
 
-
-def listing(items) -> str:
-    """Return ``items`` as a list in the current language: ``a、b、c`` in Chinese, ``a, b, c`` in English."""
-    return ("、" if is_chinese() else ", ").join(str(item) for item in items)

@@ -16,7 +16,8 @@ KEPT_NAMES = frozenset(
     """examgen Excel Word WPS LibreOffice YAML JSON CSV PDF PNG XML ZIP UTF UTF-8 GBK GB18030
     BOM DTD ID OK HiGHS ICC sha256 SHA256 xlsx xls docx txt csv yaml json md jsonl
     P D r α NaN Windows Linux macOS Python PyYAML openpyxl calamine python-docx pip
-    CP-SAT rapidfuzz matplotlib MB KB GB XLSX DOCX ms""".split()
+    CP-SAT rapidfuzz matplotlib MB KB GB XLSX DOCX ms
+    nan inf NaN Infinity None True False true false null""".split()
 )
 
 _QUOTED = re.compile(r"`[^`]*`|“[^”]*”|‘[^’]*’|「[^」]*」|『[^』]*』|\"[^\"]*\"|'[^']*'|《[^》]*》")
@@ -49,7 +50,8 @@ def _strip(text: str) -> str:
 def english_words(text: str) -> list[str]:
     """Return the English words of a Chinese line: words that are not names, code or data."""
     words = _WORD.findall(_strip(text))
-    return [w for w in words if w not in KEPT_NAMES and not w.isupper()]
+    # Words with digits are data: hashes, ids (CA-012), versions.
+    return [w for w in words if w not in KEPT_NAMES and not w.isupper() and not any(c.isdigit() for c in w)]
 
 
 def half_width_punctuation(text: str) -> list[str]:

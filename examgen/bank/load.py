@@ -270,7 +270,7 @@ def _objective_fields(item: LineMapping, qtype: str, add) -> tuple[tuple[str, ..
                     add(
                         key,
                         _("{key} is only for objective questions ({types}), not {type}").format(
-                            key=key, types=listing(OBJECTIVE_TYPES), type=qtype),
+                            key=key, types=listing(OBJECTIVE_TYPES, code=True), type=qtype),
                         _("remove it, or change the type"),
                     )
         return (), ""

@@ -186,11 +186,11 @@ def load_grading_paper(path: Path) -> GradingPaper:
         ) from None
     if not forms:
         raise ManifestError(_("the manifest lists no forms"), where=str(path))
-    rules = parse_grading_rules(record.get("grading") or {}, where=f"{path}: grading")
+    rules = parse_grading_rules(record.get("grading") or {}, where=str(path))
     info_values, info_problems = check_contest_info(record.get("contest"), "contest")
     if info_problems:
         raise ManifestError(
-            _("malformed `contest` block: {key}: {problem}").format(key=info_problems[0][0], problem=info_problems[0][1]),
+            _("malformed `contest` block: `{key}`: {problem}").format(key=info_problems[0][0], problem=info_problems[0][1]),
             where=str(path),
             hint=_("rebuild it with `examgen build --force`"),
         )

@@ -87,7 +87,7 @@ def parse_blueprint(raw: object, path: str, *, default_name: str = "paper") -> B
     for key in raw:
         if key not in KNOWN_KEYS:
             problems.append(Problem(
-                at(raw, key), _("unknown field {key!r}").format(key=key), _("known: {keys}").format(keys=listing(KNOWN_KEYS))
+                at(raw, key), _("unknown field {key!r}").format(key=key), _("known: {keys}").format(keys=listing(KNOWN_KEYS, code=True))
             ))
     title = raw.get("title")
     if not isinstance(title, str) or not title.strip():
@@ -197,7 +197,7 @@ def _parse_analysis(raw: object, where: str, total: Decimal | None, problems: li
         if key not in ANALYSIS_KEYS:
             problems.append(Problem(
                 where, _("analysis: unknown field {key!r}").format(key=key),
-                _("known: {keys}").format(keys=listing(ANALYSIS_KEYS)),
+                _("known: {keys}").format(keys=listing(ANALYSIS_KEYS, code=True)),
             ))
     result: dict = {}
     mark = raw.get("pass_mark")
@@ -231,12 +231,12 @@ def _parse_section(item: object, index: int, path: str, problems: list[Problem])
 
     for key in item:
         if key not in SECTION_KEYS:
-            add(key, _("unknown field {key!r}").format(key=key), _("known: {keys}").format(keys=listing(SECTION_KEYS)))
+            add(key, _("unknown field {key!r}").format(key=key), _("known: {keys}").format(keys=listing(SECTION_KEYS, code=True)))
     if not name:
         add("name", _("missing name"), _("add `name: 简答题` (printed as the section heading)"))
     qtype = item.get("type")
     if not isinstance(qtype, str) or not qtype:
-        add("type", _("missing type"), _("one of: {choices}").format(choices=listing(QUESTION_TYPES)))
+        add("type", _("missing type"), _("one of: {choices}").format(choices=listing(QUESTION_TYPES, code=True)))
     count = item.get("count")
     if not isinstance(count, int) or isinstance(count, bool) or count < 1:
         add("count", _("count must be a whole number of questions, not {value!r}").format(value=count))
@@ -299,7 +299,7 @@ def _objective_rules(item: LineMapping, qtype: object, points: Decimal | None, a
         return rules
     scoring = item.get("scoring", "all_or_nothing")
     if scoring not in SCORINGS:
-        add("scoring", _("scoring must be one of {choices}, not {value!r}").format(choices=listing(SCORINGS), value=scoring))
+        add("scoring", _("scoring must be one of {choices}, not {value!r}").format(choices=listing(SCORINGS, code=True), value=scoring))
         return rules
     rules["scoring"] = scoring
     letters = item.get("min_answer_letters", 1)
@@ -350,7 +350,7 @@ def _parse_layout(raw: object, where: str, problems: list[Problem]) -> Layout:
     for key in raw:
         if key not in LAYOUT_KEYS:
             problems.append(Problem(
-                where, _("layout: unknown field {key!r}").format(key=key), _("known: {keys}").format(keys=listing(LAYOUT_KEYS))
+                where, _("layout: unknown field {key!r}").format(key=key), _("known: {keys}").format(keys=listing(LAYOUT_KEYS, code=True))
             ))
     lines = to_decimal(raw.get("lines_per_point", 1))
     if lines is None or lines <= 0:

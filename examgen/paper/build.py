@@ -217,7 +217,7 @@ def _refuse_grading_files(target: Path) -> None:
     )
     foreign = sorted(p.name for p in target.iterdir() if not own.match(p.name))
     if foreign:
-        shown = listing([*foreign[:4], "…"] if len(foreign) > 4 else foreign)
+        shown = listing([*foreign[:4], "…"] if len(foreign) > 4 else foreign, code=True)
         raise OutputError(
             _("holds files a rebuild would delete ({files}); nothing was written").format(files=shown),
             where=str(target),

@@ -48,7 +48,7 @@ def parse_form_rules(
     for key in raw:
         if key not in FORM_KEYS:
             problems.append(Problem(
-                at(key), _("forms: unknown field {key!r}").format(key=key), _("known: {keys}").format(keys=listing(FORM_KEYS))
+                at(key), _("forms: unknown field {key!r}").format(key=key), _("known: {keys}").format(keys=listing(FORM_KEYS, code=True))
             ))
     max_shared = _shared_cap(raw.get("max_shared"), at("max_shared"), "forms.max_shared", problems)
     section_caps = _section_caps(raw.get("sections"), at("sections"), path, sections, problems)

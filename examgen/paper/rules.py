@@ -213,7 +213,7 @@ def _raise(problems: list[KeyProblem], where: str) -> None:
     if problems:
         raise BlueprintError(
             problems=[
-                Problem(f"{where}{colon()}{path}" if where and path else where or path, what, hint)
+                Problem(f"{where}{colon()}`{path}`" if where and path else where or (path and f"`{path}`"), what, hint)
                 for path, what, hint in problems
             ]
         )
@@ -243,7 +243,7 @@ def _check(
                 (
                     _join(prefix, str(key)),
                     _("unknown key {key!r}").format(key=str(key)),
-                    _("allowed keys: {keys}").format(keys=listing(allowed)),
+                    _("allowed keys: {keys}").format(keys=listing(allowed, code=True)),
                 )
             )
     values: dict = {}
@@ -368,8 +368,8 @@ def _choice(
     problems.append(
         (
             path,
-            _("{value} is not one of {choices}").format(value=_show(value), choices=listing(choices)),
-            _("write one of: {choices}").format(choices=listing(choices)),
+            _("{value} is not one of {choices}").format(value=_show(value), choices=listing(choices, code=True)),
+            _("write one of: {choices}").format(choices=listing(choices, code=True)),
         )
     )
     return _INVALID
@@ -606,7 +606,7 @@ def _teams(value: object, path: str, problems: list) -> object:
                 (
                     f"{path}.{key}",
                     _("unknown key {key!r}").format(key=str(key)),
-                    _("allowed keys: {keys}").format(keys=listing(("aggregate", "best_k", "short_units"))),
+                    _("allowed keys: {keys}").format(keys=listing(("aggregate", "best_k", "short_units"), code=True)),
                 )
             )
     aggregate = _choice(
