@@ -103,9 +103,10 @@ def parenthesised(text: str) -> str:
 def listing(items, *, code: bool = False) -> str:
     """Return ``items`` as a list in a sentence: ``a、b、c`` in Chinese, ``a, b, c`` in English.
 
-    With ``code``, each item is a name to type as it is (a YAML key or value): in backticks.
+    With ``code``, each item is a name to type as it is (a YAML key or value): in code
+    marks amid Chinese, where they set it off from the sentence; as it is in English.
     """
-    shown = (f"`{item}`" if code else str(item) for item in items)
+    shown = (f"`{item}`" if code and is_chinese() else str(item) for item in items)
     return ("、" if is_chinese() else ", ").join(shown)
 
 

@@ -62,7 +62,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from examgen.errors import BlueprintError, Problem
-from examgen.i18n import _, colon, listing, parenthesised
+from examgen.i18n import _, colon, is_chinese, listing, parenthesised
 from examgen.models import (
     ABSENT_RULES,
     AGGREGATE_ON,
@@ -213,10 +213,15 @@ def _raise(problems: list[KeyProblem], where: str) -> None:
     if problems:
         raise BlueprintError(
             problems=[
-                Problem(f"{where}{colon()}`{path}`" if where and path else where or (path and f"`{path}`"), what, hint)
+                Problem(f"{where}{colon()}{_key(path)}" if where and path else where or _key(path), what, hint)
                 for path, what, hint in problems
             ]
         )
+
+
+def _key(path: str) -> str:
+    """Return a key path as a reader sees it: in code marks amid Chinese, as it is in English."""
+    return f"`{path}`" if path and is_chinese() else path
 
 
 def _join(prefix: str, key: str) -> str:

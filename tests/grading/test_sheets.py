@@ -537,7 +537,7 @@ def test_an_old_xls_file_is_refused_with_advice(tmp_path):
     assert file_kind(old.read_bytes()) == "xls"
     # .xls is read since judges' own spreadsheets are (issue 17); a damaged one is refused.
     assert _refusals(manifest, [old, *sheets[1:]]) == [
-        f"{old}: cannot be read as a .xls workbook (CalamineError: Cannot detect file format) "
+        f"{old}: cannot be read as a .xls workbook (`CalamineError: Cannot detect file format`) "
         "(open it in Excel, WPS or LibreOffice and save it again)",
     ]
 

@@ -42,7 +42,7 @@ def test_blueprint_problems_read_in_chinese():
     with pytest.raises(BlueprintError) as info:
         parse_blueprint(raw, "bp.yaml")
     text = _message(info)
-    assert "bp.yaml:2：未知字段'colour'（可用字段：name、paper_id、title、" in text
+    assert "bp.yaml:2：未知字段 'colour'（可用字段：`name`、`paper_id`、`title`、" in text
     assert "bp.yaml:1：缺少试卷标题（`title`）（请添加 `title: …`（试卷标题））" in text
     assert "bp.yaml:4：第1个大题“简答题”：`count`（题数）须为整数，不能是0" in text
 
@@ -51,8 +51,8 @@ def test_grading_rules_problems_read_in_chinese():
     with pytest.raises(BlueprintError) as info:
         validate_grading_rules({"policy": "max", "awards": [{"name": "一等奖", "share": "120%"}]}, "bp.yaml:9")
     text = _message(info)
-    assert "bp.yaml:9：grading.policy：'max'不是 mean、median、trimmed_mean、double_marking 之一" in text
-    assert "grading.awards[0].share：'120%'超过 100%（请写百分比（如 10%）或小数（如 0.1））" in text
+    assert "bp.yaml:9：`grading.policy`：'max'不是 `mean`、`median`、`trimmed_mean`、`double_marking` 之一" in text
+    assert "`grading.awards[0].share`：'120%'超过 100%（请写百分比（如 10%）或小数（如 0.1））" in text
     assert not half_width_punctuation(re.sub(r"'[^']*'|\[0\]|bp\.yaml:9", "", text)), text
 
 
@@ -115,7 +115,7 @@ def test_build_and_init_refusals_read_in_chinese(workspace, tmp_path):
     paper = draw_paper(workspace, seed=1)
     with pytest.raises(OutputError) as info:
         write_paper(paper, workspace, out=tmp_path / "out", force=True)
-    assert "其中有重新生成时会删除的文件（a.xlsx、b.xlsx）；未写入任何文件" in _message(info)
+    assert "其中有重新生成时会删除的文件（`a.xlsx`、`b.xlsx`）；未写入任何文件" in _message(info)
 
 
 def test_history_reads_in_chinese(tmp_path):
