@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from examgen.bank.bank_yaml import bank_yaml_text
 from examgen.errors import BankError, Problem, raise_if
 from examgen.inputs import read_input
 from examgen.models import (
@@ -461,7 +462,15 @@ def question_record(question: Question) -> dict:
 def dump_bank_yaml(questions: Iterable[Question]) -> str:
     """Return the text of a bank file holding ``questions``, in the canonical layout."""
     records = [question_record(q) for q in questions]
-    text = yaml.dump(
+    # The same bytes as pyyaml_records_text, without PyYAML's event machinery.
+    text = bank_yaml_text(records, pyyaml_records_text)
+    # A blank line between questions makes long banks readable in an editor.
+    return text.replace("\n- id:", "\n\n- id:")
+
+
+def pyyaml_records_text(records: list[dict]) -> str:
+    """Return question records as PyYAML's pure-Python dumper writes them (the reference)."""
+    return yaml.dump(
         records,
         Dumper=_Dumper,
         allow_unicode=True,
@@ -469,8 +478,6 @@ def dump_bank_yaml(questions: Iterable[Question]) -> str:
         width=100,
         default_flow_style=False,
     )
-    # A blank line between questions makes long banks readable in an editor.
-    return text.replace("\n- id:", "\n\n- id:")
 
 
 # --- Summaries -------------------------------------------------------------------------
