@@ -21,6 +21,7 @@ from yaml import ScalarNode
 from yaml.resolver import Resolver
 
 from examgen.models import format_points
+from examgen.yamlio import LineMapping
 
 #: Line width PyYAML folds plain and quoted scalars at (``width=100``).
 WIDTH = 100
@@ -119,86 +120,129 @@ def _text(value: str, column: int, indent: int) -> tuple[str, bool]:
     return f" '{written}'\n", False
 
 
-def _number(value: object) -> str:
-    """Return a number or boolean as PyYAML writes it (plain), or raise _Unusual."""
+def _number(value: object) -> tuple[str, object]:
+    """Return a number or boolean as PyYAML writes it (plain) and as YAML reads it back.
+
+    Raise _Unusual for anything else.
+    """
     if isinstance(value, bool):
-        return " true\n" if value else " false\n"
+        return (" true\n" if value else " false\n"), value
     if isinstance(value, int):
-        text, tag = str(value), INT_TAG
+        text, tag, loaded = str(value), INT_TAG, value
     elif isinstance(value, Decimal) and value.is_finite():
         if value == value.to_integral_value():
             text, tag = str(int(value)), INT_TAG
+            loaded = int(value)
         else:
             text, tag = format_points(value), FLOAT_TAG
+            loaded = float(text)
     else:
         raise _Unusual
     if _resolves_to(text) != tag or _NOT_PLAIN_START.match(text) or _NOT_PLAIN_INSIDE.search(text):
         raise _Unusual
-    return f" {text}\n"
+    return f" {text}\n", loaded
 
 
-def _scalar(value: object, column: int, indent: int) -> tuple[str, bool]:
-    if isinstance(value, str):
-        return _text(value, column, indent)
-    return _number(value), False
+class _Writer:
+    """Lays out records, counting lines, and keeps what a YAML reader would make of them."""
 
+    def __init__(self, line: int) -> None:
+        self.out: list[str] = []
+        self.line = line  # the line the next text starts on
+        self.ended_open = False  # the last scalar was a `|+` block
 
-def _mapping(record: dict, indent: int, first: str, out: list[str]) -> bool:
-    """Write a mapping whose keys sit at ``indent``, the first after ``first`` (a dash)."""
-    ended_open = False
-    prefix = first
-    for key, value in record.items():
-        if key not in _PLAIN_KEYS:
-            if not (isinstance(key, str) and re.fullmatch(r"[a-z_]+", key) and _resolves_to(key) == STR_TAG):
+    def write(self, text: str) -> None:
+        self.out.append(text)
+        self.line += text.count("\n")
+
+    def scalar(self, value: object, column: int, indent: int) -> object:
+        if isinstance(value, str):
+            text, self.ended_open = _text(value, column, indent)
+            self.write(text)
+            return value
+        text, loaded = _number(value)
+        self.ended_open = False
+        self.write(text)
+        return loaded
+
+    def mapping(self, record: dict, indent: int, first: str) -> LineMapping:
+        """Write a mapping whose keys sit at ``indent``, the first after ``first`` (a dash)."""
+        if not record:
+            raise _Unusual  # PyYAML writes {}
+        loaded = LineMapping()
+        loaded.line = self.line
+        loaded.key_lines = {}
+        prefix = first
+        for key, value in record.items():
+            if key not in _PLAIN_KEYS:
+                if not (isinstance(key, str) and re.fullmatch(r"[a-z_]+", key) and _resolves_to(key) == STR_TAG):
+                    raise _Unusual
+                _PLAIN_KEYS.add(key)
+            loaded.key_lines[key] = self.line
+            self.write(prefix + key + ":")
+            prefix = " " * indent
+            if isinstance(value, list):
+                loaded[key] = self.sequence(value, indent)
+            elif isinstance(value, dict):
                 raise _Unusual
-            _PLAIN_KEYS.add(key)
-        out.append(prefix + key + ":")
-        prefix = " " * indent
-        column = indent + len(key) + 1
-        if isinstance(value, list):
-            if not value:
-                out.append(" []\n")
-                ended_open = False
-                continue
-            out.append("\n")
-            for item in value:
-                if isinstance(item, dict):
-                    if not item:
-                        raise _Unusual
-                    ended_open = _mapping(item, indent + STEP, " " * indent + "- ", out)
-                else:
-                    out.append(" " * indent + "-")
-                    text, ended_open = _scalar(item, indent + 1, indent + STEP)
-                    out.append(text)
-        elif isinstance(value, dict):
-            raise _Unusual
-        else:
-            text, ended_open = _scalar(value, column, indent + STEP)
-            out.append(text)
-    if prefix == first:
-        raise _Unusual  # an empty mapping
-    return ended_open
+            else:
+                loaded[key] = self.scalar(value, indent + len(key) + 1, indent + STEP)
+        return loaded
+
+    def sequence(self, items: list, indent: int) -> list:
+        """Write a list after its key: at the key's indent (PyYAML's indentless sequence)."""
+        if not items:
+            self.ended_open = False
+            self.write(" []\n")
+            return []
+        self.write("\n")
+        loaded = []
+        for item in items:
+            if isinstance(item, dict):
+                loaded.append(self.mapping(item, indent + STEP, " " * indent + "- "))
+            elif isinstance(item, (list, dict)):
+                raise _Unusual
+            else:
+                self.write(" " * indent + "-")
+                loaded.append(self.scalar(item, indent + 1, indent + STEP))
+        return loaded
 
 
-def bank_yaml_text(records: Sequence[dict], pyyaml_dump: Callable[[list[dict]], str]) -> str:
-    """Return ``pyyaml_dump(records)``, PyYAML's dump of a list of question records, faster.
+def bank_yaml_items(
+    records: Sequence[dict], pyyaml_dump: Callable[[list[dict]], str], *, first_line: int = 1, gap: str = ""
+) -> tuple[str, list[LineMapping] | None]:
+    """Return ``pyyaml_dump(records)`` and what :func:`examgen.yamlio.load_yaml` reads from it.
 
-    The records this writer leaves to PyYAML go to ``pyyaml_dump`` one at a time.
+    ``pyyaml_dump`` is PyYAML's dump of a list of records; the records this writer leaves
+    to PyYAML go to it one at a time. ``gap`` is written before every record after the
+    first that starts with ``id`` (PyYAML's text with ``"\\n- id:"`` replaced by
+    ``gap + "\\n- id:"``). The items say where each mapping and key is, counting from
+    ``first_line``; they are None when a record went to PyYAML (read the text then).
     """
     if not records:
-        return pyyaml_dump([])
+        return pyyaml_dump([]), None
+    writer = _Writer(first_line)
+    items: list[LineMapping] | None = []
     pieces: list[str] = []
-    ended_open = False
-    for record in records:
-        out: list[str] = []
+    for number, record in enumerate(records):
+        lead = gap if number and next(iter(record), None) == "id" else ""
+        start = writer.line
+        writer.out = []
+        writer.line = start + lead.count("\n")
         try:
-            ended_open = _mapping(record, STEP, "- ", out)
-            pieces.append("".join(out))
+            loaded = writer.mapping(record, STEP, "- ")
+            text = "".join(writer.out)
+            if items is not None:
+                items.append(loaded)
         except _Unusual:
             text = pyyaml_dump([record])
             # A stream ending in a `|+` block ends with "..."; only the last record's counts.
-            ended_open = text.endswith("\n...\n")
-            pieces.append(text[: -len("...\n")] if ended_open else text)
-    if ended_open:
+            writer.ended_open = text.endswith("\n...\n")
+            if writer.ended_open:
+                text = text[: -len("...\n")]
+            items = None
+        pieces.append(lead + text)
+        writer.line = start + lead.count("\n") + text.count("\n")
+    if writer.ended_open:
         pieces.append("...\n")
-    return "".join(pieces)
+    return "".join(pieces), items

@@ -9,15 +9,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from examgen.bank.bank_yaml import bank_yaml_text
+from examgen.bank.bank_yaml import bank_yaml_items
 from examgen.bank.importer import import_documents
 from examgen.bank.load import (
+    dump_bank_items,
     dump_bank_yaml,
     load_bank,
     parse_bank_text,
     pyyaml_records_text,
     question_record,
 )
+from examgen.yamlio import LineMapping, load_yaml
 from tests.bank.import_score import corpus
 from tests.conftest import REPO
 
@@ -35,13 +37,34 @@ def _strict(records: list[dict]) -> str:
             raise AssertionError(f"left to PyYAML: {part}")
         return pyyaml_records_text(part)
 
-    return bank_yaml_text(records, refuse)
+    return bank_yaml_items(records, refuse)[0]
+
+
+def _read(value):
+    """Return what YAML read, with every mapping's line and key lines made visible."""
+    if isinstance(value, LineMapping):
+        return ("mapping", value.line, value.key_lines, {k: _read(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return [_read(v) for v in value]
+    return (type(value).__name__, value)
+
+
+def _assert_items_are_read(records: list[dict], first_line: int = 3) -> None:
+    """The items the writer gives are what load_yaml reads from its text, lines included."""
+    text, items = bank_yaml_items(records, pyyaml_records_text, first_line=first_line, gap="\n")
+    assert text == pyyaml_records_text(records).replace("\n- id:", "\n\n- id:")
+    if items is not None:
+        assert _read(items) == _read(load_yaml("#\n" * (first_line - 1) + text))
 
 
 @pytest.mark.parametrize("path", corpus(), ids=lambda p: p.name)
 def test_imported_corpus_document_is_written_as_pyyaml_writes_it(path: Path):
     questions = import_documents([path]).questions
     assert dump_bank_yaml(questions) == _reference(questions)
+    if questions:
+        _assert_items_are_read([question_record(q) for q in questions])
+        _, items = dump_bank_items(questions)
+        assert items is not None  # the corpus needs no help from PyYAML
 
 
 def test_sample_banks_are_written_as_pyyaml_writes_them_without_its_help():
@@ -49,6 +72,7 @@ def test_sample_banks_are_written_as_pyyaml_writes_them_without_its_help():
     records = [question_record(q) for q in bank.questions]
     assert _strict(records) == pyyaml_records_text(records)
     assert dump_bank_yaml(bank.questions) == _reference(bank.questions)
+    _assert_items_are_read(records, first_line=1)
 
 
 #: Characters that change how YAML writes text: quotes, indicators, spaces, breaks, CJK,
@@ -88,14 +112,16 @@ records = st.fixed_dictionaries(
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(records, max_size=4))
 def test_generated_records_are_written_as_pyyaml_writes_them(records: list[dict]):
-    assert bank_yaml_text(records, pyyaml_records_text) == pyyaml_records_text(records)
+    assert bank_yaml_items(records, pyyaml_records_text)[0] == pyyaml_records_text(records)
+    _assert_items_are_read(records)
 
 
 @settings(max_examples=150, deadline=None)
 @given(st.text(alphabet="客户 ab'", min_size=1, max_size=400), st.sampled_from(["question", "id"]))
 def test_long_lines_fold_where_pyyaml_folds_them(text: str, key: str):
     record = {key: text, "key_points": [{"text": text, "points": Decimal(1)}], "tags": [text]}
-    assert bank_yaml_text([record], pyyaml_records_text) == pyyaml_records_text([record])
+    assert bank_yaml_items([record], pyyaml_records_text)[0] == pyyaml_records_text([record])
+    _assert_items_are_read([record, record])
 
 
 def test_common_texts_need_no_help_from_pyyaml():
