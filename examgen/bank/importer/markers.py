@@ -183,6 +183,8 @@ _ASK = re.compile(r"(?:【\s*)?(?:问题|提问|请回答|思考题|问)" + _LAB
 _STARTS = set(CN_DIGITS) | set("0123456789（(第问案【参答回解评点提请思正标") | {
     chr(c) for c in range(0x2460, 0x2474)
 }
+#: The next character in _STARTS, found in one search instead of a step per character.
+_START = re.compile("[" + "".join(re.escape(c) for c in sorted(_STARTS)) + "]")
 
 
 def section_at(shadow: str, i: int) -> tuple[int, str, str] | None:
@@ -299,6 +301,14 @@ def find_markers(
     markers: list[Marker] = []
     i = 0
     while i < len(shadow):
+        if shadow[i] not in _STARTS and not (
+            markers and markers[-1].kind == "num" and not shadow[markers[-1].end : i].strip()
+        ):
+            # No marker starts here, nor anywhere before the next character that may start
+            # one (a label right after a number needs nothing but spaces before it).
+            found = _START.search(shadow, i + 1)
+            i = found.start() if found else len(shadow)
+            continue
         # Right after a heading, or a part numeral opening a line (一、1. A 2. B in a key).
         fresh = bool(markers) and markers[-1].end == i and (
             markers[-1].kind == "section" or markers[-1].style == "一、" and markers[-1].boundary == "start"
