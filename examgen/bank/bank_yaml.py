@@ -150,18 +150,25 @@ class _Writer:
         self.out: list[str] = []
         self.line = line  # the line the next text starts on
         self.ended_open = False  # the last scalar was a `|+` block
+        self.known: dict[tuple, tuple[str, bool, object]] = {}  # scalar → (text, `|+`, as read)
 
     def write(self, text: str) -> None:
         self.out.append(text)
         self.line += text.count("\n")
 
     def scalar(self, value: object, column: int, indent: int) -> object:
-        if isinstance(value, str):
-            text, self.ended_open = _text(value, column, indent)
-            self.write(text)
-            return value
-        text, loaded = _number(value)
-        self.ended_open = False
+        # Types, topics, points, sources and tags repeat from question to question.
+        key = (type(value), value, column, indent)
+        known = self.known.get(key)
+        if known is None:
+            if isinstance(value, str):
+                text, ended_open = _text(value, column, indent)
+                known = text, ended_open, value
+            else:
+                text, loaded = _number(value)
+                known = text, False, loaded
+            self.known[key] = known
+        text, self.ended_open, loaded = known
         self.write(text)
         return loaded
 
