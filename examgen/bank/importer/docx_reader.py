@@ -44,14 +44,15 @@ def read_docx(path: Path, data: bytes) -> SourceDocument:
     numbering = _Numbering(document)
     lines: list[SourceLine] = []
     number = 0
+    name = path.name
     for paragraph in _paragraphs(document):
         number += 1
         if isinstance(paragraph, str):
-            lines.append(SourceLine(paragraph, f"{path.name}:段{number}", number))
+            lines.append(SourceLine(paragraph, f"{name}:段{number}", number))
             continue
         text = numbering.label(paragraph) + paragraph_text(paragraph)
         for part in text.split("\n"):
-            lines.append(SourceLine(part, f"{path.name}:段{number}", number))
+            lines.append(SourceLine(part, f"{name}:段{number}", number))
     return SourceDocument(str(path), path.name, "docx", lines=tuple(lines))
 
 
