@@ -31,7 +31,7 @@ FORMAT_OWNERS = {
         "grading/results_xlsx.py",
         "analysis/workbook.py",
     },
-    "yaml": {"yamlio.py", "bank/load.py", "paper/blueprint.py", "grading/contest.py", "grading/foreign_reader.py"},
+    "yaml": {"yamlio.py", "bank/load.py", "bank/bank_yaml.py", "paper/blueprint.py", "grading/contest.py", "grading/foreign_reader.py"},
     "python_calamine": {"grading/foreign_reader.py"},
     "matplotlib": {"analysis/charts.py"},
 }

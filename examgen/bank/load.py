@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from examgen.bank.bank_yaml import bank_yaml_items
 from examgen.errors import BankError, Problem, raise_if
 from examgen.i18n import _, colon, listing
 from examgen.inputs import read_input
@@ -124,6 +125,13 @@ def parse_bank_text(
                 else _("check indentation and quote text that contains ': ' or starts with a symbol"),
             )
         ]
+    return check_bank_items(items, path, extra_types=extra_types)
+
+
+def check_bank_items(
+    items: object, path: str, *, extra_types: Iterable[str] = ()
+) -> tuple[list[Question], list[Problem]]:
+    """Return the questions of a bank file read as ``items`` and the problems found (pure)."""
     if items is None:
         return [], []
     if not isinstance(items, list):
@@ -478,8 +486,24 @@ def question_record(question: Question) -> dict:
 
 def dump_bank_yaml(questions: Iterable[Question]) -> str:
     """Return the text of a bank file holding ``questions``, in the canonical layout."""
+    return dump_bank_items(questions)[0]
+
+
+def dump_bank_items(questions: Iterable[Question], *, first_line: int = 1) -> tuple[str, list | None]:
+    """Return dump_bank_yaml's text and the items load_yaml reads from it (lines from ``first_line``).
+
+    The items are None when a question holds text the fast writer leaves to PyYAML;
+    :func:`parse_bank_text` reads the text then.
+    """
     records = [question_record(q) for q in questions]
-    text = yaml.dump(
+    # The same bytes as pyyaml_records_text with a blank line between questions (which
+    # makes long banks readable in an editor), without PyYAML's event machinery.
+    return bank_yaml_items(records, pyyaml_records_text, first_line=first_line, gap="\n")
+
+
+def pyyaml_records_text(records: list[dict]) -> str:
+    """Return question records as PyYAML's pure-Python dumper writes them (the reference)."""
+    return yaml.dump(
         records,
         Dumper=_Dumper,
         allow_unicode=True,
@@ -487,8 +511,6 @@ def dump_bank_yaml(questions: Iterable[Question]) -> str:
         width=100,
         default_flow_style=False,
     )
-    # A blank line between questions makes long banks readable in an editor.
-    return text.replace("\n- id:", "\n\n- id:")
 
 
 # --- Summaries -------------------------------------------------------------------------

@@ -51,7 +51,8 @@ class Ledger:
 
 def count(text: str) -> int:
     """Return the number of non-whitespace characters of ``text``."""
-    return sum(1 for c in text if not c.isspace())
+    # str.split() cuts at exactly the characters str.isspace() calls whitespace.
+    return sum(map(len, text.split()))
 
 
 def placed_pieces(questions: Iterable[ParsedQuestion]) -> list[Piece]:
@@ -79,27 +80,24 @@ def skipped_pieces(document: ParsedDocument) -> list[Piece]:
 
 def coverage_gaps(document: ParsedDocument) -> list[Stretch]:
     """Return stretches of non-whitespace text that no stage placed, consumed or skipped."""
-    covered: list[list[bool]] = [[False] * len(line.text) for line in document.lines]
+    spans: dict[int, list[tuple[int, int]]] = {}
     for piece in (
         *placed_pieces(document.questions),
         *consumed_pieces(document),
         *skipped_pieces(document),
     ):
-        row = covered[piece.line]
-        for i in range(piece.start, piece.end):
-            row[i] = True
+        if piece.end > piece.start:
+            spans.setdefault(piece.line, []).append((piece.start, piece.end))
     gaps: list[Stretch] = []
     for index, line in enumerate(document.lines):
-        start = None
-        for i in range(len(line.text) + 1):
-            open_here = i < len(line.text) and not covered[index][i]
-            if open_here and start is None:
-                start = i
-            elif not open_here and start is not None:
-                text = line.text[start:i]
+        # The runs between the claimed spans, in order (claimed spans may overlap).
+        position, end_of_line = 0, len(line.text)
+        for start, end in [*sorted(spans.get(index, ())), (end_of_line, end_of_line)]:
+            if start > position:
+                text = line.text[position:start]
                 if text.strip():
-                    gaps.append(Stretch(SKIP_UNCLAIMED, line.where, (Piece(index, start, i, text),)))
-                start = None
+                    gaps.append(Stretch(SKIP_UNCLAIMED, line.where, (Piece(index, position, start, text),)))
+            position = max(position, end)
     return gaps
 
 

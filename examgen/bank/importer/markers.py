@@ -7,6 +7,7 @@ documents match too; positions are the same in the shadow and the text.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -231,6 +232,21 @@ def bare_heading(shadow: str) -> tuple[int, int, str, str] | None:
     return start, len(shadow.rstrip()), name, rule
 
 
+def _any_of(first: set[str], patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str]:
+    """Return one pattern matching where a character of ``first`` starts a match of any of ``patterns``.
+
+    Group names are dropped. The leading character class lets the search skip ahead fast.
+    """
+    assert all(p.flags == re.UNICODE for p in patterns)
+    alternatives = "|".join(f"(?:{re.sub(r'[(][?]P<[a-z]+>', '(', p.pattern)})" for p in patterns)
+    return re.compile("(?=[" + "".join(re.escape(c) for c in sorted(first)) + "])(?:" + alternatives + ")")
+
+
+#: Where a marker may start (marker_at finds none anywhere else): found in one search
+#: instead of a try at every character.
+_ANY_MARKER = _any_of(_STARTS, [_SECTION, _ANSWER, _ANALYSIS, _GLUED_LABEL, _ASK, *(p for _, p in NUMBER_STYLES)])
+
+
 def marker_at(
     shadow: str, i: int, *, sections: bool = True, candidates: bool = False, fresh: bool = False
 ) -> Marker | None:
@@ -300,6 +316,13 @@ def find_markers(
     markers: list[Marker] = []
     i = 0
     while i < len(shadow):
+        if not (markers and markers[-1].kind == "num" and not shadow[markers[-1].end : i].strip()):
+            # No marker starts before the next place a marker's pattern matches (a label
+            # right after a number, which needs nothing but spaces before it, aside).
+            found = _ANY_MARKER.search(shadow, i)
+            if found is None:
+                break
+            i = found.start()
         # Right after a heading, or a part numeral opening a line (一、1. A 2. B in a key).
         fresh = bool(markers) and markers[-1].end == i and (
             markers[-1].kind == "section" or markers[-1].style == "一、" and markers[-1].boundary == "start"

@@ -78,9 +78,17 @@ _WIDE_PUNCT = {",": "，", ";": "；", "?": "？", "!": "！", ":": "："}
 _CN_DIGITS = "一二三四五六七八九十"
 
 
+_FULL_TO_ASCII_TABLE = str.maketrans(_FULL_TO_ASCII)
+#: The characters map_punctuation looks at one by one (the rest map by the table).
+_PUNCTUATION = re.compile("[．,;?!:]")
+
+
 def map_punctuation(text: str) -> str:
     """Return ``text`` with widths normalised, one character for one (same length)."""
-    chars = [_FULL_TO_ASCII.get(c, c) for c in text]
+    mapped = text.translate(_FULL_TO_ASCII_TABLE)
+    if "(" not in mapped and '"' not in mapped and not _PUNCTUATION.search(mapped):
+        return mapped
+    chars = list(mapped)
     n = len(chars)
 
     def neighbour(i: int, step: int) -> str:
@@ -89,7 +97,9 @@ def map_punctuation(text: str) -> str:
             j += step
         return chars[j] if 0 <= j < n else ""
 
-    for i, c in enumerate(chars):
+    for match in _PUNCTUATION.finditer(mapped):
+        # Left to right, each seeing the ones before it already mapped.
+        i, c = match.start(), match.group()
         if c == "．":
             before = chars[i - 1] if i else ""
             chars[i] = "." if before.isdigit() or before in _CN_DIGITS else "。"
@@ -101,8 +111,9 @@ def map_punctuation(text: str) -> str:
             wide_after = bool(after) and _is_wide(after)
             if c in "?!" and wide_before or c not in "?!" and (wide_before or wide_after):
                 chars[i] = _WIDE_PUNCT[c]
-    _widen_parentheses(chars)
-    if any(is_cjk(c) for c in chars):
+    if "(" in mapped:
+        _widen_parentheses(chars)
+    if '"' in mapped and any(is_cjk(c) for c in chars):
         _curl_quotes(chars)
     return "".join(chars)
 
@@ -143,9 +154,20 @@ def _simplified_char(char: str) -> str:
     return converted if len(converted) == 1 else char
 
 
+class _SimplifiedTable(dict):
+    """``str.translate`` table of each character to its simplified form, filled as met."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = simplified = _simplified_char(chr(code))
+        return simplified
+
+
+_SIMPLIFIED = _SimplifiedTable()
+
+
 def simplified_shadow(text: str) -> str:
     """Return ``text`` converted character by character to simplified Chinese, same length."""
-    return "".join(_simplified_char(c) for c in text)
+    return text.translate(_SIMPLIFIED)
 
 
 def to_simplified(text: str) -> str:
