@@ -40,7 +40,7 @@ from pathlib import Path
 import yaml
 
 from examgen.errors import ContestError, Problem
-from examgen.i18n import _
+from examgen.i18n import _, listing
 from examgen.inputs import read_input
 from examgen.models import Contest, ContestRound, format_points
 from examgen.numbers import to_decimal
@@ -91,7 +91,7 @@ def parse_contest(
         if key not in _TOP_KEYS:
             problems.append(
                 (str(key), _("unknown key {key}").format(key=repr(str(key))),
-                 _("allowed keys: {keys}").format(keys=", ".join(_TOP_KEYS)))
+                 _("allowed keys: {keys}").format(keys=listing(_TOP_KEYS, code=True)))
             )
 
     name = raw.get("name")

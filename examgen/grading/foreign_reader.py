@@ -40,7 +40,7 @@ from examgen.grading.foreign_sheets import (
 from examgen.grading.roster import Roster
 from examgen.grading.score_sheets import SHEET_MARKER
 from examgen.grading.sheet_reader import FilledSheet, read_score_sheet, sheet_paper_id
-from examgen.i18n import _, ngettext
+from examgen.i18n import _, listing, ngettext
 from examgen.inputs import check_zip
 from examgen.models import ScoredQuestion, format_points
 from examgen.xlsxio import file_kind, load_workbook_bytes, not_xlsx_problem, read_file_bytes
@@ -126,7 +126,7 @@ def _sheet_map(path: Path, about: str, entry: dict, problems: list[Problem]) -> 
     for key in entry:
         if key not in _SHEET_KEYS | {"sheets"}:
             problems.append(Problem(f"{path}:{_line(entry, key)}", _("{about}: unknown key '{key}'").format(about=about, key=key),
-                                    _("use {keys}").format(keys=", ".join(sorted(_SHEET_KEYS)))))
+                                    _("use {keys}").format(keys=listing(sorted(_SHEET_KEYS), code=True))))
     values = {k: ("" if v is None else v) for k, v in entry.items() if k in _SHEET_KEYS}
     for key in ("judge", "form", "id_column", "judge_column", "question_column", "score_column"):
         if str(values.get(key, "")).strip() == "?":
@@ -365,8 +365,8 @@ def sheet_paper(
     if len(best) == 1 or (len(best) > 1 and fits[best[0]] > fits[best[1]]):
         return best[0]
     raise SheetError(
-        _("its columns fit papers {fits} ({papers})").format(fits=", ".join(fits), papers=", ".join(papers))
-        if fits else _("its columns fit none of the papers ({papers})").format(papers=", ".join(papers)),
+        _("its columns fit papers {fits} ({papers})").format(fits=listing(fits), papers=listing(papers))
+        if fits else _("its columns fit none of the papers ({papers})").format(papers=listing(papers)),
         where=str(path), hint=_("grade a judge's own spreadsheets with their paper's manifest alone"),
     )
 
@@ -455,7 +455,7 @@ def _first_texts(grids: list[Grid]) -> str:
             texts.extend(t for t in (grid.text(r, c) for c in range(grid.width)) if t)
         if texts:
             break
-    return ", ".join(texts[:10])
+    return listing(texts[:10])
 
 
 # --- --explain --------------------------------------------------------------------------
@@ -526,7 +526,7 @@ def _explain_grid(
         return out
     if layout.judge_col is not None:
         judges = sorted({grid.text(r, layout.judge_col) for r in range(layout.header_row + 1, len(grid.rows))} - {""})
-        out.append(f"judge_column: {column_letter(layout.judge_col)}   # " + _("judges: {judges}").format(judges=", ".join(judges)))
+        out.append(f"judge_column: {column_letter(layout.judge_col)}   # " + _("judges: {judges}").format(judges=listing(judges)))
     else:
         out.append(f"judge: {_quote(layout.judge or '?')}   # " + (
             _("from {source}").format(source=layout.judge_source) if layout.judge_source else _("from nowhere: say who")))
@@ -541,7 +541,7 @@ def _explain_grid(
         assert layout.question_col is not None
         values = sorted({grid.text(r, layout.question_col) for r in range(layout.header_row + 1, len(grid.rows))} - {""})
         reads = question_values(layout, forms[layout.form])
-        out.append("# " + _("questions: {list}").format(list=", ".join(
+        out.append("# " + _("questions: {list}").format(list=listing(
             f"'{v}' -> {reads[v].label}" if v in reads else f"'{v}' -> ?" for v in values
         )))
         return out
@@ -567,7 +567,7 @@ def _explain_grid(
     rows = [(r + 1, grid.text(r, layout.id_col)) for r in range(layout.first_data_row, len(grid.rows))]
     rows = [(n, i) for n, i in rows if i and any(ch.isalnum() and ch.isascii() for ch in i)]
     if rows:
-        shown = ", ".join(_("row {row}: {id}").format(row=n, id=i) for n, i in rows[:6]) + (" …" if len(rows) > 6 else "")
+        shown = listing(_("row {row}: {id}").format(row=n, id=i) for n, i in rows[:6]) + (" …" if len(rows) > 6 else "")
         out.append("# " + ngettext(
             "{count} contestant row ({key_label}), rows {first}-{last}: {shown}",
             "{count} contestant rows ({key_label}), rows {first}-{last}: {shown}", len(rows),

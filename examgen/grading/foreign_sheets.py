@@ -29,7 +29,7 @@ from examgen.errors import Problem
 from examgen.grading.roster import HEADER_ALIASES
 from examgen.grading.score_sheets import SheetRow
 from examgen.grading.sheet_reader import FilledSheet, parse_mark
-from examgen.i18n import N_, _
+from examgen.i18n import N_, _, listing
 from examgen.models import GradingRules, Mark, ScoredQuestion, chinese_numeral, format_points
 from examgen.xlsxio import cell_number, cell_text, normalize_text
 
@@ -339,7 +339,7 @@ def _resolve(
                 candidates.update(f"{s}.{number}" for s in sections if f"{s}.{number}" in by_label)
             if len(candidates) != 1:
                 order = [q.label for q in questions]
-                shown = ", ".join(sorted(candidates, key=order.index))
+                shown = listing(sorted(candidates, key=order.index))
                 ambiguous.append((col, text, (
                     _("header '{header}' fits {shown}") if shown else _("header '{header}' fits no question")
                 ).format(header=text, shown=shown)))
@@ -431,7 +431,7 @@ def _choose_judge(grid: Grid, mapping: SheetMap, cells: list[tuple[str, str]]) -
     if len(names) == 1:
         return names[0], _("cell {cell}").format(cell=cells[0][1].rsplit("!", 1)[-1]), ""
     if len(names) > 1:
-        places = ", ".join(f"{n} ({w.rsplit('!', 1)[-1]})" for n, w in cells)
+        places = listing(f"{n} ({w.rsplit('!', 1)[-1]})" for n, w in cells)
         return "", "", _("several cells name a judge: {places}").format(places=places)
     sheet_name = _name_from(grid.sheet)
     if sheet_name:
@@ -464,7 +464,7 @@ def _choose_form(
     if len(fits) == 1:
         return fits[0], ""
     return "", _("the columns fit forms {fits} of the manifest ({forms})").format(
-        fits=", ".join(fits) or _("none"), forms=", ".join(forms))
+        fits=listing(fits) or _("none"), forms=listing(forms))
 
 
 def detect_layout(
@@ -482,7 +482,7 @@ def detect_layout(
     problems: list[Problem] = []
     where = grid.where()
     if len(id_cols) > 1:
-        shown = ", ".join(f"{column_letter(c)} '{grid.text(row, c)}'" for c in id_cols)
+        shown = listing(f"{column_letter(c)} '{grid.text(row, c)}'" for c in id_cols)
         problems.append(Problem(
             where, _("two id columns: {shown}").format(shown=shown),
             _("say which in the mapping (`id_column`); {map_hint}").format(map_hint=_(MAP_HINT)),
@@ -697,7 +697,7 @@ def _column_problems(layout: ForeignLayout, questions: tuple[ScoredQuestion, ...
                 _("keep one column per question; {map_hint}").format(map_hint=_(MAP_HINT)),
             ))
         seen.setdefault(label, read.col)
-    found = ", ".join(f"{column_letter(r.col)} '{r.header}'" for r in layout.columns) or _("none")
+    found = listing(f"{column_letter(r.col)} '{r.header}'" for r in layout.columns) or _("none")
     for section, qs in sections_of(questions).items():
         has_section = section in seen
         present = [q for q in qs if q.label in seen]
@@ -705,7 +705,7 @@ def _column_problems(layout: ForeignLayout, questions: tuple[ScoredQuestion, ...
             problems.append(Problem(
                 grid.where(),
                 _("section {section} has a column of its own and columns for {labels}").format(
-                    section=section, labels=", ".join(q.label for q in present)),
+                    section=section, labels=listing(q.label for q in present)),
                 _("keep either the section's total or its questions"),
             ))
         elif not has_section:
@@ -834,7 +834,7 @@ def read_layout(
                     grid.where(r, absent[0]),
                     _("“{key_label}” {key} is “{absent}” here but has marks in the same row ({cells})").format(
                         key_label=key_label, key=key, absent=grid.text(r, absent[0]),
-                        cells=", ".join(f"{column_letter(c)}{r + 1}" for c in marked)),
+                        cells=listing(f"{column_letter(c)}{r + 1}" for c in marked)),
                     _("clear the marks if the contestant was absent, or replace “{absent}” by a mark").format(
                         absent="缺考"),
                 ))
@@ -1074,7 +1074,7 @@ def fold_section_marks(
                     problems.append(Problem(
                         f"{filled[i].path}!{filled[i].sheet}" if filled[i].sheet else filled[i].path,
                         _("gives one mark per section ({sections}), but the policy `{policy}` needs a mark per question").format(
-                            sections=", ".join(sorted(folded)), policy=rules.policy),
+                            sections=listing(sorted(folded)), policy=rules.policy),
                         _("mark each question, or use a blueprint whose grading allows section marks"),
                     ))
             continue

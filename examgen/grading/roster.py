@@ -17,7 +17,7 @@ from pathlib import Path
 
 from examgen.encodings import bad_character, decode_chinese_text
 from examgen.errors import Problem, SheetError, raise_if
-from examgen.i18n import _
+from examgen.i18n import _, listing
 from examgen.models import Contestant
 from examgen.xlsxio import (
     TableRow,
@@ -187,7 +187,7 @@ def _headers_seen(tables: list[tuple[str, list[TableRow]]]) -> str:
         for row in rows[:3]:
             texts = [cell_text(c) for c in row.cells if cell_text(c)]
             if texts:
-                return ", ".join(texts[:8])
+                return listing(texts[:8])
     return ""
 
 

@@ -26,7 +26,7 @@ from examgen.grading.score_sheets import (
     SheetRow,
     key_header,
 )
-from examgen.i18n import _
+from examgen.i18n import _, listing
 from examgen.models import (
     ABSENT_TEXT,
     MARK_KINDS,
@@ -178,7 +178,7 @@ def read_score_sheet(
     if not form:
         form = _guess_form(columns, forms)
     if form not in forms:
-        known = ", ".join(sorted(forms))
+        known = listing(sorted(forms))
         problems.append(Problem(
             f"{path}!{ws.title}",
             _("form '{form}' is not in the manifest (forms: {known})").format(form=form or "?", known=known),
@@ -251,7 +251,7 @@ def read_score_sheet(
                     where(r, absent_cols[0]),
                     _("“{key_label}” {key} is “{absent}” here but has marks in the same row ({cells})").format(
                         key_label=key_label, key=key, absent=ABSENT_TEXT,
-                        cells=", ".join(f"{get_column_letter(c)}{r}" for c in marked)),
+                        cells=listing(f"{get_column_letter(c)}{r}" for c in marked)),
                     _("clear the marks if the contestant was absent, or replace “{absent}” by a mark").format(
                         absent=ABSENT_TEXT),
                 ))
@@ -427,7 +427,7 @@ def _find_layout(path: Path, workbook: Workbook) -> _Layout:
     if len(with_marker) == 1:
         return with_marker[0]
     if len(found) > 1:
-        names = ", ".join(f.sheet_name for f in found)
+        names = listing(f.sheet_name for f in found)
         raise SheetError(
             _("several sheets look like score sheets: {names}").format(names=names),
             where=str(path), hint=_("keep only one score sheet in the workbook"),

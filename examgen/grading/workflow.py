@@ -68,7 +68,7 @@ from examgen.grading.results_xlsx import results_xlsx_bytes
 from examgen.grading.roster import Roster, read_roster
 from examgen.grading.score_sheets import ScoreSheet, SheetRow, code_table_bytes, score_sheet_bytes
 from examgen.grading.sheet_reader import FilledSheet, blank_cell_problems
-from examgen.i18n import _, colon, ngettext
+from examgen.i18n import _, colon, listing, ngettext
 from examgen.models import (
     ABSENT_TEXT,
     FLAG_LABELS,
@@ -446,13 +446,13 @@ def _choose_form(paper: GradingPaper, form: str | None, manifest_path: Path) -> 
         if len(letters) == 1:
             return letters[0]
         raise SheetError(
-            _("the paper has forms {forms}; say which one the sheets are for").format(forms=", ".join(letters)),
+            _("the paper has forms {forms}; say which one the sheets are for").format(forms=listing(letters)),
             where=str(manifest_path), hint=_("pass --form {form}").format(form=letters[0]),
         )
     letter = form.strip().upper()
     if letter not in paper.forms:
         raise SheetError(
-            _("form {form} is not in the manifest (forms: {known})").format(form=form, known=", ".join(letters)),
+            _("form {form} is not in the manifest (forms: {known})").format(form=form, known=listing(letters)),
             where=str(manifest_path), hint=_("pass one of the forms the paper was built with"),
         )
     return letter
@@ -555,7 +555,7 @@ def import_sheets(
     modes = {s.anonymized for s in filled}
     if len(modes) > 1:
         problems.append(Problem(
-            ", ".join(s.path for s in filled if s.anonymized),
+            listing(s.path for s in filled if s.anonymized),
             _("these sheets use secret codes (“密号”) and the others “准考证号”"),
             _("grade sheets made by one `examgen sheets` run together"),
         ))
@@ -569,7 +569,7 @@ def import_sheets(
         for letter, paths in sorted(by_form.items()):
             if len(paths) > 2:
                 problems.append(Problem(
-                    ", ".join(paths),
+                    listing(paths),
                     _("double marking takes two regular sheets per form; form {form} has {count}").format(
                         form=letter, count=len(paths)),
                     _("give the two judges' sheets; a third mark comes from `examgen sheets --pending`"),
@@ -607,12 +607,12 @@ def _missing_judges(paper: GradingPaper, filled: list[FilledSheet]) -> list[Prob
             "form {form} has the sheets of {count} judge ({names}); the grading rules (`{policy}`) need {expected}",
             "form {form} has the sheets of {count} judges ({names}); the grading rules (`{policy}`) need {expected}",
             len(names),
-        ).format(form=letter, count=len(names), names=", ".join(names), policy=paper.rules.policy, expected=expected)
+        ).format(form=letter, count=len(names), names=listing(names), policy=paper.rules.policy, expected=expected)
         if len(names) < expected:
             numbered = {int(n[2:]) for n in names if re.fullmatch(r"评委\d+", n)}
             if len(numbered) == len(names):
                 absent = [f"评委{i}" for i in range(1, expected + len(names) + 1) if i not in numbered]
-                what = _("{given}; missing: {judges}").format(given=given, judges=", ".join(absent[: expected - len(names)]))
+                what = _("{given}; missing: {judges}").format(given=given, judges=listing(absent[: expected - len(names)]))
             else:
                 what = _("{given}; {count} missing").format(given=given, count=expected - len(names))
             problems.append(Problem(
@@ -814,7 +814,7 @@ def _absent_keys(
             problems.append(Problem(
                 places[0] if places[0] != _("the roster") else marked[key][0],
                 _("“{key_label}” {key} is “缺考” at {places} but has marks at {marked}").format(
-                    key_label=key_name, key=key, places=", ".join(places), marked=", ".join(marked[key])),
+                    key_label=key_name, key=key, places=listing(places), marked=listing(marked[key])),
                 _("a contestant is either absent on every sheet or marked on every sheet: "
                   "clear the marks or the “缺考”"),
             ))
@@ -955,7 +955,7 @@ def run_grading(
     if len(contests) > 1 or (contests and manifests):
         raise ExamgenError(
             _("give one manifest.json, several manifests, or one contest.yaml"),
-            where=", ".join(str(p) for p in contests + manifests),
+            where=listing(str(p) for p in contests + manifests),
         )
     if not manifests and not contests:
         raise ExamgenError(
@@ -1250,7 +1250,7 @@ def _route_sheets(
             problems.append(Problem(
                 str(path),
                 _("the sheet is for paper '{paper}', which is not one of {papers}").format(
-                    paper=paper_id or "?", papers=", ".join(routed)),
+                    paper=paper_id or "?", papers=listing(routed)),
                 _("give the sheets of the papers being graded"),
             ))
             continue
@@ -1321,7 +1321,7 @@ def _result_warnings(results: Results) -> list[str]:
             "{count} contestants “缺考” (absent): listed, not ranked", len(absent),
         ).format(count=len(absent)))
     if excluded:
-        ids = ", ".join(r.contestant.id for r in excluded[:10]) + (" …" if len(excluded) > 10 else "")
+        ids = listing(r.contestant.id for r in excluded[:10]) + (" …" if len(excluded) > 10 else "")
         lines.append(ngettext(
             "{count} contestant not ranked (incomplete marks): {ids}",
             "{count} contestants not ranked (incomplete marks): {ids}", len(excluded),

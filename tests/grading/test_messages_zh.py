@@ -82,7 +82,7 @@ def test_a_judges_own_table_with_two_judges_named_reads_in_chinese(chinese):
     grid = Grid("g.csv", "", (("评委：甲", "评委：乙"), ("考号", "一.1", "一.2", "二.1", "二.2"), ("2026001", 1, 2, 3, 4)))
     _layout, problems = detect_layout(grid, forms, SheetMap())
     text = str(problems[0])
-    assert text.startswith("g.csv：多个单元格写有评委：甲 (A1), 乙 (B1)（请在表格上方写“评委：<姓名>”，或在映射文件中写 `judge:`；")
+    assert text.startswith("g.csv：多个单元格写有评委：甲 (A1)、乙 (B1)（请在表格上方写“评委：<姓名>”，或在映射文件中写 `judge:`；")
     assert "请用同一命令加 --explain > map.yaml 运行" in text
 
 

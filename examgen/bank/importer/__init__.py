@@ -95,7 +95,7 @@ def import_documents(
         for d in built.documents
     ]
     questions = tuple(item.question for item in built.imported)
-    sources = ", ".join(dict.fromkeys(d.name for d in documents))
+    sources = listing(dict.fromkeys(d.name for d in documents))
     text, items = _bank_text(questions, sources)
     # The written file is checked as `examgen check` will read it; the writer knows what
     # a reader makes of it (values and lines), unless a question went to PyYAML.
