@@ -20,12 +20,47 @@ from tests.grading.test_objective_e2e import fill_entries
 REPO = Path(__file__).resolve().parent.parent
 
 
-def grading_commands() -> list[str]:
-    """Return the lines of the first bash block of the README's Grading section."""
-    text = (REPO / "README.md").read_text(encoding="utf-8")
-    section = text[text.index("## Grading"):]
+#: The README in each language, and the heading of its grading section.
+READMES = {"README.md": "## 评分", "README.en.md": "## Grading"}
+
+
+def grading_commands(readme: str = "README.md") -> list[str]:
+    """Return the lines of the first bash block of a README's grading section."""
+    text = (REPO / readme).read_text(encoding="utf-8")
+    section = text[text.index(READMES[readme]):]
     block = re.search(r"```bash\n(.*?)```", section, re.S).group(1)
     return [line for line in block.splitlines() if line.strip()]
+
+
+def commands(readme: str) -> list[str]:
+    """Return every command line of a README's bash blocks, without its comment."""
+    text = (REPO / readme).read_text(encoding="utf-8")
+    lines = []
+    for block in re.findall(r"```bash\n(.*?)```", text, re.S):
+        for line in block.splitlines():
+            command = line.split(" #", 1)[0].strip()
+            if command and not command.startswith("#"):
+                lines.append(command)
+    return lines
+
+
+def test_both_readmes_give_the_same_commands():
+    chinese, english = commands("README.md"), commands("README.en.md")
+    assert chinese == english
+    assert len(chinese) > 20
+    # The two set-up commands are the first lines of both.
+    for readme in READMES:
+        head = (REPO / readme).read_text(encoding="utf-8").splitlines()[:5]
+        assert head[3:5] == chinese[:2], readme
+
+
+def test_both_readmes_show_the_same_pictures_and_documents():
+    def links(readme: str) -> list[str]:
+        return re.findall(r"\]\(([^)]+)\)", (REPO / readme).read_text(encoding="utf-8"))
+
+    assert [x for x in links("README.md") if x != "README.en.md"] == [x for x in links("README.en.md") if x != "README.md"]
+    for target in links("README.md"):
+        assert (REPO / target.split("#")[0]).exists(), target
 
 
 def fill_every_sheet(folder: Path) -> None:
@@ -54,6 +89,9 @@ def fill_every_sheet(folder: Path) -> None:
 def test_readme_grading_section_runs_as_written(tmp_path):
     runner = CliRunner()
     lines = grading_commands()
+    assert [line.split("#")[0].strip() for line in lines if not line.startswith("#")] == [
+        line.split("#")[0].strip() for line in grading_commands("README.en.md") if not line.startswith("#")
+    ]
     assert lines[0].startswith("examgen init 2026-contest && cd 2026-contest")
     cwd = os.getcwd()
     os.chdir(tmp_path)
