@@ -120,7 +120,11 @@ def formula_cells(data: bytes) -> set[tuple[int, int]] | None:
     return found
 
 
-def load_workbook_bytes(path: Path, data: bytes, *, data_only: bool) -> Workbook:
+def load_workbook_bytes(path: Path, data: bytes, *, data_only: bool, read_only: bool = False) -> Workbook:
+    """Return the workbook ``data`` read from ``path``; raise SheetError when it is no readable .xlsx.
+
+    ``read_only`` reads cells lazily, as asked for (close the workbook after use).
+    """
     kind = file_kind(data)
     if kind != "xlsx":
         what, hint = not_xlsx_problem(kind)
@@ -131,7 +135,7 @@ def load_workbook_bytes(path: Path, data: bytes, *, data_only: bool) -> Workbook
         # is only read, so those warnings tell the user nothing.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return load_workbook(io.BytesIO(data), data_only=data_only)
+            return load_workbook(io.BytesIO(data), data_only=data_only, read_only=read_only)
     except Exception as exc:  # openpyxl raises many kinds of error on a damaged file
         raise SheetError(
             f"cannot be read as an .xlsx workbook ({type(exc).__name__}: {exc})",
