@@ -51,6 +51,7 @@ _BORDERS = ("<border><left/><right/><top/><bottom/><diagonal/></border>", f"<bor
 _BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9, "0.00%": 10, "@": 49}
 _MAX_TEXT = 32767  # characters Excel keeps in a cell
 _XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_ILLEGAL = ILLEGAL_CHARACTERS_RE.search
 #: Text Excel would take for a formula if typed: written with a quote prefix.
 FORMULA_STARTS = ("=", "+", "-", "@")
 
@@ -91,36 +92,48 @@ class Sheet:
         """Add a row of (value, style) cells from column A: text, int, Decimal or float, or None."""
         number = len(self._rows) + 1
         letters = self._letters
-        style_id = self._book.style_id
+        attributes = self._book.style_attributes
         numbers = self._book.number_texts
         parts = [f'<row r="{number}">']
+        add = parts.append
         for column, (value, style) in enumerate(cells):
             if column >= len(letters):
                 letters.extend(get_column_letter(i + 1) for i in range(len(letters), column + 1))
-            if isinstance(value, str):
-                value = _checked(value)
+            kind = type(value)
+            if kind is not str and isinstance(value, str):
+                value, kind = str(value), str
+            if kind is str:
+                if len(value) > _MAX_TEXT:
+                    value = value[:_MAX_TEXT]
+                if _ILLEGAL(value):
+                    raise IllegalCharacterError(f"{value} cannot be used in worksheets.")
                 if value.startswith(FORMULA_STARTS):
                     style = style._replace(quote_prefix=True)
-            s = "" if style == _DEFAULT else f' s="{style_id(style)}"'
-            reference = f"{letters[column]}{number}"
-            if value is None:
-                if s:
-                    parts.append(f'<c r="{reference}"{s} t="n"></c>')
-            elif isinstance(value, str):
+            s = attributes.get(style)
+            if s is None:
+                s = attributes[style] = self._book.style_attribute(style)
+            if kind is str:
                 if not value:
-                    parts.append(f'<c r="{reference}"{s} t="inlineStr"></c>')
-                    continue
-                space = ' xml:space="preserve"' if value != value.strip() else ""
-                parts.append(f'<c r="{reference}"{s} t="inlineStr"><is><t{space}>{value.translate(_XML_TEXT)}</t></is></c>')
-            elif isinstance(value, (int, Decimal, float)) and not isinstance(value, bool):
+                    add(f'<c r="{letters[column]}{number}"{s} t="inlineStr"></c>')
+                elif value[0].isspace() or value[-1].isspace():  # what strip() would remove
+                    add(f'<c r="{letters[column]}{number}"{s} t="inlineStr"><is><t xml:space="preserve">'
+                        f"{value.translate(_XML_TEXT)}</t></is></c>")
+                else:
+                    add(f'<c r="{letters[column]}{number}"{s} t="inlineStr"><is><t>{value.translate(_XML_TEXT)}</t></is></c>')
+            elif value is None:
+                if s:
+                    add(f'<c r="{letters[column]}{number}"{s} t="n"></c>')
+            elif kind is Decimal or kind is int or kind is float or (
+                isinstance(value, (int, Decimal, float)) and not isinstance(value, bool)
+            ):
                 text = numbers.get(value)
                 if text is None:
                     # As openpyxl writes numbers: through a float, 16 significant digits.
                     text = numbers[value] = format(float(value), ".16g")
-                parts.append(f'<c r="{reference}"{s} t="n"><v>{text}</v></c>')
+                add(f'<c r="{letters[column]}{number}"{s} t="n"><v>{text}</v></c>')
             else:
                 raise TypeError(f"cannot write {value!r} to a cell")
-        parts.append("</row>")
+        add("</row>")
         self._rows.append("".join(parts))
 
     def xml(self) -> bytes:
@@ -149,13 +162,6 @@ class Sheet:
         )
         # Everything outside ASCII as character references, as openpyxl's streamed sheets have it.
         return "".join((header, *self._rows, footer)).encode("ascii", "xmlcharrefreplace")
-
-
-def _checked(value: str) -> str:
-    value = value[:_MAX_TEXT]
-    if ILLEGAL_CHARACTERS_RE.search(value):
-        raise IllegalCharacterError(f"{value} cannot be used in worksheets.")
-    return value
 
 
 def _pane(freeze: str) -> str:
@@ -190,6 +196,7 @@ class XlsxBook:
         self._styles: dict[Style, int] = {_DEFAULT: 0}
         self._formats: dict[str, int] = {}
         self.number_texts: dict[object, str] = {}  # equal numbers are written alike
+        self.style_attributes: dict[Style, str] = {}
 
     def add_sheet(self, name: str, *, widths: Sequence[float] = (), freeze: str = "A1",
                   print_title_rows: str = "", merged: str = "", odd_header: str = "",
@@ -199,6 +206,10 @@ class XlsxBook:
                       merged=merged, odd_header=odd_header, odd_footer=odd_footer)
         self.sheets.append(sheet)
         return sheet
+
+    def style_attribute(self, style: Style) -> str:
+        """Return the ``s`` attribute of a cell in ``style`` ("" for the default style)."""
+        return "" if style == _DEFAULT else f' s="{self.style_id(style)}"'
 
     def style_id(self, style: Style) -> int:
         """Return the number of ``style`` in the workbook, adding it on first use."""

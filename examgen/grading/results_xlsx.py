@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 from openpyxl.utils import get_column_letter
 
@@ -75,21 +76,24 @@ def _write_table(
             return Style(border=BORDER_BOX, number_format=format_)
         return alignment._replace(border=BORDER_BOX, number_format=format_)
 
-    plain = [style("General", alignments.get(col)) for col in range(len(headers) + 2)]
+    longest = max((len(values) for values in rows), default=0)
+    columns = range(max(len(headers) + 2, longest + 1))
+    # Past the header's columns every cell takes the last column's style, as before.
+    plain = [style("General", alignments.get(min(col, len(headers) + 1))) for col in columns]
     numeric = [
-        plain[col] if col in general_columns else style(number_format, alignments.get(col))
-        for col in range(len(headers) + 2)
+        plain[col] if min(col, len(headers) + 1) in general_columns
+        else style(number_format, alignments.get(min(col, len(headers) + 1)))
+        for col in columns
     ]
     # Columns as wide as their header and content (as shown: Decimals rounded to the format).
-    fitted = [display_width(h) for h in headers]
+    fitted = [display_width(h) for h in headers] + [0] * max(longest - len(headers), 0)
     places = len(number_format.partition(".")[2])
-    shown: dict[Decimal, int] = {}
-    last_style = len(plain) - 1
+    shown: dict[object, int] = {}
     for values in rows:
         cells = []
         for col, value in enumerate(values, start=1):
-            if isinstance(value, Decimal):
-                cells.append((value, numeric[min(col, last_style)]))
+            if type(value) is Decimal:
+                cells.append((value, numeric[col]))
                 if number_format == "General":
                     width = display_width(format(value, "f"))
                 else:
@@ -97,11 +101,14 @@ def _write_table(
                     if width is None:
                         width = shown[value] = display_width(format(publish(value, places), "f"))
             else:
-                cells.append((value, plain[min(col, last_style)]))
-                width = 0 if value is None else display_width(value if isinstance(value, str) else str(value))
-            if col > len(fitted):
-                fitted.append(width)
-            elif width > fitted[col - 1]:
+                cells.append((value, plain[col]))
+                if value is None:
+                    width = 0
+                elif type(value) is str:
+                    width = len(value) if value.isascii() else display_width(value)
+                else:
+                    width = display_width(str(value))
+            if width > fitted[col - 1]:
                 fitted[col - 1] = width
         ws.append(cells)
     # A width asked for above the cap (a column of long notes) is kept as asked.
@@ -227,7 +234,13 @@ def _detail_sheet(workbook: XlsxBook, name: str, scores: Scores, title: str, num
 
 
 def _published(value, precision: int) -> Decimal | None:
-    return None if value is None else publish(value, precision)
+    return None if value is None else _published_value(value, precision)
+
+
+@lru_cache(maxsize=4096)
+def _published_value(value, precision: int) -> Decimal:
+    # Equal exact values publish alike; a contest's scores take few distinct values.
+    return publish(value, precision)
 
 
 def _judges_sheet(workbook: XlsxBook, name: str, scores: Scores, title: str, number_format: str, draft: bool) -> None:
