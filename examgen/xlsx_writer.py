@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import io
 import re
+import weakref
 import zipfile
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -73,24 +74,41 @@ _DEFAULT = Style()
 
 
 class Sheet:
-    """One worksheet being written: rows are appended in order and kept as XML text."""
+    """One worksheet being written: rows are appended in order, straight into the workbook's zip."""
 
-    def __init__(self, book: XlsxBook, name: str, *, widths: Sequence[float], freeze: str,
+    def __init__(self, book: XlsxBook, name: str, stream, *, widths: Sequence[float], freeze: str,
                  print_title_rows: str, merged: str, odd_header: str, odd_footer: str) -> None:
         self.name = name
         self.print_title_rows = print_title_rows
-        self._book = book
-        self.widths = list(widths)  # may be set once the rows are in
-        self._freeze = freeze
+        self._book = weakref.proxy(book)  # no cycle: an abandoned book closes its zip (__del__)
+        self._stream = stream
         self._merged = merged
         self._odd_header = odd_header
         self._odd_footer = odd_footer
-        self._rows: list[str] = []
+        self._count = 0
+        self._pending: list[str] = []
         self._letters: list[str] = []
+        columns = "".join(
+            f'<col width="{format(float(width), ".16g")}" customWidth="1" min="{i}" max="{i}"/>'
+            for i, width in enumerate(widths, start=1)
+        )
+        self._write(
+            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetPr>'
+            '<outlinePr summaryBelow="1" summaryRight="1"/><pageSetUpPr fitToPage="1"/></sheetPr>'
+            f'<sheetViews><sheetView workbookViewId="0">{_pane(freeze)}</sheetView></sheetViews>'
+            '<sheetFormatPr baseColWidth="8" defaultRowHeight="15"/>'
+            + (f"<cols>{columns}</cols>" if columns else "")
+            + "<sheetData>"
+        )
+
+    def _write(self, text: str) -> None:
+        # Everything outside ASCII as character references, as openpyxl's streamed sheets have it.
+        self._stream.write(text.encode("ascii", "xmlcharrefreplace"))
 
     def append(self, cells: Iterable[tuple[object, Style]]) -> None:
         """Add a row of (value, style) cells from column A: text, int, Decimal or float, or None."""
-        number = len(self._rows) + 1
+        self._count += 1
+        number = self._count
         letters = self._letters
         attributes = self._book.style_attributes
         numbers = self._book.number_texts
@@ -134,24 +152,15 @@ class Sheet:
             else:
                 raise TypeError(f"cannot write {value!r} to a cell")
         add("</row>")
-        self._rows.append("".join(parts))
+        self._pending.append("".join(parts))
+        if len(self._pending) >= 500:
+            self._write("".join(self._pending))
+            self._pending.clear()
 
-    def xml(self) -> bytes:
-        """Return the worksheet part."""
-        columns = "".join(
-            f'<col width="{format(float(width), ".16g")}" customWidth="1" min="{i}" max="{i}"/>'
-            for i, width in enumerate(self.widths, start=1)
-        )
-        header = (
-            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetPr>'
-            '<outlinePr summaryBelow="1" summaryRight="1"/><pageSetUpPr fitToPage="1"/></sheetPr>'
-            f'<sheetViews><sheetView workbookViewId="0">{_pane(self._freeze)}</sheetView></sheetViews>'
-            '<sheetFormatPr baseColWidth="8" defaultRowHeight="15"/>'
-            + (f"<cols>{columns}</cols>" if columns else "")
-            + "<sheetData>"
-        )
+    def close(self) -> None:
+        """Write the rest of the sheet: what follows its rows."""
         merged = f'<mergeCells count="1"><mergeCell ref="{self._merged}"/></mergeCells>' if self._merged else ""
-        footer = (
+        self._pending.append(
             f"</sheetData>{merged}"
             '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
             '<pageSetup orientation="landscape" paperSize="9" fitToHeight="0" fitToWidth="1"/>'
@@ -160,8 +169,9 @@ class Sheet:
             "<evenFooter></evenFooter><firstHeader></firstHeader><firstFooter></firstFooter></headerFooter>"
             "</worksheet>"
         )
-        # Everything outside ASCII as character references, as openpyxl's streamed sheets have it.
-        return "".join((header, *self._rows, footer)).encode("ascii", "xmlcharrefreplace")
+        self._write("".join(self._pending))
+        self._pending.clear()
+        self._stream.close()
 
 
 def _pane(freeze: str) -> str:
@@ -189,20 +199,64 @@ def _pane(freeze: str) -> str:
 
 
 class XlsxBook:
-    """A workbook of sheets written with :class:`Sheet`; styles are numbered in order of first use."""
+    """A workbook written as it is made: sheets one after another, styles numbered in order of use.
 
-    def __init__(self) -> None:
+    Dated ``timestamp`` and by ``creator``; :meth:`to_bytes` finishes it.
+    """
+
+    def __init__(self, *, timestamp: datetime.datetime, creator: str = "examgen") -> None:
         self.sheets: list[Sheet] = []
         self._styles: dict[Style, int] = {_DEFAULT: 0}
         self._formats: dict[str, int] = {}
         self.number_texts: dict[object, str] = {}  # equal numbers are written alike
         self.style_attributes: dict[Style, str] = {}
+        self._buffer = io.BytesIO()
+        self._archive = zipfile.ZipFile(self._buffer, "w")
+        when = timestamp.isoformat(timespec="seconds") + "Z"
+        stamp = (
+            'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+            'xsi:type="dcterms:W3CDTF"'
+        )
+        who = _text(creator)
+        version = openpyxl.__version__
+        self._put("docProps/app.xml", (
+            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+            f"<Application>Microsoft Excel Compatible / Openpyxl {version}</Application>"
+            f'<AppVersion>{".".join(version.split(".")[:-1])}</AppVersion></Properties>'
+        ))
+        self._put("docProps/core.xml", (
+            '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties">'
+            f'<dc:creator xmlns:dc="http://purl.org/dc/elements/1.1/">{who}</dc:creator>'
+            f"<dcterms:created {stamp}>{when}</dcterms:created>"
+            f"<dcterms:modified {stamp}>{when}</dcterms:modified>"
+            f"<cp:lastModifiedBy>{who}</cp:lastModifiedBy></cp:coreProperties>"
+        ))
+        self._put("xl/theme/theme1.xml", theme_xml)
+
+    def __del__(self) -> None:
+        # A book abandoned halfway (a cell it cannot hold): close the open sheet, then the zip.
+        if self.sheets and not self.sheets[-1]._stream.closed:
+            self.sheets[-1]._stream.close()
+        self._archive.close()
+
+    @staticmethod
+    def _entry(name: str) -> zipfile.ZipInfo:
+        entry = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        entry.external_attr = 0o644 << 16
+        return entry
+
+    def _put(self, name: str, text: str) -> None:
+        self._archive.writestr(self._entry(name), text.encode("utf-8"))
 
     def add_sheet(self, name: str, *, widths: Sequence[float] = (), freeze: str = "A1",
                   print_title_rows: str = "", merged: str = "", odd_header: str = "",
                   odd_footer: str = "") -> Sheet:
-        """Add and return sheet ``name``; ``odd_header``/``odd_footer`` are Excel header codes (&C…)."""
-        sheet = Sheet(self, name, widths=widths, freeze=freeze, print_title_rows=print_title_rows,
+        """Add and return sheet ``name`` (the previous one is finished); headers are Excel codes (&C…)."""
+        if self.sheets:
+            self.sheets[-1].close()
+        stream = self._archive.open(self._entry(f"xl/worksheets/sheet{len(self.sheets) + 1}.xml"), "w")
+        sheet = Sheet(self, name, stream, widths=widths, freeze=freeze, print_title_rows=print_title_rows,
                       merged=merged, odd_header=odd_header, odd_footer=odd_footer)
         self.sheets.append(sheet)
         return sheet
@@ -280,73 +334,47 @@ class XlsxBook:
             + '<calcPr calcId="124519" fullCalcOnLoad="1"/></workbook>'
         )
 
-    def to_bytes(self, *, timestamp: datetime.datetime, creator: str = "examgen") -> bytes:
-        """Return the workbook as .xlsx bytes that depend only on its content and ``timestamp``."""
+    def to_bytes(self) -> bytes:
+        """Finish the workbook and return it as .xlsx bytes (they depend only on its content)."""
+        if self.sheets:
+            self.sheets[-1].close()
         count = len(self.sheets)
         sheet_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
         sheet_names = [f"xl/worksheets/sheet{i}.xml" for i in range(1, count + 1)]
         rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-        when = timestamp.isoformat(timespec="seconds") + "Z"
-        stamp = (
-            'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-            'xsi:type="dcterms:W3CDTF"'
-        )
-        who = _text(creator)
-        version = openpyxl.__version__
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w") as archive:
-            def put(name: str, data: str | bytes) -> None:
-                entry = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
-                entry.compress_type = zipfile.ZIP_DEFLATED
-                entry.external_attr = 0o644 << 16
-                archive.writestr(entry, data.encode("utf-8") if isinstance(data, str) else data)
-
-            put("docProps/app.xml", (
-                '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
-                f"<Application>Microsoft Excel Compatible / Openpyxl {version}</Application>"
-                f'<AppVersion>{".".join(version.split(".")[:-1])}</AppVersion></Properties>'
-            ))
-            put("docProps/core.xml", (
-                '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties">'
-                f'<dc:creator xmlns:dc="http://purl.org/dc/elements/1.1/">{who}</dc:creator>'
-                f"<dcterms:created {stamp}>{when}</dcterms:created>"
-                f"<dcterms:modified {stamp}>{when}</dcterms:modified>"
-                f"<cp:lastModifiedBy>{who}</cp:lastModifiedBy></cp:coreProperties>"
-            ))
-            put("xl/theme/theme1.xml", theme_xml)
-            for name, sheet in zip(sheet_names, self.sheets, strict=True):
-                put(name, sheet.xml())
-            put("xl/styles.xml", self._styles_xml())
-            put("_rels/.rels", (
-                '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                f'<Relationship Type="{rel}/officeDocument" Target="xl/workbook.xml" Id="rId1"/>'
-                '<Relationship Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" '
-                'Target="docProps/core.xml" Id="rId2"/>'
-                f'<Relationship Type="{rel}/extended-properties" Target="docProps/app.xml" Id="rId3"/></Relationships>'
-            ))
-            put("xl/workbook.xml", self._workbook_xml())
-            put("xl/_rels/workbook.xml.rels", (
-                '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                + "".join(
-                    f'<Relationship Type="{rel}/worksheet" Target="/{name}" Id="rId{i}"/>'
-                    for i, name in enumerate(sheet_names, start=1)
-                )
-                + f'<Relationship Type="{rel}/styles" Target="styles.xml" Id="rId{count + 1}"/>'
-                f'<Relationship Type="{rel}/theme" Target="theme/theme1.xml" Id="rId{count + 2}"/></Relationships>'
-            ))
-            put("[Content_Types].xml", (
-                '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-                '<Default Extension="xml" ContentType="application/xml"/>'
-                '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-                '<Override PartName="/xl/theme/theme1.xml" ContentType="application/vnd.openxmlformats-officedocument.theme+xml"/>'
-                '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
-                '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
-                + "".join(f'<Override PartName="/{name}" ContentType="{sheet_type}"/>' for name in sheet_names)
-                + '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-                "</Types>"
-            ))
-        return buffer.getvalue()
+        put = self._put
+        put("xl/styles.xml", self._styles_xml())
+        put("_rels/.rels", (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Type="{rel}/officeDocument" Target="xl/workbook.xml" Id="rId1"/>'
+            '<Relationship Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" '
+            'Target="docProps/core.xml" Id="rId2"/>'
+            f'<Relationship Type="{rel}/extended-properties" Target="docProps/app.xml" Id="rId3"/></Relationships>'
+        ))
+        put("xl/workbook.xml", self._workbook_xml())
+        put("xl/_rels/workbook.xml.rels", (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            + "".join(
+                f'<Relationship Type="{rel}/worksheet" Target="/{name}" Id="rId{i}"/>'
+                for i, name in enumerate(sheet_names, start=1)
+            )
+            + f'<Relationship Type="{rel}/styles" Target="styles.xml" Id="rId{count + 1}"/>'
+            f'<Relationship Type="{rel}/theme" Target="theme/theme1.xml" Id="rId{count + 2}"/></Relationships>'
+        ))
+        put("[Content_Types].xml", (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+            '<Override PartName="/xl/theme/theme1.xml" ContentType="application/vnd.openxmlformats-officedocument.theme+xml"/>'
+            '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+            '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
+            + "".join(f'<Override PartName="/{name}" ContentType="{sheet_type}"/>' for name in sheet_names)
+            + '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            "</Types>"
+        ))
+        self._archive.close()
+        return self._buffer.getvalue()
 
 
 def _text(value: str) -> str:

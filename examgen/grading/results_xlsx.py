@@ -61,9 +61,36 @@ def _write_table(
     last = get_column_letter(max(len(headers), 1))
     if draft:
         title = f"{DRAFT_MARK} {title}"
+    # Columns as wide as their header and content (as shown: Decimals rounded to the format).
+    longest = max((len(values) for values in rows), default=0)
+    fitted = [display_width(h) for h in headers] + [0] * max(longest - len(headers), 0)
+    places = len(number_format.partition(".")[2])
+    shown: dict[object, int] = {}
+    for values in rows:
+        for col, value in enumerate(values):
+            if value is None:
+                continue
+            kind = type(value)
+            if kind is str:
+                width = len(value) if value.isascii() else display_width(value)
+            elif kind is not Decimal:
+                width = display_width(str(value))
+            elif number_format == "General":
+                width = display_width(format(value, "f"))
+            else:
+                width = shown.get(value)
+                if width is None:
+                    width = shown[value] = display_width(format(publish(value, places), "f"))
+            if width > fitted[col]:
+                fitted[col] = width
     ws = workbook.add_sheet(
         name, freeze=freeze, print_title_rows="2:2", merged=f"A1:{last}1",
         odd_header=f"&C&14 &KC00000{DRAFT_MARK}" if draft else "", odd_footer="&C第 &P 页 共 &N 页",
+        # A width asked for above the cap (a column of long notes) is kept as asked.
+        widths=[
+            min(max(width, (fitted[col] if col < len(fitted) else 0) + 2), max(width, _MAX_WIDTH))
+            for col, width in enumerate(widths)
+        ],
     )
     ws.append([(title, _TITLE)])
     ws.append([(label, _HEADER) for label in headers])
@@ -76,7 +103,6 @@ def _write_table(
             return Style(border=BORDER_BOX, number_format=format_)
         return alignment._replace(border=BORDER_BOX, number_format=format_)
 
-    longest = max((len(values) for values in rows), default=0)
     columns = range(max(len(headers) + 2, longest + 1))
     # Past the header's columns every cell takes the last column's style, as before.
     plain = [style("General", alignments.get(min(col, len(headers) + 1))) for col in columns]
@@ -85,37 +111,11 @@ def _write_table(
         else style(number_format, alignments.get(min(col, len(headers) + 1)))
         for col in columns
     ]
-    # Columns as wide as their header and content (as shown: Decimals rounded to the format).
-    fitted = [display_width(h) for h in headers] + [0] * max(longest - len(headers), 0)
-    places = len(number_format.partition(".")[2])
-    shown: dict[object, int] = {}
     for values in rows:
-        cells = []
-        for col, value in enumerate(values, start=1):
-            if type(value) is Decimal:
-                cells.append((value, numeric[col]))
-                if number_format == "General":
-                    width = display_width(format(value, "f"))
-                else:
-                    width = shown.get(value)
-                    if width is None:
-                        width = shown[value] = display_width(format(publish(value, places), "f"))
-            else:
-                cells.append((value, plain[col]))
-                if value is None:
-                    width = 0
-                elif type(value) is str:
-                    width = len(value) if value.isascii() else display_width(value)
-                else:
-                    width = display_width(str(value))
-            if width > fitted[col - 1]:
-                fitted[col - 1] = width
-        ws.append(cells)
-    # A width asked for above the cap (a column of long notes) is kept as asked.
-    ws.widths = [
-        min(max(width, (fitted[col] if col < len(fitted) else 0) + 2), max(width, _MAX_WIDTH))
-        for col, width in enumerate(widths)
-    ]
+        ws.append([
+            (value, numeric[col] if type(value) is Decimal else plain[col])
+            for col, value in enumerate(values, start=1)
+        ])
 
 
 def _flags_text(flags) -> str:
@@ -140,7 +140,7 @@ def results_xlsx_bytes(
     说明 rows. A ``draft`` is marked 草稿（未经复核）on every sheet and gets a 待办 sheet
     listing ``pending``.
     """
-    workbook = XlsxBook()
+    workbook = XlsxBook(timestamp=timestamp)
     number_format = _number_format(results.precision)
     part_headers = [_part_header(p) for p in results.parts]
     headers = ["名次", "准考证号", "姓名", "单位", *part_headers, "总分", "奖项", "备注"]
@@ -193,7 +193,7 @@ def results_xlsx_bytes(
         widths=[16, 90], number_format="General", draft=draft,
         column_alignments={2: Style(vertical="top", wrap=True)},
     )
-    return workbook.to_bytes(timestamp=timestamp)
+    return workbook.to_bytes()
 
 
 def _sheet_name(base: str, label: str) -> str:

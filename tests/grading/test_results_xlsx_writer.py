@@ -192,13 +192,13 @@ AWKWARD = [
 
 
 def test_awkward_values_are_written_as_openpyxl_writes_them():
-    book = XlsxBook()
+    book = XlsxBook(timestamp=STAMP)
     sheet = book.add_sheet("表 & 'one'", widths=[8, 12], freeze="B3", print_title_rows="2:2",
                            odd_header="&C&14 &KC00000草稿", odd_footer="&C第 &P 页")
     plain, fixed = Style(border=BORDER_BOX), Style(border=BORDER_BOX, number_format="0.000")
     for value in AWKWARD:
         sheet.append([(value, plain), (value, fixed)])
-    ours = openpyxl.load_workbook(io.BytesIO(book.to_bytes(timestamp=STAMP)))["表 & 'one'"]
+    ours = openpyxl.load_workbook(io.BytesIO(book.to_bytes()))["表 & 'one'"]
 
     reference = Workbook()
     ws = reference.active
@@ -224,14 +224,16 @@ def test_awkward_values_are_written_as_openpyxl_writes_them():
 
 
 def test_characters_a_sheet_cannot_hold_are_refused_as_openpyxl_refuses_them():
-    sheet = XlsxBook().add_sheet("x")
+    book = XlsxBook(timestamp=STAMP)
+    sheet = book.add_sheet("x")
     with pytest.raises(IllegalCharacterError):
         sheet.append([("bell\x07", Style())])
+    del book, sheet  # an abandoned book closes its zip quietly
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_opens_and_resaves_the_workbook(tmp_path):
-    book = XlsxBook()
+    book = XlsxBook(timestamp=STAMP)
     sheet = book.add_sheet("排名", widths=[8, 12, 10], freeze="C3", print_title_rows="2:2", merged="A1:C1")
     sheet.append([("成绩排名", Style())])
     sheet.append([("名次", Style()), ("姓名", Style()), ("总分", Style())])
@@ -239,7 +241,7 @@ def test_libreoffice_opens_and_resaves_the_workbook(tmp_path):
     for row in rows:
         sheet.append([(value, Style(border=BORDER_BOX, number_format="0.00")) for value in row])
     source = tmp_path / "results.xlsx"
-    source.write_bytes(book.to_bytes(timestamp=STAMP))
+    source.write_bytes(book.to_bytes())
     out = tmp_path / "resaved"
     completed = subprocess.run(
         ["soffice", f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}", "--headless",
