@@ -201,6 +201,7 @@ def read_score_sheet(
     missing: list[tuple[str, str, str]] = []
     absent: list[tuple[str, str]] = []
     seen: dict[str, str] = {}
+    known_marks: dict[tuple[type, object, str], Decimal] = {}
     key_label = key_header(layout.anonymized)
     name_col = None if layout.anonymized else layout.key_col + 1
     unit_col = None if layout.anonymized else layout.key_col + 2
@@ -274,11 +275,18 @@ def read_score_sheet(
                 continue
             if kind != "regular" and text == CLOSED_CELL:
                 continue  # an answer this follow-up sheet does not ask for
-            number, problem = _parse_mark(value, questions[label], mark_step, f"{label}, {key_label} {key}")
-            if problem:
-                problems.append(Problem(where(r, col), *problem))
-            else:
-                marks.append(Mark(key, label, judge, number, kind, where(r, col)))
+            # A mark already read for this question is not checked again: marks repeat
+            # (0 to the maximum in half points), and one Decimal serves them all.
+            seen_mark = (value.__class__, value, label) if isinstance(value, (int, float, str, Decimal)) else None
+            number = known_marks.get(seen_mark) if seen_mark is not None else None
+            if number is None:
+                number, problem = _parse_mark(value, questions[label], mark_step, f"{label}, {key_label} {key}")
+                if problem:
+                    problems.append(Problem(where(r, col), *problem))
+                    continue
+                if seen_mark is not None:
+                    known_marks[seen_mark] = number
+            marks.append(Mark(key, label, judge, number, kind, where(r, col)))
     if not rows and not problems:
         problems.append(Problem(
             f"{path}!{ws.title}", f"the sheet has no rows with a {key_label}",
