@@ -92,24 +92,34 @@ def bank() -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Output folder (default: output/).")
 @click.option("--force", is_flag=True, help="Overwrite an existing output folder.")
 @click.option("--allow-unreviewed", is_flag=True, help="Draw questions still tagged 导入待审 (imported, not reviewed).")
-def build(workspace: Path, seed: int | None, blueprint_path: Path | None, forms: str, out: Path | None, force: bool, allow_unreviewed: bool) -> None:
+@click.option("--variants", type=click.IntRange(1, 999), default=None, help="Variants (卷码 A1, A2, …) per form: questions and options in their own order.")
+@click.option("--variants-for", "variants_for", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Roster to deal the variants to (one variant per contestant without --variants); writes variants.xlsx.")
+def build(workspace: Path, seed: int | None, blueprint_path: Path | None, forms: str, out: Path | None, force: bool, allow_unreviewed: bool, variants: int | None, variants_for: Path | None) -> None:
     """Draw a paper and write the papers, answer keys and manifest.
 
     \b
     Example:
         examgen build --seed 42
         examgen build --blueprint templates/interview.yaml --forms A,B --force
+        examgen build --seed 42 --variants 4 --variants-for roster.csv
     """
+    from examgen.grading.roster import read_roster
     from examgen.paper.assemble import parse_forms
-    from examgen.paper.build import document_renderers, draw_paper, write_paper
+    from examgen.paper.build import document_count, draw_paper, write_paper
     from examgen.paper.forms import form_comparison
+    from examgen.paper.variants import seat_forms, variant_notes
     from examgen.textable import format_table
 
     letters = parse_forms(forms)
+    seats = None
+    if variants_for is not None:
+        roster = read_roster(variants_for)
+        seats = seat_forms(roster.contestants, roster.form_of(), letters, where=str(variants_for))
     paper = draw_paper(
-        workspace, blueprint_path=blueprint_path, seed=seed, forms=letters, allow_unreviewed=allow_unreviewed
+        workspace, blueprint_path=blueprint_path, seed=seed, forms=letters, allow_unreviewed=allow_unreviewed,
+        variants=variants, seats=seats,
     )
-    documents = len(document_renderers(paper)) * len(letters)
+    documents = document_count(paper)
     with click.progressbar(length=documents, label="writing documents", file=sys.stderr) as bar:
         result = write_paper(paper, workspace, out=out, force=force, on_document=lambda _: bar.update(1))
     drawn = " (drawn; rebuild with --seed to get the same paper)" if seed is None else ""
@@ -117,6 +127,8 @@ def build(workspace: Path, seed: int | None, blueprint_path: Path | None, forms:
     if len(paper.forms) > 1:
         click.echo(f"forms chosen together by {paper.assembly}:")
         click.echo(format_table(*form_comparison(paper)))
+    for line in variant_notes(paper):
+        click.echo(line)
     for path in result.files:
         click.echo(f"wrote {path}")
     click.echo(f"manifest sha256: {result.manifest_sha256} (keep it: `examgen verify --expect` checks it)")

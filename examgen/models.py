@@ -344,10 +344,30 @@ class Form:
 
     letter: str
     sections: tuple[PaperSection, ...]
+    #: A variant's code (卷码 A1, A2, …), printed in the header and beside the 准考证号;
+    #: "" for the form itself.
+    code: str = ""
 
     def questions(self) -> list[PaperQuestion]:
         """Return every question of the form in paper order."""
         return [q for s in self.sections for q in s.questions]
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A variant of a form (卷码 A1): the form's questions, each section in its own order,
+    the options of choice questions in their own order.
+
+    ``order[s]`` lists the form's question numbers (within section ``s``, in paper order)
+    in the order the variant prints them; ``options[s][k]`` the form's option letters in
+    the order the variant prints them for its ``k``-th question (``CADB``: the variant's A
+    is the form's C), "" for a question without options.
+    """
+
+    code: str
+    form: str
+    order: tuple[tuple[int, ...], ...]
+    options: tuple[tuple[str, ...], ...]
 
 
 @dataclass(frozen=True)
@@ -360,6 +380,14 @@ class Paper:
     forms: tuple[Form, ...]
     #: How the questions were chosen: "random draw", or the solver and its version.
     assembly: str = "random draw"
+    #: Variants of the forms (``build --variants``), form by form; empty without variants.
+    variants: tuple[Variant, ...] = ()
+    #: ``build --variants-for``: each contestant of the roster and their 卷码, in roster order.
+    assignment: tuple[tuple[Contestant, str], ...] = ()
+
+    def variants_of(self, letter: str) -> tuple[Variant, ...]:
+        """Return the variants of form ``letter`` (none without ``--variants``)."""
+        return tuple(v for v in self.variants if v.form == letter)
 
     @property
     def paper_id(self) -> str:

@@ -15,6 +15,7 @@ import re
 import unicodedata
 import warnings
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -214,6 +215,32 @@ def workbook_bytes(workbook: Workbook, *, timestamp: datetime.datetime) -> bytes
         # ExcelWriter, unlike Workbook.save, does not stamp the current time into the file.
         ExcelWriter(workbook, archive).save()
     return restamp_zip(buffer.getvalue())
+
+
+def table_workbook_bytes(
+    sheet_title: str,
+    heading: str,
+    columns: Sequence[tuple[str, int]],
+    rows: Sequence[Sequence[str]],
+    *,
+    timestamp: datetime.datetime,
+) -> bytes:
+    """Return an .xlsx of one table: a bold heading, then header ``columns`` (label, width) and text ``rows``."""
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = sheet_title
+    set_text(ws.cell(1, 1), heading)
+    ws.cell(1, 1).font = Font(bold=True, size=12)  # not merged: a roster reader reads the table as is
+    for col, (label, width) in enumerate(columns, start=1):
+        set_header(ws.cell(2, col), label)
+        ws.column_dimensions[get_column_letter(col)].width = width
+    for r, row in enumerate(rows, start=3):
+        for col, value in enumerate(row, start=1):
+            set_text(ws.cell(r, col), value)
+            ws.cell(r, col).border = BORDER
+    ws.freeze_panes = "A3"
+    ws.print_title_rows = "2:2"
+    return workbook_bytes(workbook, timestamp=timestamp)
 
 
 def print_setup(ws) -> None:

@@ -22,6 +22,7 @@ validates again, since a paste bypasses a spreadsheet's validation.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +32,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from examgen.errors import Problem, SheetError, raise_if
-from examgen.grading.objective import EntryCell, FilledEntry, normalize_response
+from examgen.grading.objective import EntryCell, FilledEntry, VariantKey, normalize_response
 from examgen.grading.score_sheets import SheetRow
 from examgen.models import ObjectiveQuestion
 from examgen.xlsxio import (
@@ -41,6 +42,7 @@ from examgen.xlsxio import (
     HEADER_FILL,
     cell_text,
     load_workbook_bytes,
+    normalize_text,
     read_file_bytes,
     set_text,
     workbook_bytes,
@@ -57,6 +59,15 @@ NOTE = (
     "未作答的留空。两名录入员各自独立录入一份，不要互相复制。"
 )
 _INFO = (("序号", 6), ("准考证号", 14), ("姓名", 10), ("单位", 16))
+#: Forms with variants: the column of the 卷码 printed on each paper, after 单位.
+CODE_HEADER = "卷码"
+_CODE_INFO = (*_INFO, (CODE_HEADER, 8))
+CODE_NOTE = (
+    "本卷有多种卷码（{codes}）：先按试卷标封处印的卷码填“卷码”列{prefilled}，"
+    "再按试卷上的题号逐题录入（各卷码题序、选项顺序不同，由系统换算）。"
+)
+#: Longest inline list of a data validation (Excel's limit is 255 characters).
+_LIST_LIMIT = 250
 _HEADER_ROW = 5
 _FIRST_DATA_ROW = 8
 _UNLOCKED = Protection(locked=False)
@@ -73,6 +84,10 @@ class EntrySheet:
     date: str
     questions: tuple[ObjectiveQuestion, ...]
     rows: tuple[SheetRow, ...]
+    #: A form with variants: the valid 卷码, and each row's 卷码 filled in from the
+    #: assignment ("" to be typed from the paper). Columns then are the printed numbers.
+    codes: tuple[str, ...] = ()
+    prefilled: tuple[str, ...] = ()
 
 
 def entry_file_name(form: str, copy: int) -> str:
@@ -107,7 +122,8 @@ def entry_workbook_bytes(sheet: EntrySheet, *, timestamp: datetime.datetime) -> 
     workbook = Workbook()
     ws = workbook.active
     ws.title = ENTRY_TITLE
-    first_q = len(_INFO) + 1
+    info = _CODE_INFO if sheet.codes else _INFO
+    first_q = len(info) + 1
     last_col = max(first_q + len(sheet.questions) - 1, 8)
     last_letter = get_column_letter(last_col)
 
@@ -125,17 +141,23 @@ def entry_workbook_bytes(sheet: EntrySheet, *, timestamp: datetime.datetime) -> 
     for col, value in enumerate(marker, start=1):
         set_text(ws.cell(3, col), value)
     ws.row_dimensions[3].hidden = True
-    set_text(ws.cell(4, 1), NOTE)
+    note = NOTE
+    if sheet.codes:
+        prefilled = "（已按卷码分配表预填，请逐份与试卷核对，不一致的以试卷为准改正）" if any(sheet.prefilled) else ""
+        note = CODE_NOTE.format(codes=_codes_text(sheet.codes), prefilled=prefilled) + NOTE
+    set_text(ws.cell(4, 1), note)
     ws.cell(4, 1).alignment = Alignment(wrap_text=True, vertical="top")
     ws.merge_cells(f"A4:{last_letter}4")
-    ws.row_dimensions[4].height = 32
+    ws.row_dimensions[4].height = 48 if sheet.codes else 32
 
-    for col, (label, width) in enumerate(_INFO, start=1):
+    for col, (label, width) in enumerate(info, start=1):
         set_text(ws.cell(_HEADER_ROW, col), label)
         ws.column_dimensions[get_column_letter(col)].width = width
-    set_text(ws.cell(_HEADER_ROW + 1, len(_INFO)), "题型")
-    set_text(ws.cell(_HEADER_ROW + 2, len(_INFO)), "选项")
+    set_text(ws.cell(_HEADER_ROW + 1, len(info)), "题型")
+    set_text(ws.cell(_HEADER_ROW + 2, len(info)), "选项")
     last_row = _FIRST_DATA_ROW + max(len(sheet.rows), 1) - 1
+    if sheet.codes:
+        _add_code_validation(workbook, ws, sheet.codes, f"E{_FIRST_DATA_ROW}:E{last_row}")
     for offset, question in enumerate(sheet.questions):
         col = first_q + offset
         letter = get_column_letter(col)
@@ -169,16 +191,42 @@ def entry_workbook_bytes(sheet: EntrySheet, *, timestamp: datetime.datetime) -> 
         set_text(ws.cell(row, 2), entry.key)
         set_text(ws.cell(row, 3), entry.name)
         set_text(ws.cell(row, 4), entry.unit)
+        if sheet.codes:
+            set_text(ws.cell(row, 5), sheet.prefilled[index - 1] if sheet.prefilled else "")
         for col in range(1, first_q + len(sheet.questions)):
             cell = ws.cell(row, col)
             cell.border = BORDER
-            if col >= first_q:
+            if col >= first_q or (sheet.codes and col == first_q - 1):
                 cell.number_format = "@"  # T, F and letters stay text
                 cell.alignment = CENTER
                 cell.protection = _UNLOCKED
     ws.freeze_panes = ws.cell(_FIRST_DATA_ROW, first_q)
     ws.protection.sheet = True  # headers locked, answer cells open; no password
     return workbook_bytes(workbook, timestamp=timestamp)
+
+
+def _codes_text(codes: tuple[str, ...]) -> str:
+    return "、".join(codes) if len(codes) <= 6 else f"{codes[0]}～{codes[-1]}"
+
+
+def _add_code_validation(workbook: Workbook, ws, codes: tuple[str, ...], cells: str) -> None:
+    """Let the 卷码 cells accept only the form's codes: a drop-down list, kept on a hidden sheet when long."""
+    inline = ",".join(codes)
+    if len(inline) <= _LIST_LIMIT:
+        formula = f'"{inline}"'
+    else:
+        listing = workbook.create_sheet("卷码表")
+        for row, code in enumerate(codes, start=1):
+            set_text(listing.cell(row, 1), code)
+        listing.sheet_state = "hidden"
+        formula = f"'卷码表'!$A$1:$A${len(codes)}"
+    validation = DataValidation(type="list", formula1=formula, allow_blank=True)
+    validation.errorStyle = "stop"
+    validation.showErrorMessage = True
+    validation.errorTitle = "不是本卷的卷码"
+    validation.error = f"卷码只能是 {_codes_text(codes)}，按试卷标封处印的卷码填写。"
+    validation.add(cells)
+    ws.add_data_validation(validation)
 
 
 def is_entry_workbook(path: Path) -> bool:
@@ -206,11 +254,17 @@ def entry_paper_id(path: Path) -> str:
 
 
 def read_entry_workbook(
-    path: Path, forms: dict[str, tuple[ObjectiveQuestion, ...]], *, paper_id: str
+    path: Path,
+    forms: dict[str, tuple[ObjectiveQuestion, ...]],
+    *,
+    paper_id: str,
+    variants: Mapping[str, Mapping[str, VariantKey]] | None = None,
 ) -> FilledEntry:
     """Return the answers typed into one entry workbook; raise SheetError listing every problem.
 
-    ``forms`` maps each form letter to its objective questions (from the manifest).
+    ``forms`` maps each form letter to its objective questions (from the manifest);
+    ``variants`` each form with variants to its 卷码. A row's answers are then checked
+    against the questions its 卷码 printed, and kept as typed (printed labels and letters).
     """
     book = load_workbook_bytes(path, read_file_bytes(path), data_only=True)
     sheets = [ws for ws in book.worksheets if cell_text(ws.cell(3, 1).value) == ENTRY_MARKER]
@@ -239,7 +293,15 @@ def read_entry_workbook(
         raise SheetError(f"copy {copy_text!r} is not 录入1 or 录入2", where=f"{here}!E3")
     questions = forms[form]
     problems: list[Problem] = []
-    first_q = len(_INFO) + 1
+    keys = (variants or {}).get(form, {})
+    has_codes = cell_text(ws.cell(_HEADER_ROW, len(_CODE_INFO)).value).strip() == CODE_HEADER
+    if has_codes != bool(keys):
+        raise SheetError(
+            f"the paper has variants (卷码 {_codes_text(tuple(keys))}) but the workbook has no 卷码 column"
+            if keys else "the workbook has a 卷码 column but the paper has no variants",
+            where=here, hint="write the entry workbooks of this manifest again with `examgen sheets --entry`",
+        )
+    first_q = len(_CODE_INFO if has_codes else _INFO) + 1
 
     def where(row: int, col: int) -> str:
         return f"{here}!{get_column_letter(col)}{row}"
@@ -256,6 +318,7 @@ def read_entry_workbook(
 
     cells: list[EntryCell] = []
     rows: list[tuple[str, str]] = []
+    codes: list[tuple[str, str, str]] = []
     seen: dict[str, str] = {}
     # Only rows that hold something: a stray cell at row 1,048,576 must not cost a million.
     used_rows = sorted({r for (r, _), cell in ws._cells.items() if cell.value is not None})
@@ -271,7 +334,20 @@ def read_entry_workbook(
             continue
         seen[key] = where(row, 2)
         rows.append((key, where(row, 2)))
-        for offset, (question, text) in enumerate(zip(questions, typed, strict=True)):
+        printed = questions
+        if has_codes:
+            code = normalize_text(cell_text(ws.cell(row, first_q - 1).value)).strip().upper()
+            codes.append((key, code, where(row, first_q - 1)))
+            if code in keys:
+                printed = keys[code].questions
+            elif code or any(t.strip() for t in typed):
+                shown = f"卷码 {code!r} is not a variant of form {form}" if code else "卷码 is blank"
+                problems.append(Problem(
+                    where(row, first_q - 1), f"准考证号 {key}: {shown} ({_codes_text(tuple(keys))})",
+                    "type the 卷码 printed beside the 准考证号 on the contestant's paper",
+                ))
+                continue
+        for offset, (question, text) in enumerate(zip(printed, typed, strict=True)):
             answer, problem = normalize_response(text, question)
             at = where(row, first_q + offset)
             if problem:
@@ -279,4 +355,4 @@ def read_entry_workbook(
                 continue
             cells.append(EntryCell(key, question.question.label, answer, text.strip(), at))
     raise_if(problems, SheetError)
-    return FilledEntry(str(path), sheet_paper, form, int(copy_text), tuple(cells), tuple(rows))
+    return FilledEntry(str(path), sheet_paper, form, int(copy_text), tuple(cells), tuple(rows), tuple(codes))

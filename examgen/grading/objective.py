@@ -25,6 +25,7 @@ from decimal import Decimal
 
 from examgen.errors import GradingError, Problem, raise_if
 from examgen.models import (
+    OPTION_LETTERS,
     TRUE_FALSE_MARKS,
     AnswerScore,
     ContestantScores,
@@ -102,6 +103,45 @@ def score_kind(answer: str, question: ObjectiveQuestion) -> str:
     return "部分" if points > 0 else "错"
 
 
+# --- Variants ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VariantKey:
+    """A variant (卷码 A2) as grading sees it, from the manifest: what it printed, and the way back.
+
+    ``questions`` are its objective questions as printed (the printed label and number,
+    the answer in its letters), in paper order; ``to_form`` gives, per printed label, the
+    form's label of the question printed there and the form's letters in printed order
+    (``CADB``: the variant's A is the form's C; "" when there are no options).
+    """
+
+    code: str
+    form: str
+    questions: tuple[ObjectiveQuestion, ...]
+    to_form: tuple[tuple[str, str, str], ...]
+
+
+def form_answer(answer: str, letters: str) -> str:
+    """Return an answer given in a variant's letters in the form's letters (sorted), e.g. ``AB`` → ``AC``.
+
+    ``letters`` are the form's letters in the variant's printed order; true/false answers
+    and blanks pass unchanged.
+    """
+    if not letters or answer in ("", "true", "false"):
+        return answer
+    return "".join(sorted(letters[OPTION_LETTERS.index(c)] for c in answer))
+
+
+def through_variant(answers: Mapping[str, str], variant: VariantKey) -> dict[str, str]:
+    """Return a contestant's answers (printed label → letters as printed) under the form's labels and letters."""
+    mapped = {}
+    for printed, form_label, letters in variant.to_form:
+        if printed in answers:
+            mapped[form_label] = form_answer(answers[printed], letters)
+    return mapped
+
+
 # --- Double entry ------------------------------------------------------------------------
 
 
@@ -127,6 +167,8 @@ class FilledEntry:
     cells: tuple[EntryCell, ...]
     #: Every contestant row: (准考证号, where of its key cell), in sheet order.
     rows: tuple[tuple[str, str], ...]
+    #: Papers with variants: (准考证号, 卷码 as entered, where of its cell) of every row.
+    codes: tuple[tuple[str, str, str], ...] = ()
 
 
 def compare_entries(first: FilledEntry, second: FilledEntry) -> list[Problem]:
@@ -144,6 +186,16 @@ def compare_entries(first: FilledEntry, second: FilledEntry) -> list[Problem]:
     for key, where in second.rows:
         if key not in rows_a:
             problems.append(Problem(where, f"准考证号 {key} is in 录入{second.copy} but not in 录入{first.copy} ({first.path})"))
+    codes_b = {key: (code, where) for key, code, where in second.codes}
+    for key, code, where in first.codes:
+        other_code, other_where = codes_b.get(key, (code, ""))
+        if other_code != code:
+            problems.append(Problem(
+                where,
+                f"准考证号 {key}: 录入{first.copy} says 卷码 {code or '(blank)'}, 录入{second.copy} says "
+                f"{other_code or '(blank)'} (at {other_where})",
+                "look at the 卷码 printed on the paper and correct the copy that is wrong",
+            ))
     for slot, cell in a.items():
         other = b.get(slot)
         if other is None or other.answer == cell.answer:
@@ -160,13 +212,17 @@ def compare_entries(first: FilledEntry, second: FilledEntry) -> list[Problem]:
 
 
 def entry_answers(
-    entries: Sequence[FilledEntry], *, single_entry: bool
+    entries: Sequence[FilledEntry],
+    *,
+    single_entry: bool,
+    variants: Mapping[str, Mapping[str, VariantKey]] | None = None,
 ) -> dict[str, dict[str, dict[str, str]]]:
     """Return form → 准考证号 → question label → answer from checked entry workbooks.
 
     Under double entry each form needs two copies (录入1 and 录入2) that agree in
-    every cell; raise GradingError listing every difference. ``single_entry`` accepts
-    one copy per form.
+    every cell (and 卷码); raise GradingError listing every difference. ``single_entry``
+    accepts one copy per form. With ``variants`` (form → 卷码 → VariantKey) each row's
+    answers, typed as its variant printed them, are mapped to the form's labels and letters.
     """
     problems: list[Problem] = []
     by_form: dict[str, list[FilledEntry]] = {}
@@ -199,6 +255,10 @@ def entry_answers(
             table.setdefault(cell.key, {})[cell.label] = cell.answer
         for key, _ in copies[0].rows:
             table.setdefault(key, {})
+        keys = (variants or {}).get(form, {})
+        for key, code, _ in copies[0].codes:
+            if code in keys:
+                table[key] = through_variant(table[key], keys[code])
         answers[form] = table
     raise_if(problems, GradingError)
     return answers

@@ -55,7 +55,13 @@ from examgen.grading.foreign_reader import (
     sheet_paper,
 )
 from examgen.grading.foreign_sheets import MAP_HINT, fold_section_marks
-from examgen.grading.objective import FilledEntry, entry_answers, join_objective
+from examgen.grading.objective import (
+    FilledEntry,
+    VariantKey,
+    entry_answers,
+    form_answer,
+    join_objective,
+)
 from examgen.grading.publication import DRAFT_MARK, method_text, notes_rows, rounding_text, tie_text
 from examgen.grading.rank import combine_rounds, rank_contestants, team_standings
 from examgen.grading.results_xlsx import results_xlsx_bytes
@@ -121,6 +127,10 @@ class GradingPaper:
     info: ContestInfo = ContestInfo()
     #: sha256 of the manifest file, stated in results.xlsx.
     digest: str = ""
+    #: Form letter -> 卷码 -> variant (``build --variants``), for forms that have variants.
+    variants: dict[str, dict[str, VariantKey]] = field(default_factory=dict, compare=False)
+    #: 准考证号 -> 卷码 dealt at build (``build --variants-for``).
+    assignment: dict[str, str] = field(default_factory=dict, compare=False)
 
 
 def load_grading_paper(path: Path) -> GradingPaper:
@@ -128,6 +138,7 @@ def load_grading_paper(path: Path) -> GradingPaper:
     record = load_manifest(path)
     forms: dict[str, tuple[ScoredQuestion, ...]] = {}
     objective: dict[str, tuple[ObjectiveQuestion, ...]] = {}
+    variants: dict[str, dict[str, VariantKey]] = {}
     try:
         for form in record["forms"]:
             questions = []
@@ -158,6 +169,12 @@ def load_grading_paper(path: Path) -> GradingPaper:
                 raise ValueError(f"form {clip(letter)!r} is not a letter A–Z")
             forms[letter] = tuple(questions)
             objective[letter] = tuple(objective_questions)
+            if form.get("variants"):
+                variants[letter] = variant_keys(form["variants"], letter, objective[letter])
+        assignment = {
+            str(entry["id"]): str(entry["code"])
+            for entry in (record.get("variant_assignment") or {}).get("contestants", ())
+        }
         paper_id = str(record["paper_id"])
         title = str(record.get("blueprint", {}).get("title", "") or paper_id)
     except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
@@ -177,7 +194,50 @@ def load_grading_paper(path: Path) -> GradingPaper:
     return GradingPaper(
         path=path, paper_id=paper_id, title=title, forms=forms, rules=rules,
         info=contest_info(info_values), digest=sha256_hex(path.read_bytes()), objective=objective,
+        variants=variants, assignment=assignment,
     )
+
+
+def variant_keys(
+    records: list, letter: str, questions: Sequence[ObjectiveQuestion]
+) -> dict[str, VariantKey]:
+    """Return the variants of form ``letter`` from their manifest records, checked against the form.
+
+    Raise ValueError (a malformed manifest) when a variant does not print exactly the
+    form's objective questions, its letters are not a reordering of the form's, or its
+    answer is not the form's answer in its letters.
+    """
+    by_label = {q.question.label: q for q in questions}
+    keys: dict[str, VariantKey] = {}
+    for record in records:
+        code = str(record["code"])
+        if not re.fullmatch(rf"{letter}[1-9][0-9]{{0,2}}", code) or code in keys:
+            raise ValueError(f"variant code {clip(code)!r} of form {letter}")
+        printed, to_form = [], []
+        for section in record["sections"]:
+            for question in section["questions"]:
+                form_label, label = str(question["form_label"]), str(question["label"])
+                if form_label not in by_label:
+                    continue  # a judge-marked question: its marks go by the score sheet
+                base = by_label[form_label]
+                letters = str(question.get("options", ""))
+                answer = str(question["answer"])
+                if (
+                    str(question["id"]) != base.question.id or label not in by_label
+                    or "".join(sorted(letters)) != (base.letters if letters else "")
+                    or form_answer(answer, letters) != base.answer
+                ):
+                    raise ValueError(f"variant {code} question {clip(label)} does not match {form_label} of the form")
+                at = by_label[label]
+                printed.append(replace(
+                    base, question=replace(base.question, label=label), number=at.number, answer=answer,
+                ))
+                to_form.append((label, form_label, letters))
+        if sorted(label for label, _, _ in to_form) != sorted(by_label):
+            raise ValueError(f"variant {code} does not print every objective question of form {letter} once")
+        printed.sort(key=lambda q: q.number)
+        keys[code] = VariantKey(code, letter, tuple(printed), tuple(to_form))
+    return keys
 
 
 def objective_question(scored: ScoredQuestion, number: int, section: dict, question: dict) -> ObjectiveQuestion:
@@ -312,11 +372,25 @@ def write_entry_sheets(
     contestants = _roster_for_form(read_roster(roster_path), letter)
     rows = tuple(SheetRow(c.id, c.name, c.unit) for c in contestants)
     folder = out_dir or manifest_path.parent / SHEETS_FOLDER
+    variants = paper.variants.get(letter, {})
+    codes: tuple[str, ...] = tuple(variants)
+    prefilled: tuple[str, ...] = ()
+    if variants:
+        # Columns are the printed numbers; a column takes every letter a variant prints there.
+        questions = tuple(
+            replace(q, letters=max((v.questions[i].letters for v in variants.values()), key=len))
+            for i, q in enumerate(questions)
+        )
+        prefilled = tuple(paper.assignment.get(c.id, "") for c in contestants)
+        prefilled = tuple(code if code in variants else "" for code in prefilled)
     outputs = [
         (
             folder / entry_file_name(letter, copy),
             entry_workbook_bytes(
-                EntrySheet(paper.paper_id, paper.title, letter, copy, date.isoformat(), questions, rows),
+                EntrySheet(
+                    paper.paper_id, paper.title, letter, copy, date.isoformat(), questions, rows,
+                    codes=codes, prefilled=prefilled,
+                ),
                 timestamp=timestamp_of(date),
             ),
         )
@@ -334,7 +408,9 @@ def read_entries(paper: GradingPaper, paths: Sequence[Path]) -> list[FilledEntry
     entries: list[FilledEntry] = []
     for path in paths:
         try:
-            entries.append(read_entry_workbook(path, paper.objective, paper_id=paper.paper_id))
+            entries.append(read_entry_workbook(
+                path, paper.objective, paper_id=paper.paper_id, variants=paper.variants,
+            ))
         except SheetError as error:
             problems.extend(error.problems)
     raise_if(problems, SheetError)
@@ -873,7 +949,8 @@ def run_grading(
     roster = read_roster(roster_path) if roster_path else None
 
     entry_paths, sheet_paths = _split_entry_workbooks(sheet_paths)
-    objective_answers = _objective_answers(papers, entry_paths, single_entry=single_entry)
+    entry_warnings: list[str] = []
+    objective_answers = _objective_answers(papers, entry_paths, single_entry=single_entry, warnings=entry_warnings)
     mapping = load_mapping(map_path) if map_path else None
     routed = _route_sheets(papers, sheet_paths, mapping)
     problems: list[Problem] = []
@@ -892,7 +969,7 @@ def run_grading(
         raise MappingNeededError(problems=problems, draft="".join(drafts))
     raise_if(problems, SheetError)
 
-    warnings: list[str] = []
+    warnings: list[str] = list(entry_warnings)
     pending: list[str] = []
     round_results: list[tuple[ContestRound, Results]] = []
     details: list[tuple[str, Scores]] = []
@@ -1078,12 +1155,15 @@ def _objective_only(
 
 
 def _objective_answers(
-    papers: Sequence[GradingPaper], entry_paths: Sequence[Path], *, single_entry: bool
+    papers: Sequence[GradingPaper], entry_paths: Sequence[Path], *, single_entry: bool,
+    warnings: list[str] | None = None,
 ) -> dict[str, dict[str, dict[str, dict[str, str]]]]:
     """Return paper id → form → 准考证号 → label → answer, from checked entry workbooks.
 
     A paper with objective questions needs its entry workbooks; with several papers each
-    workbook goes to the paper it names.
+    workbook goes to the paper it names. Answers entered from a variant are mapped to
+    the form's labels and letters. A 卷码 entered that differs from the one dealt at
+    build is added to ``warnings`` (the paper says what the contestant sat).
     """
     problems: list[Problem] = []
     result: dict[str, dict[str, dict[str, dict[str, str]]]] = {}
@@ -1099,11 +1179,29 @@ def _objective_answers(
             ))
             continue
         try:
-            result[paper.paper_id] = entry_answers(read_entries(paper, mine), single_entry=single_entry)
+            entries = read_entries(paper, mine)
+            result[paper.paper_id] = entry_answers(entries, single_entry=single_entry, variants=paper.variants)
         except ExamgenError as error:
             problems.extend(error.problems)
+            continue
+        if warnings is not None:
+            warnings.extend(_assignment_warnings(paper, entries))
     raise_if(problems, GradingError)
     return result
+
+
+def _assignment_warnings(paper: GradingPaper, entries: Sequence[FilledEntry]) -> list[str]:
+    """Return a line per contestant whose entered 卷码 is not the one dealt at build."""
+    lines: dict[str, str] = {}
+    for entry in sorted(entries, key=lambda e: e.copy):
+        for key, code, where in entry.codes:
+            dealt = paper.assignment.get(key)
+            if dealt and code and code != dealt and key not in lines:
+                lines[key] = (
+                    f"{where}: 准考证号 {key} sat {code} by the entry workbook, but {dealt} was dealt "
+                    f"at build (variants.xlsx); scored as {code}, the paper's code"
+                )
+    return list(lines.values())
 
 
 def _route_sheets(

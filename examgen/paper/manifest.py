@@ -12,9 +12,10 @@ from examgen import __version__
 from examgen.encodings import clip
 from examgen.errors import ManifestError, Problem, raise_if
 from examgen.inputs import read_input
-from examgen.models import QUESTION_TYPES, Form, Paper, PaperQuestion, Section
+from examgen.models import QUESTION_TYPES, Form, Paper, PaperQuestion, Section, Variant
 from examgen.numbers import json_number
 from examgen.outputs import is_safe_name
+from examgen.paper.variants import variant_form
 
 MANIFEST_NAME = "manifest.json"
 FORMAT = 1
@@ -87,9 +88,65 @@ def _objective_record(question: PaperQuestion) -> dict:
     return {"options": list(question.options), "answer": question.answer}
 
 
-def manifest_record(paper: Paper, documents: dict[str, dict[str, tuple[str, str]]]) -> dict:
-    """Return the manifest of ``paper``; ``documents`` maps form letter → kind → (file, sha256)."""
+def variant_record(form: Form, variant: Variant, documents: dict[str, tuple[str, str]]) -> dict:
+    """Return the manifest entry of a variant: per section, its questions in printed order.
+
+    Each question gives its printed number and label, the form's number and label, its id,
+    and for objective questions the answer in the variant's letters; a choice question
+    also gives ``options``, the form's letters in printed order (``CADB``: the variant's A
+    is the form's C), so that grading maps every answer back to the form.
+    """
+    printed = variant_form(form, variant)
+    sections = []
+    for section, shown, order, options in zip(
+        form.sections, printed.sections, variant.order, variant.options, strict=True
+    ):
+        questions = []
+        for question, number, letters in zip(shown.questions, order, options, strict=True):
+            entry = {
+                "number": question.number,
+                "label": f"{section.numeral}.{question.number}",
+                "form_number": number,
+                "form_label": f"{section.numeral}.{number}",
+                "id": question.question.id,
+            }
+            if question.question.objective:
+                if letters:
+                    entry["options"] = letters
+                entry["answer"] = question.answer
+            questions.append(entry)
+        sections.append({"number": section.number, "numeral": section.numeral, "questions": questions})
+    return {
+        "code": variant.code,
+        "sections": sections,
+        "documents": {kind: {"file": name, "sha256": digest} for kind, (name, digest) in documents.items()},
+    }
+
+
+def manifest_record(
+    paper: Paper,
+    documents: dict[str, dict[str, tuple[str, str]]],
+    assignment_file: tuple[str, str] | None = None,
+) -> dict:
+    """Return the manifest of ``paper``; ``documents`` maps form letter (or 卷码) → kind → (file, sha256).
+
+    ``assignment_file`` is the (file, sha256) of the table of who sits which variant.
+    """
     blueprint = paper.blueprint
+    forms = []
+    for form in paper.forms:
+        record = form_record(form, documents[form.letter])
+        variants = paper.variants_of(form.letter)
+        if variants:
+            record["variants"] = [variant_record(form, v, documents[v.code]) for v in variants]
+        forms.append(record)
+    assignment = {}
+    if paper.assignment:
+        name, digest = assignment_file or ("", "")
+        assignment = {"variant_assignment": {
+            "file": name, "sha256": digest,
+            "contestants": [{"id": contestant.id, "code": code} for contestant, code in paper.assignment],
+        }}
     return {
         "format": FORMAT,
         "examgen_version": __version__,
@@ -108,7 +165,8 @@ def manifest_record(paper: Paper, documents: dict[str, dict[str, tuple[str, str]
         **({"contest": blueprint.contest} if blueprint.contest else {}),
         "analysis": blueprint.analysis,
         "difficulty_by": blueprint.difficulty_by,
-        "forms": [form_record(form, documents[form.letter]) for form in paper.forms],
+        "forms": forms,
+        **assignment,
     }
 
 
@@ -181,18 +239,24 @@ def verify_documents(folder: Path) -> list[DocumentCheck]:
     checks = []
     problems = []
     try:
-        for form in record["forms"]:
-            for entry in form.get("documents", {}).values():
-                name, expected = entry["file"], entry["sha256"]
-                if not isinstance(name, str) or not is_safe_name(name) or not isinstance(expected, str):
-                    problems.append(Problem(
-                        str(manifest_path), f"names the document {clip(str(name))!r}, which is not "
-                        "a file of the build folder", "rebuild it with `examgen build --force`",
-                    ))
-                    continue
-                path = manifest_path.parent / name
-                actual = sha256_hex(read_input(path, ManifestError)) if path.exists() else None
-                checks.append(DocumentCheck(path, expected, actual))
+        entries = [
+            entry for form in record["forms"]
+            for owner in (form, *form.get("variants", ()))
+            for entry in owner.get("documents", {}).values()
+        ]
+        if "variant_assignment" in record:
+            entries.append(record["variant_assignment"])
+        for entry in entries:
+            name, expected = entry["file"], entry["sha256"]
+            if not isinstance(name, str) or not is_safe_name(name) or not isinstance(expected, str):
+                problems.append(Problem(
+                    str(manifest_path), f"names the document {clip(str(name))!r}, which is not "
+                    "a file of the build folder", "rebuild it with `examgen build --force`",
+                ))
+                continue
+            path = manifest_path.parent / name
+            actual = sha256_hex(read_input(path, ManifestError)) if path.exists() else None
+            checks.append(DocumentCheck(path, expected, actual))
     except (KeyError, TypeError, AttributeError) as exc:
         raise ManifestError(
             f"malformed manifest ({type(exc).__name__}: {clip(str(exc))})", where=str(manifest_path),

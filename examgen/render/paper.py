@@ -151,6 +151,11 @@ def reference_path(blueprint: Blueprint, workspace: Path) -> Path | None:
     return default if default.exists() else None
 
 
+def form_name(form: Form) -> str:
+    """Return the form as printed: ``A卷``, or for a variant ``A卷　卷码 A2``."""
+    return f"{form.letter}卷　卷码 {form.code}" if form.code else f"{form.letter}卷"
+
+
 def new_document(paper: Paper, form: Form, reference: Path | None, heading: str) -> DocumentObject:
     """Return a document on the reference with the header (title, form) and page-number footer."""
     document = open_reference(reference)
@@ -163,7 +168,7 @@ def new_document(paper: Paper, form: Form, reference: Path | None, heading: str)
         head.style = document.styles["页眉文字"]
         head.paragraph_format.tab_stops.clear_all()
         add_right_tab(head, width)
-        head.add_run(f"{heading}\t{form.letter}卷")
+        head.add_run(f"{heading}\t{form_name(form)}")
         footer = section.footer
         footer.is_linked_to_previous = False
         foot = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
@@ -197,16 +202,29 @@ def _cell_bottom_border(cell) -> None:
     tc_pr.append(borders)
 
 
-def add_seal(document: DocumentObject) -> None:
-    """Add the 标封: name, exam number and unit to fill in, above the 密封线 rule."""
-    table = _table(document, 1, [1.3, 3.2, 2.1, 4.4, 1.3, 3.7])
+def add_seal(document: DocumentObject, code: str = "") -> None:
+    """Add the 标封: name, exam number and unit to fill in, above the 密封线 rule.
+
+    A variant's code (卷码) is printed beside the 准考证号, where the operators who type
+    the answers read it with the number.
+    """
+    if code:
+        table = _table(document, 1, [1.3, 2.6, 2.1, 3.6, 1.3, 1.5, 1.3, 2.3])
+        fields = ((0, "姓名"), (2, "准考证号"), (6, "单位"))
+    else:
+        table = _table(document, 1, [1.3, 3.2, 2.1, 4.4, 1.3, 3.7])
+        fields = ((0, "姓名"), (2, "准考证号"), (4, "单位"))
     remove_table_borders(table)
     cells = table.rows[0].cells
-    for index, label in ((0, "姓名"), (2, "准考证号"), (4, "单位")):
+    for index, label in fields:
         cell_text(cells[index], label, style="标封")
         cells[index].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
         cell_text(cells[index + 1], "", style="标封")
         _cell_bottom_border(cells[index + 1])
+    if code:
+        cell_text(cells[4], "卷码", style="标封")
+        cells[4].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        cell_text(cells[5], code, style="标封", bold=True)
     _row_height(table.rows[0], 0.8)
     rule = paragraph(document, style="密封线")
     add_leader_tabs(rule, text_width(document))
@@ -372,9 +390,9 @@ def render_paper(paper: Paper, form: Form, reference: Path | None = None) -> byt
     """Return the .docx bytes of ``form``'s paper: 标封, title, 注意事项, scores, sections."""
     blueprint = paper.blueprint
     document = new_document(paper, form, reference, blueprint.title)
-    add_seal(document)
+    add_seal(document, form.code)
     paragraph(document, blueprint.title, style="试卷标题")
-    subtitle = "　".join(part for part in (blueprint.subtitle, f"{form.letter}卷") if part)
+    subtitle = "　".join(part for part in (blueprint.subtitle, form_name(form)) if part)
     paragraph(document, subtitle, style="试卷副标题")
     add_instructions(document, blueprint)
     add_score_table(document, form)
@@ -383,6 +401,6 @@ def render_paper(paper: Paper, form: Form, reference: Path | None = None) -> byt
         paragraph(document, section_heading(section, first), style="大题标题")
         for offset, question in enumerate(section.questions):
             add_question(document, question, blueprint, first + offset)
-    return save_stable(document, title=f"{blueprint.title} {form.letter}卷")
+    return save_stable(document, title=f"{blueprint.title} {form_name(form)}".replace("　", " "))
 
 

@@ -175,3 +175,20 @@ def test_double_entry_names_every_differing_cell_and_refuses(tmp_path):
         info.value.problems[0]
     )
     assert entry_answers([a], single_entry=True)["A"]["2026002"] == {"一.1": "", "一.2": "AC", "一.3": ""}
+
+
+def test_a_long_list_of_variant_codes_is_validated_from_a_hidden_sheet(tmp_path):
+    from dataclasses import replace
+
+    path, forms = entry_file(tmp_path)
+    codes = tuple(f"A{i}" for i in range(1, 81))
+    sheet = EntrySheet("default", "测试卷", "A", 1, "2026-05-01", forms["A"],
+                       (SheetRow("2026001", "张三", "北京"), SheetRow("2026002", "李四", "上海")))
+    path.write_bytes(entry_workbook_bytes(replace(sheet, codes=codes, prefilled=("A80", "")), timestamp=WHEN))
+    book = openpyxl.load_workbook(path)
+    ws = book["录入"]
+    assert (ws["E5"].value, ws["E8"].value, ws["E9"].value, ws["F5"].value) == ("卷码", "A80", None, "1")
+    rule = next(dv for dv in ws.data_validations.dataValidation if str(dv.sqref) == "E8:E9")
+    assert rule.type == "list" and rule.formula1 == "'卷码表'!$A$1:$A$80"
+    assert book["卷码表"].sheet_state == "hidden" and book["卷码表"]["A80"].value == "A80"
+    assert not ws["E8"].protection.locked  # a prefilled 卷码 can be corrected from the paper

@@ -71,11 +71,15 @@ def random_answer(rng: random.Random, section: dict, question: dict, skill: floa
     return shuffled.lower() if rng.random() < 0.1 else shuffled
 
 
-def fill_entries(paths: list[Path], record: dict, seed: int, answer_of=None) -> dict[tuple[str, str], str]:
+def fill_entries(
+    paths: list[Path], record: dict, seed: int, answer_of=None, *, questions_of=None, first_column: int = 5
+) -> dict[tuple[str, str], str]:
     """Type the same answers into both copies; return them by (id, label) as typed.
 
     ``answer_of(rng, section, question, 准考证号)`` chooses an answer (default: at random,
-    by a skill of the contestant's own).
+    by a skill of the contestant's own). ``questions_of(sheet, row)`` gives a row's
+    (section, question) in column order (default: the form's objective questions), typed
+    from ``first_column`` on.
     """
     rng = random.Random(seed)
     questions = [(s, q) for s in sections_of(record) if s.get("objective") for q in s["questions"]]
@@ -86,14 +90,14 @@ def fill_entries(paths: list[Path], record: dict, seed: int, answer_of=None) -> 
         for r in range(8, ws.max_row + 1):
             key = ws.cell(r, 2).value
             skill = 0.35 + (int(key[-2:]) % 9) / 15
-            for offset, (section, question) in enumerate(questions):
+            for offset, (section, question) in enumerate(questions_of(ws, r) if questions_of else questions):
                 slot = (key, question["label"])
                 if slot not in typed:
                     typed[slot] = (
                         answer_of(rng, section, question, key) if answer_of
                         else random_answer(rng, section, question, skill)
                     )
-                ws.cell(r, 5 + offset).value = typed[slot] or None
+                ws.cell(r, first_column + offset).value = typed[slot] or None
         wb.save(path)
     return typed
 
@@ -208,15 +212,28 @@ def test_a_cell_that_differs_between_the_two_entries_is_named_and_nothing_is_wri
     assert ok.exit_code == 0, ok.output
 
 
-def test_a_paper_of_objective_questions_only_is_graded_from_the_entries(tmp_path):
+def quiz_workspace(tmp_path: Path, options: str = "") -> Path:
+    """Return a new workspace with templates/quiz.yaml: 单选 6×1 (with ``options``), 判断 8×0.5."""
     workspace = tmp_path / "ws"
     invoke("init", workspace)
     (workspace / "templates" / "quiz.yaml").write_text(
         "title: 知识竞赛\ntotal: 10\nsections:\n"
-        "  - {name: 单项选择题, type: single_choice, count: 6, points: 1}\n"
+        f"  - {{name: 单项选择题, type: single_choice, count: 6, points: 1{options}}}\n"
         "  - {name: 判断题, type: true_false, count: 8, points: 0.5}\n",
         encoding="utf-8",
     )
+    return workspace
+
+
+def ranking_totals(results: Path) -> dict[str, Decimal]:
+    """Return each contestant's published 总分 from the 排名 sheet of results.xlsx."""
+    ranking = openpyxl.load_workbook(results)["排名"]
+    header = [c.value for c in ranking[2]]
+    return {row[1]: Decimal(str(row[header.index("总分")])) for row in ranking.iter_rows(min_row=3, values_only=True)}
+
+
+def test_a_paper_of_objective_questions_only_is_graded_from_the_entries(tmp_path):
+    workspace = quiz_workspace(tmp_path)
     invoke("build", "-w", workspace, "--seed", 3, "--blueprint", workspace / "templates" / "quiz.yaml")
     manifest = workspace / "output" / "quiz" / "manifest.json"
     record = json.loads(manifest.read_text(encoding="utf-8"), parse_float=Decimal)
@@ -231,9 +248,7 @@ def test_a_paper_of_objective_questions_only_is_graded_from_the_entries(tmp_path
     entries = sorted((tmp_path / "entry").glob("*.xlsx"))
     typed = fill_entries(entries, record, seed=3)
     invoke("grade", manifest, *entries, "--roster", tmp_path / "roster.csv", "--out", tmp_path, *DATE)
-    ranking = openpyxl.load_workbook(tmp_path / "results.xlsx")["排名"]
-    header = [c.value for c in ranking[2]]
-    totals = {row[1]: Decimal(str(row[header.index("总分")])) for row in ranking.iter_rows(min_row=3, values_only=True)}
+    totals = ranking_totals(tmp_path / "results.xlsx")
     expected = {
         cid: sum(
             (expected_points(s, q, typed[(cid, q["label"])]) for s in sections_of(record) for q in s["questions"]),
