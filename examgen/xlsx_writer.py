@@ -133,11 +133,14 @@ class Sheet:
             if kind is str:
                 if not value:
                     add(f'<c r="{letters[column]}{number}"{s} t="inlineStr"></c>')
-                elif value[0].isspace() or value[-1].isspace():  # what strip() would remove
-                    add(f'<c r="{letters[column]}{number}"{s} t="inlineStr"><is><t xml:space="preserve">'
-                        f"{value.translate(_XML_TEXT)}</t></is></c>")
                 else:
-                    add(f'<c r="{letters[column]}{number}"{s} t="inlineStr"><is><t>{value.translate(_XML_TEXT)}</t></is></c>')
+                    spaced = value[0].isspace() or value[-1].isspace()  # what strip() would remove
+                    if "&" in value or "<" in value or ">" in value or "\r" in value:
+                        value = value.translate(_XML_TEXT)
+                    if spaced:
+                        add(f'<c r="{letters[column]}{number}"{s} t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>')
+                    else:
+                        add(f'<c r="{letters[column]}{number}"{s} t="inlineStr"><is><t>{value}</t></is></c>')
             elif value is None:
                 if s:
                     add(f'<c r="{letters[column]}{number}"{s} t="n"></c>')

@@ -13,6 +13,7 @@ import datetime
 import io
 import shutil
 import subprocess
+import zipfile
 from decimal import Decimal
 
 import openpyxl
@@ -186,7 +187,7 @@ def test_a_draft_looks_as_openpyxl_wrote_it(runner, tmp_path, monkeypatch):
 
 AWKWARD = [
     "  leading and trailing spaces ", "=1+1", "-5", "+7", "@home", "a & b < c > d", 'quote " and \'',
-    "two\r\nlines\tand a tab", "表情😀与全角（）", "", None, 0, 7, 202600027, Decimal("7.5"), Decimal("12.50"),
+    "two\r\nlines\tand a tab", "a return at the end\r", "表情😀与全角（）", "", None, 0, 7, 202600027, Decimal("7.5"), Decimal("12.50"),
     Decimal("-0.125"), 1.25, 10**20, "x" * 40_000,
 ]
 
@@ -198,7 +199,12 @@ def test_awkward_values_are_written_as_openpyxl_writes_them():
     plain, fixed = Style(border=BORDER_BOX), Style(border=BORDER_BOX, number_format="0.000")
     for value in AWKWARD:
         sheet.append([(value, plain), (value, fixed)])
-    ours = openpyxl.load_workbook(io.BytesIO(book.to_bytes()))["表 & 'one'"]
+    written = book.to_bytes()
+    sheet_xml = zipfile.ZipFile(io.BytesIO(written)).read("xl/worksheets/sheet1.xml")
+    # Spaces (a return among them) at either end are kept, as openpyxl marks them.
+    assert b'<t xml:space="preserve">a return at the end&#13;</t>' in sheet_xml
+    assert b'<t xml:space="preserve">  leading and trailing spaces </t>' in sheet_xml
+    ours = openpyxl.load_workbook(io.BytesIO(written))["表 & 'one'"]
 
     reference = Workbook()
     ws = reference.active
@@ -218,7 +224,7 @@ def test_awkward_values_are_written_as_openpyxl_writes_them():
             assert (x.value, x.data_type, x.number_format, x.quotePrefix, sides(x.border)) == (
                 y.value, y.data_type, y.number_format, y.quotePrefix, sides(y.border)
             ), (r, c)
-    assert ours.cell(20, 1).value == "x" * 32_767  # Excel's limit, as openpyxl cut it
+    assert ours.cell(21, 1).value == "x" * 32_767  # Excel's limit, as openpyxl cut it
     assert ours.freeze_panes == "B3" and ours.print_title_rows == "$2:$2"
     assert ours.oddHeader.center.text == "草稿" and ours.oddHeader.center.size == 14
 
