@@ -88,6 +88,7 @@ class Sheet:
         self._count = 0
         self._pending: list[str] = []
         self._letters: list[str] = []
+        self._column_attributes: dict[tuple[int, int], tuple] = {}
         columns = "".join(
             f'<col width="{format(float(width), ".16g")}" customWidth="1" min="{i}" max="{i}"/>'
             for i, width in enumerate(widths, start=1)
@@ -109,56 +110,109 @@ class Sheet:
         """Add a row of (value, style) cells from column A: text, int, Decimal or float, or None."""
         self._count += 1
         number = self._count
+        parts = [f'<row r="{number}">']
+        for column, (value, style) in enumerate(cells):
+            parts.append(self._cell_xml(column, number, value, style))
+        parts.append("</row>")
+        self._pending.append("".join(parts))
+        if len(self._pending) >= 500:
+            self._write("".join(self._pending))
+            self._pending.clear()
+
+    def _cell_xml(self, column: int, number: int, value: object, style: Style) -> str:
+        """Return cell ``column`` (0-based) of row ``number`` as openpyxl writes it ("" for none)."""
         letters = self._letters
-        attributes = self._book.style_attributes
+        if column >= len(letters):
+            letters.extend(get_column_letter(i + 1) for i in range(len(letters), column + 1))
+        kind = type(value)
+        if kind is not str and isinstance(value, str):
+            value, kind = str(value), str
+        if kind is str:
+            if len(value) > _MAX_TEXT:
+                value = value[:_MAX_TEXT]
+            if _ILLEGAL(value):
+                raise IllegalCharacterError(f"{value} cannot be used in worksheets.")
+            if value.startswith(FORMULA_STARTS):
+                style = style._replace(quote_prefix=True)
+        s = self._attribute(style)
+        reference = f"{letters[column]}{number}"
+        if kind is str:
+            if not value:
+                return f'<c r="{reference}"{s} t="inlineStr"></c>'
+            spaced = value[0].isspace() or value[-1].isspace()  # what strip() would remove
+            if "&" in value or "<" in value or ">" in value or "\r" in value:
+                value = value.translate(_XML_TEXT)
+            if spaced:
+                return f'<c r="{reference}"{s} t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>'
+            return f'<c r="{reference}"{s} t="inlineStr"><is><t>{value}</t></is></c>'
+        if value is None:
+            return f'<c r="{reference}"{s} t="n"></c>' if s else ""
+        if isinstance(value, (int, Decimal, float)) and not isinstance(value, bool):
+            numbers = self._book.number_texts
+            text = numbers.get(value)
+            if text is None:
+                # As openpyxl writes numbers: through a float, 16 significant digits.
+                text = numbers[value] = format(float(value), ".16g")
+            return f'<c r="{reference}"{s} t="n"><v>{text}</v></c>'
+        raise TypeError(f"cannot write {value!r} to a cell")
+
+    def append_values(self, values: Sequence[object], plain: Sequence[Style], numeric: Sequence[Style]) -> None:
+        """Add a row of values from column A: a Decimal in ``numeric[column]``'s style, others in ``plain[column]``'s.
+
+        The same cells as :meth:`append` with those pairs (columns count from 1), for
+        long tables: the styles of a column are looked up once, not once per cell.
+        """
+        cache = self._column_attributes.get((id(plain), id(numeric)))
+        if cache is None:
+            cache = self._column_attributes[id(plain), id(numeric)] = ({}, {}, plain, numeric)
+        plain_attributes, numeric_attributes = cache[0], cache[1]
+        self._count += 1
+        number = self._count
+        letters = self._letters
+        if len(values) > len(letters):
+            letters.extend(get_column_letter(i + 1) for i in range(len(letters), len(values)))
         numbers = self._book.number_texts
         parts = [f'<row r="{number}">']
         add = parts.append
-        for column, (value, style) in enumerate(cells):
-            if column >= len(letters):
-                letters.extend(get_column_letter(i + 1) for i in range(len(letters), column + 1))
+        for index, value in enumerate(values):
             kind = type(value)
-            if kind is not str and isinstance(value, str):
-                value, kind = str(value), str
-            if kind is str:
-                if len(value) > _MAX_TEXT:
-                    value = value[:_MAX_TEXT]
-                if _ILLEGAL(value):
-                    raise IllegalCharacterError(f"{value} cannot be used in worksheets.")
-                if value.startswith(FORMULA_STARTS):
-                    style = style._replace(quote_prefix=True)
-            s = attributes.get(style)
-            if s is None:
-                s = attributes[style] = self._book.style_attribute(style)
-            if kind is str:
-                if not value:
-                    add(f'<c r="{letters[column]}{number}"{s} t="inlineStr"></c>')
-                else:
-                    spaced = value[0].isspace() or value[-1].isspace()  # what strip() would remove
-                    if "&" in value or "<" in value or ">" in value or "\r" in value:
-                        value = value.translate(_XML_TEXT)
-                    if spaced:
-                        add(f'<c r="{letters[column]}{number}"{s} t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>')
-                    else:
-                        add(f'<c r="{letters[column]}{number}"{s} t="inlineStr"><is><t>{value}</t></is></c>')
-            elif value is None:
-                if s:
-                    add(f'<c r="{letters[column]}{number}"{s} t="n"></c>')
-            elif kind is Decimal or kind is int or kind is float or (
-                isinstance(value, (int, Decimal, float)) and not isinstance(value, bool)
-            ):
+            if kind is Decimal:
+                s = numeric_attributes.get(index)
+                if s is None:
+                    s = numeric_attributes[index] = self._attribute(numeric[index + 1])
                 text = numbers.get(value)
                 if text is None:
-                    # As openpyxl writes numbers: through a float, 16 significant digits.
                     text = numbers[value] = format(float(value), ".16g")
-                add(f'<c r="{letters[column]}{number}"{s} t="n"><v>{text}</v></c>')
-            else:
-                raise TypeError(f"cannot write {value!r} to a cell")
+                add(f'<c r="{letters[index]}{number}"{s} t="n"><v>{text}</v></c>')
+                continue
+            if kind is str and value and not value.startswith(FORMULA_STARTS) and len(value) <= _MAX_TEXT:
+                if _ILLEGAL(value):
+                    raise IllegalCharacterError(f"{value} cannot be used in worksheets.")
+                s = plain_attributes.get(index)
+                if s is None:
+                    s = plain_attributes[index] = self._attribute(plain[index + 1])
+                spaced = value[0].isspace() or value[-1].isspace()  # what strip() would remove
+                if "&" in value or "<" in value or ">" in value or "\r" in value:
+                    value = value.translate(_XML_TEXT)
+                if spaced:
+                    add(f'<c r="{letters[index]}{number}"{s} t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>')
+                else:
+                    add(f'<c r="{letters[index]}{number}"{s} t="inlineStr"><is><t>{value}</t></is></c>')
+                continue
+            # Anything else (empty, None, ints, quote-prefixed text…) the general way.
+            add(self._cell_xml(index, number, value, plain[index + 1]))
         add("</row>")
         self._pending.append("".join(parts))
         if len(self._pending) >= 500:
             self._write("".join(self._pending))
             self._pending.clear()
+
+    def _attribute(self, style: Style) -> str:
+        attributes = self._book.style_attributes
+        s = attributes.get(style)
+        if s is None:
+            s = attributes[style] = self._book.style_attribute(style)
+        return s
 
     def close(self) -> None:
         """Write the rest of the sheet: what follows its rows."""

@@ -112,10 +112,7 @@ def _write_table(
         for col in columns
     ]
     for values in rows:
-        ws.append([
-            (value, numeric[col] if type(value) is Decimal else plain[col])
-            for col, value in enumerate(values, start=1)
-        ])
+        ws.append_values(values, plain, numeric)
 
 
 def _flags_text(flags) -> str:

@@ -229,6 +229,18 @@ def test_awkward_values_are_written_as_openpyxl_writes_them():
     assert ours.oddHeader.center.text == "草稿" and ours.oddHeader.center.size == 14
 
 
+def test_rows_of_values_are_written_as_rows_of_styled_cells():
+    plain = [Style(border=BORDER_BOX, horizontal="left")] * 4
+    numeric = [Style(border=BORDER_BOX, number_format="0.0")] * 4
+    rows = [AWKWARD[i:i + 3] for i in range(0, len(AWKWARD), 3)]
+    pairs, values = XlsxBook(timestamp=STAMP), XlsxBook(timestamp=STAMP)
+    one, other = pairs.add_sheet("x", widths=[9, 9, 9]), values.add_sheet("x", widths=[9, 9, 9])
+    for row in rows:
+        one.append([(v, numeric[c] if type(v) is Decimal else plain[c]) for c, v in enumerate(row, start=1)])
+        other.append_values(row, plain, numeric)
+    assert pairs.to_bytes() == values.to_bytes()
+
+
 def test_characters_a_sheet_cannot_hold_are_refused_as_openpyxl_refuses_them():
     book = XlsxBook(timestamp=STAMP)
     sheet = book.add_sheet("x")
