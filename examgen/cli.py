@@ -103,16 +103,15 @@ def build(workspace: Path, seed: int | None, blueprint_path: Path | None, forms:
         examgen build --blueprint templates/interview.yaml --forms A,B --force
         examgen build --seed 42 --variants 4 --variants-for roster.csv
     """
-    from examgen.grading.roster import read_roster
     from examgen.paper.assemble import parse_forms
     from examgen.paper.build import document_count, draw_paper, write_paper
-    from examgen.paper.forms import form_comparison
-    from examgen.paper.variants import seat_forms, variant_notes
-    from examgen.textable import format_table
 
     letters = parse_forms(forms)
     seats = None
     if variants_for is not None:
+        from examgen.grading.roster import read_roster
+        from examgen.paper.variants import seat_forms
+
         roster = read_roster(variants_for)
         seats = seat_forms(roster.contestants, roster.form_of(), letters, where=str(variants_for))
     paper = draw_paper(
@@ -125,10 +124,16 @@ def build(workspace: Path, seed: int | None, blueprint_path: Path | None, forms:
     drawn = " (drawn; rebuild with --seed to get the same paper)" if seed is None else ""
     click.echo(f"seed: {paper.seed}{drawn}")
     if len(paper.forms) > 1:
+        from examgen.paper.forms import form_comparison
+        from examgen.textable import format_table
+
         click.echo(f"forms chosen together by {paper.assembly}:")
         click.echo(format_table(*form_comparison(paper)))
-    for line in variant_notes(paper):
-        click.echo(line)
+    if paper.variants:
+        from examgen.paper.variants import variant_notes
+
+        for line in variant_notes(paper):
+            click.echo(line)
     for path in result.files:
         click.echo(f"wrote {path}")
     click.echo(f"manifest sha256: {result.manifest_sha256} (keep it: `examgen verify --expect` checks it)")

@@ -17,7 +17,6 @@ LEVELS = {"": 0, "bank": 1, "render": 1, "paper": 2, "grading": 3, "analysis": 4
 FORMAT_OWNERS = {
     "docx": {
         "render/docx_base.py",
-        "render/paper.py",
         "render/interview.py",
         "render/results.py",
         "bank/importer/docx_reader.py",

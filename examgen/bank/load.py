@@ -10,6 +10,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -394,6 +395,17 @@ def _duplicate_ids(questions: list[Question]) -> list[Problem]:
 
 
 def _points(value: object) -> Decimal | None:
+    if type(value) is int:  # nearly every value: a few distinct ones, worked out once
+        return _whole_points(value)
+    return _checked_points(value)
+
+
+@lru_cache(maxsize=64)
+def _whole_points(value: int) -> Decimal | None:
+    return _checked_points(value)
+
+
+def _checked_points(value: object) -> Decimal | None:
     number = to_decimal(value) if not isinstance(value, str) else None
     if number is None or number <= 0 or not is_multiple(number, HALF):
         return None

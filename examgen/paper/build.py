@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from examgen.bank.load import load_bank
 from examgen.errors import BankError, OutputError, raise_if
@@ -14,13 +15,12 @@ from examgen.models import Blueprint, Contestant, Form, Paper
 from examgen.outputs import staged_folder, write_file
 from examgen.paper.assemble import assemble, new_seed, unreviewed
 from examgen.paper.blueprint import DEFAULT_BLUEPRINT, load_blueprint
-from examgen.paper.history import History, exposed_questions, load_history, observed_difficulty
 from examgen.paper.manifest import MANIFEST_NAME, dump_manifest, manifest_record, sha256_hex
-from examgen.paper.variants import variant_form, with_variants
-from examgen.render.interview import render_interview_book, render_interview_form
 from examgen.render.key import render_key
 from examgen.render.paper import reference_path, render_paper
-from examgen.xlsxio import table_workbook_bytes
+
+if TYPE_CHECKING:
+    from examgen.paper.history import History
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,8 @@ class BuildResult:
 
 def without_exposed(blueprint: Blueprint, history: History) -> Blueprint:
     """Return ``blueprint`` with the questions its exposure rules leave out added to every section's exclude."""
+    from examgen.paper.history import exposed_questions
+
     exposed = exposed_questions(history, within=blueprint.exclude_used_within, max_uses=blueprint.max_uses)
     if not exposed:
         return blueprint
@@ -65,14 +67,21 @@ def draw_paper(
     if not allow_unreviewed:
         raise_if(unreviewed(bank, blueprint), BankError)
     difficulty = None
+    # The history is read (and its module loaded) only for blueprints whose rules use it.
     if blueprint.difficulty_by == "observed":
+        from examgen.paper.history import load_history, observed_difficulty
+
         difficulty = observed_difficulty(load_history(workspace))
     if blueprint.exclude_used_within or blueprint.max_uses is not None:
+        from examgen.paper.history import load_history
+
         blueprint = without_exposed(blueprint, load_history(workspace))
     paper = assemble(
         bank, blueprint, seed=new_seed() if seed is None else seed, forms=forms, difficulty=difficulty
     )
     if variants is not None or seats is not None:
+        from examgen.paper.variants import with_variants
+
         paper = with_variants(paper, count=variants, seats=seats)
     return paper
 
@@ -133,6 +142,8 @@ def assignment_table_bytes(paper: Paper) -> bytes:
         (str(n), c.id, c.name, c.unit, code.rstrip("0123456789"), code)
         for n, (c, code) in enumerate(paper.assignment, start=1)
     ]
+    from examgen.xlsxio import table_workbook_bytes  # openpyxl loads only for this table
+
     return table_workbook_bytes(
         "卷码分配表", f"{paper.blueprint.title} 卷码分配表（试卷 {paper.paper_id}，种子 {paper.seed}）",
         (("序号", 6), ("准考证号", 16), ("姓名", 10), ("单位", 22), ("卷别", 6), ("卷码", 8)),
@@ -162,6 +173,8 @@ def documents_to_write(paper: Paper) -> list[tuple[str, Form, list[tuple[str, Re
             sets.append((form.letter, form, renderers))
             continue
         sets.append((form.letter, form, [(kind, r) for kind, r in renderers if kind == "key"]))
+        from examgen.paper.variants import variant_form
+
         sets.extend((v.code, variant_form(form, v), renderers) for v in variants)
     return sets
 
@@ -179,6 +192,9 @@ def document_renderers(paper: Paper) -> list[tuple[str, Callable[[Paper, Form, P
     """
     if not paper.blueprint.is_interview:
         return [("paper", render_paper), ("key", render_key)]
+    # Only an interview loads python-docx for its documents (the paper and key do without).
+    from examgen.render.interview import render_interview_book, render_interview_form
+
     judges = int(paper.blueprint.grading.get("judges", 1) or 1)
 
     def render_form(paper: Paper, form: Form, reference: Path | None) -> bytes:

@@ -11,11 +11,7 @@ from __future__ import annotations
 import copy
 import io
 import re
-import struct
-import sys
 import weakref
-import zipfile
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -44,7 +40,7 @@ from lxml.etree import Comment, SubElement
 
 from examgen.errors import ExamgenError
 from examgen.inputs import check_zip, read_input
-from examgen.outputs import ZIP_EPOCH
+from examgen.render.wordml import deflate, stable_zip
 
 BODY_FONT = "宋体"  # SimSun
 HEADING_FONT = "黑体"  # SimHei
@@ -540,6 +536,11 @@ def text_width(document: DocumentObject) -> int:
 
 def save_stable(document: DocumentObject, *, title: str) -> bytes:
     """Return the document's bytes with fixed properties and zip timestamps (byte-identical runs)."""
+    _stamp_properties(document, title)
+    return _package_bytes(document.part.package)
+
+
+def _stamp_properties(document: DocumentObject, title: str) -> None:
     props = document.core_properties
     props.title = title
     props.author = "examgen"
@@ -552,7 +553,113 @@ def save_stable(document: DocumentObject, *, title: str) -> bytes:
     props.keywords = ""
     props.subject = ""
     props.category = ""
-    return _package_bytes(document.part.package)
+
+
+def set_letterhead(document: DocumentObject, heading: str | None, letter: str) -> None:
+    """Give every section the header (``heading``, tab, ``A卷``) and the page-number footer.
+
+    With ``heading`` None the header paragraph is left ready for its run (see
+    :func:`prepared_word_reference`).
+    """
+    width = text_width(document)
+    for section in document.sections:
+        header = section.header
+        header.is_linked_to_previous = False
+        head = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
+        head.text = ""
+        head.style = document.styles["页眉文字"]
+        head.paragraph_format.tab_stops.clear_all()
+        add_right_tab(head, width)
+        if heading is not None:
+            head.add_run(f"{heading}\t{letter}卷")
+        footer = section.footer
+        footer.is_linked_to_previous = False
+        foot = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+        foot.text = ""
+        foot.style = document.styles["页脚文字"]
+        foot.add_run("第 ")
+        add_field(foot, "PAGE")
+        foot.add_run(" 页 共 ")
+        add_field(foot, "NUMPAGES")
+        foot.add_run(" 页")
+
+
+def headed_document(reference: Path | None, heading: str, letter: str) -> DocumentObject:
+    """Return a document on the reference with the header (``heading``, form) and page-number footer."""
+    document = open_reference(reference)
+    set_letterhead(document, heading, letter)
+    return document
+
+
+def prepared_word_reference(path: Path | None):
+    """Return the reference at ``path`` (None: the default) prepared for :mod:`examgen.render.wordml`.
+
+    The same document as :func:`open_reference` followed by :func:`set_letterhead` and
+    the fixed properties of :func:`save_stable`; each copy adds only its heading, body
+    and title. Prepared once per process and content.
+    """
+    if path is None:
+        return _prepared_word_reference(None)
+    data = read_input(path)
+    check_zip(path, data)
+    return _prepared_word_reference(data, str(path))
+
+
+@lru_cache(maxsize=4)
+def _prepared_word_reference(data: bytes | None, where: str = ""):
+    from examgen.render import wordml
+
+    document = _clone(_prepared_reference(data, where))
+    set_letterhead(document, None, "")
+    _stamp_properties(document, "")
+    package = document.part.package
+    section = document.sections[0]
+    header_part = section.header.part
+    core_part = package._core_properties_part
+    kinds = {id(document.part): "document", id(header_part): "header", id(core_part): "core"}
+    parts = list(package.iter_parts())
+    for part in parts:
+        part.before_marshal()
+
+    def shared(name: str, blob: bytes) -> tuple[str, bytes, bytes]:
+        return (name, blob, wordml.deflate(blob))
+
+    entries = [
+        shared(CONTENT_TYPES_URI.membername, _ContentTypesItem.from_parts(parts).blob),
+        shared(PACKAGE_URI.rels_uri.membername, package.rels.xml),
+    ]
+    for part in parts:
+        name = part.partname.membername
+        kind = kinds.get(id(part))
+        if kind is not None:
+            entries.append((name, None, kind))
+        elif part in _SHARED_BLOBS:
+            entries.append((name, *_SHARED_BLOBS[part]))
+        else:
+            entries.append(shared(name, part.blob))
+        if len(part.rels):
+            entries.append(shared(part.partname.rels_uri.membername, part.rels.xml))
+    styles = {spec.name: style_id(document.part, spec.name) for spec in STYLES}
+    return wordml.PreparedReference(
+        document=document.element,
+        header=header_part.element,
+        core=core_part.element,
+        entries=entries,
+        style_ids=styles,
+        table_style_id=style_id(document.part, "Table Grid", WD_STYLE_TYPE.TABLE),
+        text_width=text_width(document),
+        lines_per_page=lines_per_page(document),
+    )
+
+
+def lines_per_page(document: DocumentObject) -> int:
+    """Return how many ruled answer lines (style 答题线) fill the text area of a page."""
+    section = document.sections[0]
+    body = section.page_height - section.top_margin - section.bottom_margin
+    line = document.styles["答题线"].paragraph_format.line_spacing
+    # A reference .docx may give the style a multiple, not a height; 26 pt is the default.
+    height = line if isinstance(line, int) and line > Pt(2) else Pt(26)
+    return max(1, body // height)
 
 
 def _package_bytes(package) -> bytes:
@@ -582,65 +689,3 @@ def _package_bytes(package) -> bytes:
         if len(part.rels):
             entries.append((part.partname.rels_uri.membername, part.rels.xml, None))
     return stable_zip(entries)
-
-
-_DOS_DATE_1980 = (0 << 9) | (1 << 5) | 1  # 1980-01-01 in MS-DOS date format; the time is 0
-#: What zipfile records as the "made by" system: 0 on Windows, 3 (Unix) elsewhere.
-_ZIP_SYSTEM = 0 if sys.platform == "win32" else 3
-_ZIP_LIMIT = 1 << 30  # beyond this zipfile would write zip64 records; let it
-
-
-def deflate(data: bytes) -> bytes:
-    """Return ``data`` compressed exactly as zipfile compresses a ZIP_DEFLATED entry."""
-    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
-    return compressor.compress(data) + compressor.flush()
-
-
-def stable_zip(entries: Sequence[tuple[str, bytes, bytes | None]]) -> bytes:
-    """Return a zip of ``(name, data, deflated data or None)`` entries, dated 1980-01-01.
-
-    Byte for byte what ``zipfile`` writes for ZipInfo(name, 1980-01-01), ZIP_DEFLATED,
-    mode 0644 (a test compares them), but it takes already compressed data, so parts that
-    never change are compressed once.
-    """
-    if any(len(data) > _ZIP_LIMIT or not name.isascii() for name, data, _ in entries):
-        return _zipfile_zip(entries)
-    out = io.BytesIO()
-    central = []
-    for name, data, deflated in entries:
-        packed = deflate(data) if deflated is None else deflated
-        encoded = name.encode("ascii")
-        crc = zlib.crc32(data)
-        offset = out.tell()
-        out.write(
-            struct.pack(
-                "<4s2B4HL2L2H", b"PK\x03\x04", 20, 0, 0, zipfile.ZIP_DEFLATED, 0, _DOS_DATE_1980,
-                crc, len(packed), len(data), len(encoded), 0,
-            )
-        )
-        out.write(encoded)
-        out.write(packed)
-        central.append(
-            struct.pack(
-                "<4s4B4HL2L5H2L", b"PK\x01\x02", 20, _ZIP_SYSTEM, 20, 0, 0, zipfile.ZIP_DEFLATED, 0,
-                _DOS_DATE_1980, crc, len(packed), len(data), len(encoded), 0, 0, 0, 0, 0o644 << 16, offset,
-            )
-            + encoded
-        )
-    start = out.tell()
-    for record in central:
-        out.write(record)
-    size = out.tell() - start
-    out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(central), len(central), size, start, 0))
-    return out.getvalue()
-
-
-def _zipfile_zip(entries: Sequence[tuple[str, bytes, bytes | None]]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name, data, _ in entries:
-            entry = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            archive.writestr(entry, data)
-    return out.getvalue()

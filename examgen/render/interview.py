@@ -20,6 +20,7 @@ from examgen.models import Form, Paper, PaperQuestion, format_points
 from examgen.render.docx_base import (
     add_fixed_table,
     cell_text,
+    headed_document,
     keep_row_together,
     paragraph,
     repeat_header_row,
@@ -28,7 +29,6 @@ from examgen.render.docx_base import (
 from examgen.render.paper import (
     first_numbers,
     join_dialogue,
-    new_document,
     question_lines,
     section_heading,
 )
@@ -63,7 +63,7 @@ def render_interview_book(paper: Paper, form: Form, reference: Path | None = Non
     ``layout.questions_per_page`` questions share a page (one by default).
     """
     blueprint = paper.blueprint
-    document = new_document(paper, form, reference, f"{blueprint.title} {BOOK_TITLE}")
+    document = headed_document(reference, f"{blueprint.title} {BOOK_TITLE}", form.letter)
     paragraph(document, blueprint.title, style="试卷标题")
     subtitle = "　".join(part for part in (blueprint.subtitle, f"{form.letter}卷", BOOK_TITLE) if part)
     paragraph(document, subtitle, style="试卷副标题")
@@ -110,7 +110,7 @@ def render_interview_form(paper: Paper, form: Form, judges: int, reference: Path
     mark of each point, the total, and lines for the judge's signature and the date.
     """
     blueprint = paper.blueprint
-    document = new_document(paper, form, reference, f"{blueprint.title} {FORM_TITLE}")
+    document = headed_document(reference, f"{blueprint.title} {FORM_TITLE}", form.letter)
     for judge in range(1, max(judges, 1) + 1):
         if judge > 1:
             _page_break(document)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from examgen.models import TRUE_FALSE_MARKS, Form, Paper, PaperQuestion, PaperSection, format_points
-from examgen.render.docx_base import add_fixed_table, cell_text, paragraph, save_stable, text_width
 from examgen.render.paper import (
     add_dialogue,
     first_numbers,
@@ -15,6 +14,7 @@ from examgen.render.paper import (
     question_lines,
     section_heading,
 )
+from examgen.render.wordml import WordDocument, add_run, cell_text
 
 KEY_TITLE = "答案及评分标准"
 #: Question types whose key repeats the scenario or dialogue before the task.
@@ -43,7 +43,7 @@ def key_answer(question: PaperQuestion) -> str:
 
 
 def add_answer_grid(
-    document, section: PaperSection, first: int, form_numbers: dict[str, tuple[int, str]] | None = None
+    document: WordDocument, section: PaperSection, first: int, form_numbers: dict[str, tuple[int, str]] | None = None
 ) -> None:
     """Add the answer grid of an objective section (题号 / 答案, ten to a row), then its 解析.
 
@@ -53,55 +53,54 @@ def add_answer_grid(
     rows = (len(questions) + GRID_COLUMNS - 1) // GRID_COLUMNS
     band = 3 if form_numbers else 2
     label_width = GRID_LABEL_WIDTH
-    width = (text_width(document) - label_width) // GRID_COLUMNS
-    table = add_fixed_table(document, rows * band, [label_width] + [width] * GRID_COLUMNS)
+    width = (document.text_width - label_width) // GRID_COLUMNS
+    cells = document.table(rows * band, [label_width] + [width] * GRID_COLUMNS)
     for index, question in enumerate(questions):
         row, column = divmod(index, GRID_COLUMNS)
-        cell_text(table.rows[row * band].cells[column + 1], str(first + index))
-        cell_text(table.rows[row * band + 1].cells[column + 1], key_answer(question), bold=True)
+        cell_text(document, cells[row * band][column + 1], str(first + index))
+        cell_text(document, cells[row * band + 1][column + 1], key_answer(question), bold=True)
         if form_numbers:
-            cell_text(table.rows[row * band + 2].cells[column + 1], str(form_numbers[question.question.id][0]))
+            cell_text(document, cells[row * band + 2][column + 1], str(form_numbers[question.question.id][0]))
     for row in range(rows):
-        cell_text(table.rows[row * band].cells[0], "题号")
-        cell_text(table.rows[row * band + 1].cells[0], "答案")
+        cell_text(document, cells[row * band][0], "题号")
+        cell_text(document, cells[row * band + 1][0], "答案")
         if form_numbers:
-            cell_text(table.rows[row * band + 2].cells[0], "原题号")
+            cell_text(document, cells[row * band + 2][0], "原题号")
     for index, question in enumerate(questions):
         if question.question.analysis:
-            paragraph(
-                document,
+            document.paragraph(
                 f"{first + index}．【{question.question.id}】【解析】{question.question.analysis.strip()}",
                 style="解析",
             )
 
 
-def add_key_question(document, question: PaperQuestion, number: int = 0, where: str = "") -> None:
+def add_key_question(document: WordDocument, question: PaperQuestion, number: int = 0, where: str = "") -> None:
     """Add one question of the key: number, id, points, what was asked, key points, 解析.
 
     ``where`` says, in a variant's key, where the question's marks go (A卷第51题，评分表“四.1”列).
     """
     q = question.question
-    head = paragraph(document, style="试题")
-    head.add_run(f"{number or question.number}．")
-    head.add_run(f"【{q.id}】").bold = True
-    head.add_run(f"（{format_points(question.points)}分）")
+    head = document.paragraph(style="试题")
+    add_run(head, f"{number or question.number}．")
+    add_run(head, f"【{q.id}】", bold=True)
+    add_run(head, f"（{format_points(question.points)}分）")
     if where:
-        head.add_run(f"（{where}）").bold = True
+        add_run(head, f"（{where}）", bold=True)
     if q.type in SCENARIO_TYPES and q.stem.strip():
         # A judge marks a case against its whole scenario or dialogue, then the task.
         for kind, text in join_dialogue(question_lines(question)):
             if kind == "dialogue":
                 add_dialogue(document, text)
             elif kind == "material":
-                paragraph(document, text, style="材料")
-        paragraph(document, f"【问题】{q.question.strip()}", style="材料")
-        paragraph(document, "【答案要点】", style="材料")
+                document.paragraph(text, style="材料")
+        document.paragraph(f"【问题】{q.question.strip()}", style="材料")
+        document.paragraph("【答案要点】", style="材料")
     else:
-        head.add_run(q.question.strip())
+        add_run(head, q.question.strip())
     for number, point in enumerate(question.key_points, start=1):
-        paragraph(document, key_point_line(number, point.text, point.points), style="评分要点")
+        document.paragraph(key_point_line(number, point.text, point.points), style="评分要点")
     if q.analysis:
-        paragraph(document, f"【解析】{q.analysis.strip()}", style="解析")
+        document.paragraph(f"【解析】{q.analysis.strip()}", style="解析")
 
 
 def form_numbers_of(form: Form) -> dict[str, tuple[int, str]]:
@@ -119,7 +118,7 @@ def mark_place(form: Form, numbers: dict[str, tuple[int, str]], question_id: str
     return f"{form.letter}卷第{number}题，评分表“{label}”列"
 
 
-def add_number_table(document, form: Form, numbers: dict[str, tuple[int, str]]) -> None:
+def add_number_table(document: WordDocument, form: Form, numbers: dict[str, tuple[int, str]]) -> None:
     """Add a variant's 题号对照表: each judge-marked question's number here, on the form, and its sheet column."""
     judged = [
         (first + offset, question)
@@ -127,9 +126,8 @@ def add_number_table(document, form: Form, numbers: dict[str, tuple[int, str]]) 
         if not section.section.objective
         for offset, question in enumerate(section.questions)
     ]
-    paragraph(document, f"题号对照表（本卷 {form.code} → {form.letter}卷）", style="大题标题")
-    paragraph(
-        document,
+    document.paragraph(f"题号对照表（本卷 {form.code} → {form.letter}卷）", style="大题标题")
+    document.paragraph(
         f"评分表各列按{form.letter}卷题号排列。评阅本卷（卷码 {form.code}）时，"
         f"按下表把每题得分填入评分表的对应列。客观题由录入表按卷码自动换算，"
         f"答案表中的“原题号”是该题在{form.letter}卷的题号。",
@@ -137,14 +135,14 @@ def add_number_table(document, form: Form, numbers: dict[str, tuple[int, str]]) 
     )
     if not judged:
         return
-    width = text_width(document) // 4
-    table = add_fixed_table(document, len(judged) + 1, [width] * 4)
-    for cell, text in zip(table.rows[0].cells, ("本卷题号", "试题编号", f"{form.letter}卷题号", "评分表列"), strict=True):
-        cell_text(cell, text, bold=True)
-    for row, (number, question) in zip(table.rows[1:], judged, strict=True):
+    width = document.text_width // 4
+    cells = document.table(len(judged) + 1, [width] * 4)
+    for cell, text in zip(cells[0], ("本卷题号", "试题编号", f"{form.letter}卷题号", "评分表列"), strict=True):
+        cell_text(document, cell, text, bold=True)
+    for row, (number, question) in zip(cells[1:], judged, strict=True):
         form_number, label = numbers[question.question.id]
-        for cell, text in zip(row.cells, (str(number), question.question.id, str(form_number), label), strict=True):
-            cell_text(cell, text, bold=text == label)
+        for cell, text in zip(row, (str(number), question.question.id, str(form_number), label), strict=True):
+            cell_text(document, cell, text, bold=text == label)
 
 
 def render_key(paper: Paper, form: Form, reference: Path | None = None) -> bytes:
@@ -156,19 +154,18 @@ def render_key(paper: Paper, form: Form, reference: Path | None = None) -> bytes
     """
     blueprint = paper.blueprint
     document = new_document(paper, form, reference, f"{blueprint.title} {KEY_TITLE}")
-    paragraph(document, blueprint.title, style="试卷标题")
+    document.paragraph(blueprint.title, style="试卷标题")
     has_variants = not form.code and any(v.form == form.letter for v in paper.variants)
     name = f"{form.letter}卷（基准卷）" if has_variants else form_name(form)
     subtitle = "　".join(part for part in (blueprint.subtitle, name, KEY_TITLE) if part)
-    paragraph(document, subtitle, style="试卷副标题")
+    document.paragraph(subtitle, style="试卷副标题")
     note = blueprint.layout.scoring_note or DEFAULT_SCORING_NOTE
-    paragraph(document, f"评分说明：{note}", style="评分说明")
+    document.paragraph(f"评分说明：{note}", style="评分说明")
     numbers: dict[str, tuple[int, str]] = {}
     if has_variants:
         codes = [v.code for v in paper.variants if v.form == form.letter]
         codes_text = "、".join(codes) if len(codes) <= 6 else f"{codes[0]}～{codes[-1]}"
-        paragraph(
-            document,
+        document.paragraph(
             f"本卷为基准卷：考生所答为各卷码试卷（{codes_text}），题序和选项顺序与本卷不同；"
             f"评分表各列按本卷题号排列，各卷码试卷的题号对照见该卷码的答案及评分标准。",
             style="评分说明",
@@ -178,7 +175,7 @@ def render_key(paper: Paper, form: Form, reference: Path | None = None) -> bytes
         numbers = form_numbers_of(base)
         add_number_table(document, form, numbers)
     for section, first in zip(form.sections, first_numbers(form), strict=True):
-        paragraph(document, section_heading(section, first), style="大题标题")
+        document.paragraph(section_heading(section, first), style="大题标题")
         if section.section.objective:
             add_answer_grid(document, section, first, numbers or None)
             continue
@@ -186,4 +183,4 @@ def render_key(paper: Paper, form: Form, reference: Path | None = None) -> bytes
             where = mark_place(form, numbers, question.question.id) if numbers else ""
             add_key_question(document, question, first + offset, where)
     title = f"{blueprint.title} {form_name(form)} {KEY_TITLE}".replace("　", " ")
-    return save_stable(document, title=title)
+    return document.to_bytes(title=title)

@@ -11,13 +11,6 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from docx.document import Document as DocumentObject
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
-
 from examgen.models import (
     OBJECTIVE_INSTRUCTIONS,
     OPTION_LETTERS,
@@ -28,18 +21,21 @@ from examgen.models import (
     PaperSection,
     section_heading_text,
 )
-from examgen.render.docx_base import (
-    add_field,
-    add_fixed_table,
-    add_leader_tabs,
-    add_right_tab,
+from examgen.render.wordml import (
+    WordDocument,
+    add_run,
+    add_tab_stops,
+    cell_bottom_border,
     cell_text,
+    cm,
     open_reference,
-    paragraph,
-    remove_table_borders,
-    save_stable,
-    text_width,
+    row_height,
+    set_alignment,
+    set_keep,
+    w,
 )
+
+W_P = w("p")
 
 #: A line of a dialogue: a short speaker name (坐席员, 客户, 王先生), then a colon. A name
 #: ending in a verb of saying (有人认为：, 他说：) introduces a quotation, not a turn.
@@ -156,124 +152,89 @@ def form_name(form: Form) -> str:
     return f"{form.letter}卷　卷码 {form.code}" if form.code else f"{form.letter}卷"
 
 
-def new_document(paper: Paper, form: Form, reference: Path | None, heading: str) -> DocumentObject:
+def new_document(paper: Paper, form: Form, reference: Path | None, heading: str) -> WordDocument:
     """Return a document on the reference with the header (title, form) and page-number footer."""
-    document = open_reference(reference)
-    width = text_width(document)
-    for section in document.sections:
-        header = section.header
-        header.is_linked_to_previous = False
-        head = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
-        head.text = ""
-        head.style = document.styles["页眉文字"]
-        head.paragraph_format.tab_stops.clear_all()
-        add_right_tab(head, width)
-        head.add_run(f"{heading}\t{form_name(form)}")
-        footer = section.footer
-        footer.is_linked_to_previous = False
-        foot = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
-        foot.text = ""
-        foot.style = document.styles["页脚文字"]
-        foot.add_run("第 ")
-        add_field(foot, "PAGE")
-        foot.add_run(" 页 共 ")
-        add_field(foot, "NUMPAGES")
-        foot.add_run(" 页")
+    document = open_reference(reference).new_document()
+    head = document.header.find(W_P)  # python-docx's header.paragraphs[0]
+    add_run(head, f"{heading}\t{form_name(form)}")
     return document
 
 
-def _table(document: DocumentObject, rows: int, widths_cm: list[float]):
-    return add_fixed_table(document, rows, [Cm(w) for w in widths_cm])
-
-
-def _row_height(row, cm: float) -> None:
-    row.height = Cm(cm)
-
-
-def _cell_bottom_border(cell) -> None:
-    # tcBorders follows tcW, the only child python-docx has written to this tcPr.
-    tc_pr = cell._tc.get_or_add_tcPr()
-    borders = OxmlElement("w:tcBorders")
-    bottom = OxmlElement("w:bottom")
-    bottom.set(qn("w:val"), "single")
-    bottom.set(qn("w:sz"), "6")
-    bottom.set(qn("w:color"), "auto")
-    borders.append(bottom)
-    tc_pr.append(borders)
-
-
-def add_seal(document: DocumentObject, code: str = "") -> None:
+def add_seal(document: WordDocument, code: str = "") -> None:
     """Add the 标封: name, exam number and unit to fill in, above the 密封线 rule.
 
     A variant's code (卷码) is printed beside the 准考证号, where the operators who type
     the answers read it with the number.
     """
     if code:
-        table = _table(document, 1, [1.3, 2.6, 2.1, 3.6, 1.3, 1.5, 1.3, 2.3])
+        widths = (1.3, 2.6, 2.1, 3.6, 1.3, 1.5, 1.3, 2.3)
         fields = ((0, "姓名"), (2, "准考证号"), (6, "单位"))
     else:
-        table = _table(document, 1, [1.3, 3.2, 2.1, 4.4, 1.3, 3.7])
+        widths = (1.3, 3.2, 2.1, 4.4, 1.3, 3.7)
         fields = ((0, "姓名"), (2, "准考证号"), (4, "单位"))
-    remove_table_borders(table)
-    cells = table.rows[0].cells
+    cells = document.table(1, [cm(w) for w in widths], borders=False)[0]
     for index, label in fields:
-        cell_text(cells[index], label, style="标封")
-        cells[index].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        cell_text(cells[index + 1], "", style="标封")
-        _cell_bottom_border(cells[index + 1])
+        cell_text(document, cells[index], label, style="标封")
+        set_alignment(cells[index], "right")
+        cell_text(document, cells[index + 1], "", style="标封")
+        cell_bottom_border(cells[index + 1])
     if code:
-        cell_text(cells[4], "卷码", style="标封")
-        cells[4].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        cell_text(cells[5], code, style="标封", bold=True)
-    _row_height(table.rows[0], 0.8)
-    rule = paragraph(document, style="密封线")
-    add_leader_tabs(rule, text_width(document))
-    rule.add_run("\t密 封 线\t")
-    paragraph(document, "考 生 答 题 不 准 超 过 此 线", style="密封线")
+        cell_text(document, cells[4], "卷码", style="标封")
+        set_alignment(cells[4], "right")
+        cell_text(document, cells[5], code, style="标封", bold=True)
+    row_height(cells[0], 0.8)
+    width = document.text_width
+    rule = document.paragraph(style="密封线")
+    add_tab_stops(rule, [(width // 2, "center", "dot"), (width, "right", "dot")])
+    add_run(rule, "\t密 封 线\t")
+    document.paragraph("考 生 答 题 不 准 超 过 此 线", style="密封线")
 
 
-def add_instructions(document: DocumentObject, blueprint: Blueprint) -> None:
+def add_instructions(document: WordDocument, blueprint: Blueprint) -> None:
     """Add 注意事项: the duration first, then the blueprint's lines, numbered."""
     lines = list(blueprint.instructions)
     if blueprint.duration and not any("分钟" in line for line in lines):
         lines.insert(0, f"考试时间：{blueprint.duration}分钟。")
     if not lines:
         return
-    paragraph(document, "注 意 事 项", style="注意事项标题")
+    document.paragraph("注 意 事 项", style="注意事项标题")
     for number, line in enumerate(lines, start=1):
-        paragraph(document, f"{number}．{line}", style="注意事项")
+        document.paragraph(f"{number}．{line}", style="注意事项")
 
 
-def add_score_table(document: DocumentObject, form: Form) -> None:
+def add_score_table(document: WordDocument, form: Form) -> None:
     """Add the score summary: 题号 | 一 | 二 | … | 总分, rows 得分 and 评分人."""
     numerals = [s.numeral for s in form.sections]
     cols = len(numerals) + 2
     width = 15.5 / cols
-    table = _table(document, 3, [width] * cols)
+    rows = document.table(3, [cm(width)] * cols)
     headers = ["题号", *numerals, "总分"]
-    for cell, text in zip(table.rows[0].cells, headers, strict=True):
-        cell_text(cell, text)
-    cell_text(table.rows[1].cells[0], "得分")
-    cell_text(table.rows[2].cells[0], "评分人")
-    for row in table.rows[1:]:
-        _row_height(row, 0.9)
-    paragraph(document, "", style="表格文字")
+    for cell, text in zip(rows[0], headers, strict=True):
+        cell_text(document, cell, text)
+    cell_text(document, rows[1][0], "得分")
+    cell_text(document, rows[2][0], "评分人")
+    for row in rows[1:]:
+        row_height(row[0], 0.9)
+    document.paragraph("", style="表格文字")
 
 
-def add_section_score_box(document: DocumentObject) -> None:
+def add_section_score_box(document: WordDocument) -> None:
     """Add the small 得分 / 评分人 box that stands before each section."""
-    table = _table(document, 2, [1.8, 1.8])
-    table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    cell_text(table.rows[0].cells[0], "得分")
-    cell_text(table.rows[0].cells[1], "评分人")
-    _row_height(table.rows[1], 0.8)
+    rows = document.table(2, [cm(1.8), cm(1.8)], align="left")
+    cell_text(document, rows[0][0], "得分")
+    cell_text(document, rows[0][1], "评分人")
+    row_height(rows[1][0], 0.8)
     # Keep the box on the page of the heading that follows it.
-    for row in table.rows:
-        for cell in row.cells:
-            cell.paragraphs[0].paragraph_format.keep_with_next = True
+    for row in rows:
+        for cell in row:
+            set_keep(cell, with_next=True)
 
 
-def add_objective_question(document: DocumentObject, question: PaperQuestion, number: int) -> None:
+#: Indent of option lines (the 选项 style's left indent), in EMU.
+OPTION_INDENT = cm(0.74)
+
+
+def add_objective_question(document: WordDocument, question: PaperQuestion, number: int) -> None:
     """Add a choice or true/false question: stem with empty brackets, options in columns.
 
     Every paragraph but the last keeps with the next, so options never leave their stem.
@@ -285,22 +246,20 @@ def add_objective_question(document: DocumentObject, question: PaperQuestion, nu
     else:
         text = choice_stem(text)
     lines[-1] = (kind, text)
-    added = [paragraph(document, f"{number}．{lines[0][1]}", style="试题")]
+    added = [document.paragraph(f"{number}．{lines[0][1]}", style="试题")]
     for _, line in lines[1:]:
-        added.append(paragraph(document, line, style="材料"))
+        added.append(document.paragraph(line, style="材料"))
     if question.options:
         columns = option_columns(question.options)
-        indent = Cm(0.74)
-        column_width = (text_width(document) - indent) // columns
+        column_width = (document.text_width - OPTION_INDENT) // columns
         for row in option_rows(question.options, columns):
-            par = paragraph(document, "\t".join(row), style="选项")
-            for k in range(1, columns):
-                par.paragraph_format.tab_stops.add_tab_stop(indent + k * column_width)
+            par = document.paragraph("\t".join(row), style="选项")
+            if columns > 1:
+                add_tab_stops(par, [(OPTION_INDENT + k * column_width, "left", None) for k in range(1, columns)])
             added.append(par)
-    for par in added:
-        par.paragraph_format.keep_together = True
-        par.paragraph_format.keep_with_next = True
-    added[-1].paragraph_format.keep_with_next = False
+    for par in added[:-1]:
+        set_keep(par, with_next=True, together=True)
+    set_keep(added[-1], with_next=False, together=True)
 
 
 def join_dialogue(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -318,17 +277,17 @@ def join_dialogue(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return joined
 
 
-def add_dialogue(document: DocumentObject, turns: str) -> None:
+def add_dialogue(document: WordDocument, turns: str) -> None:
     """Add dialogue turns as one paragraph, each turn on its own line."""
-    par = paragraph(document, style="对话")
+    par = document.paragraph(style="对话")
     for index, turn in enumerate(turns.split("\n")):
         if index:
-            par.add_run().add_break()
-        par.add_run(turn)
+            add_run(par, "\n")
+        add_run(par, turn)
 
 
 def add_question(
-    document: DocumentObject, question: PaperQuestion, blueprint: Blueprint, number: int = 0
+    document: WordDocument, question: PaperQuestion, blueprint: Blueprint, number: int = 0
 ) -> None:
     """Add a numbered question (stem, dialogue turns, what is asked) and its answer lines.
 
@@ -342,22 +301,22 @@ def add_question(
     area = answer_lines(question.points, blueprint)
     # A question that fits on a page keeps all its lines together, so the page breaks
     # between questions; a longer one keeps only its first answer lines with the question.
-    whole = area <= lines_per_page(document) - len(lines)
+    whole = area <= document.lines_per_page - len(lines)
     if len(lines) == 1:
-        paragraph(document, number + lines[0][1], style="试题")
+        document.paragraph(number + lines[0][1], style="试题")
     else:
         kind, text = lines[0]
         if kind == "dialogue":
             # A dialogue turn cannot carry the number; introduce the recording instead.
-            paragraph(document, number + "阅读下面的通话记录，回答问题。", style="试题")
+            document.paragraph(number + "阅读下面的通话记录，回答问题。", style="试题")
             add_dialogue(document, text)
         else:
-            paragraph(document, number + text, style="试题")
+            document.paragraph(number + text, style="试题")
         for kind, text in lines[1:]:
             if kind == "dialogue":
                 add_dialogue(document, text)
             else:
-                paragraph(document, text, style="材料")
+                document.paragraph(text, style="材料")
     add_answer_area(document, area, kept=area - 1 if whole else LINES_KEPT_WITH_QUESTION)
 
 
@@ -365,25 +324,15 @@ def add_question(
 LINES_KEPT_WITH_QUESTION = 3
 
 
-def lines_per_page(document: DocumentObject) -> int:
-    """Return how many ruled answer lines fill the text area of a page."""
-    section = document.sections[0]
-    body = section.page_height - section.top_margin - section.bottom_margin
-    line = document.styles["答题线"].paragraph_format.line_spacing
-    # A reference .docx may give the style a multiple, not a height; 26 pt is the default.
-    height = line if isinstance(line, int) and line > Pt(2) else Pt(26)
-    return max(1, body // height)
-
-
-def add_answer_area(target, lines: int, *, kept: int) -> None:
+def add_answer_area(document: WordDocument, lines: int, *, kept: int) -> None:
     """Add ``lines`` ruled answer lines, the first ``kept`` of them kept with the next line.
 
     Kept lines hold a question that is split across pages to its first answer lines.
     """
     for index in range(lines):
-        line = paragraph(target, "", style="答题线")
+        line = document.paragraph("", style="答题线")
         if index < kept:
-            line.paragraph_format.keep_with_next = True
+            set_keep(line, with_next=True)
 
 
 def render_paper(paper: Paper, form: Form, reference: Path | None = None) -> bytes:
@@ -391,16 +340,16 @@ def render_paper(paper: Paper, form: Form, reference: Path | None = None) -> byt
     blueprint = paper.blueprint
     document = new_document(paper, form, reference, blueprint.title)
     add_seal(document, form.code)
-    paragraph(document, blueprint.title, style="试卷标题")
+    document.paragraph(blueprint.title, style="试卷标题")
     subtitle = "　".join(part for part in (blueprint.subtitle, form_name(form)) if part)
-    paragraph(document, subtitle, style="试卷副标题")
+    document.paragraph(subtitle, style="试卷副标题")
     add_instructions(document, blueprint)
     add_score_table(document, form)
     for section, first in zip(form.sections, first_numbers(form), strict=True):
         add_section_score_box(document)
-        paragraph(document, section_heading(section, first), style="大题标题")
+        document.paragraph(section_heading(section, first), style="大题标题")
         for offset, question in enumerate(section.questions):
             add_question(document, question, blueprint, first + offset)
-    return save_stable(document, title=f"{blueprint.title} {form_name(form)}".replace("　", " "))
+    return document.to_bytes(title=f"{blueprint.title} {form_name(form)}".replace("　", " "))
 
 

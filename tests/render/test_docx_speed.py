@@ -10,13 +10,13 @@ import pytest
 from docx import Document
 
 from examgen.errors import ExamgenError
-from examgen.render import docx_base
+from examgen.render import docx_base, wordml
 from examgen.render.docx_base import open_reference, paragraph, save_stable, stable_zip
 from tests.conftest import REPO
 
 #: The oracle: zipfile itself, as save_stable wrote documents before (and still does for
 #: what stable_zip hands over).
-zipfile_bytes = docx_base._zipfile_zip
+zipfile_bytes = wordml._zipfile_zip
 
 
 @pytest.mark.parametrize("seed", range(5))

@@ -5,6 +5,7 @@ Rendered with LibreOffice; skipped where it is not installed.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -16,8 +17,9 @@ from docx.shared import Emu
 
 from examgen.paper.build import build_paper
 from examgen.paper.workspace import init_workspace
-from examgen.render.docx_base import build_reference_document
-from examgen.render.paper import LINES_KEPT_WITH_QUESTION, add_answer_area, lines_per_page
+from examgen.render.docx_base import build_reference_document, lines_per_page
+from examgen.render.paper import LINES_KEPT_WITH_QUESTION, add_answer_area
+from examgen.render.wordml import open_reference
 from tests.render.pdf_pages import Page, needs_libreoffice, pages, to_pdf
 
 #: A page may be left blank at its foot by at most this share of its text area ...
@@ -154,7 +156,8 @@ def test_an_answer_area_is_kept_with_its_question_and_split_only_when_longer_tha
 
     page = lines_per_page(document)
     assert 20 <= page <= 30  # 25 cm of text area at 26 pt a line
-    long = build_reference_document()
-    add_answer_area(long, page + 5, kept=LINES_KEPT_WITH_QUESTION)
+    written = open_reference(None).new_document()
+    add_answer_area(written, page + 5, kept=LINES_KEPT_WITH_QUESTION)
+    long = Document(io.BytesIO(written.to_bytes(title="long")))
     kept = [p.paragraph_format.keep_with_next for p in long.paragraphs if p.style.name == "答题线"]
     assert kept == [True] * LINES_KEPT_WITH_QUESTION + [None] * (page + 5 - LINES_KEPT_WITH_QUESTION)
