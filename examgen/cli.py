@@ -526,7 +526,6 @@ def grade(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, provi
         examgen grade output/default/manifest.json marks/*.xls --map map.yaml
         examgen grade output/default/manifest.json output/default/sheets/*.xlsx --analyse
     """
-    from examgen.analysis.workflow import analysis_paths, write_analysis
     from examgen.grading.workflow import (
         EXIT_PROVISIONAL,
         explain_reading,
@@ -544,6 +543,9 @@ def grade(inputs: tuple[Path, ...], roster: Path | None, out: Path | None, provi
     if analyse_ and len(manifests) != 1:
         raise click.UsageError(_("--analyse works on one paper: give one manifest.json (analyse contest rounds one by one)"))
     if analyse_:
+        # Only now: the analysis brings matplotlib (about a second and 40 MB to load).
+        from examgen.analysis.workflow import analysis_paths, write_analysis
+
         # Refuse before grading writes anything, not halfway.
         refuse_existing(analysis_paths(out or manifests[0].parent), force=force)
     try:

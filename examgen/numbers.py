@@ -41,10 +41,12 @@ def publish(value: Fraction | Decimal | int, places: int) -> Decimal:
     Exact aggregates are fractions (a mean of three marks is a third of their sum);
     rounding works on the fraction itself, so 85.005 exactly goes up and 85.00499… never does.
     """
-    exact = Fraction(value)
-    scaled = abs(exact) * 10**places
-    whole = int(scaled + Fraction(1, 2))  # floor(x + 1/2): half up, away from zero by sign below
-    return Decimal(-whole if exact < 0 else whole).scaleb(-places)
+    # In integers (no Fraction objects: this runs for every score shown):
+    # floor(|n/d| * 10**places + 1/2) = (2|n| * 10**places + d) // 2d, half up, away from
+    # zero by the sign below.
+    numerator, denominator = value.as_integer_ratio()
+    whole = (2 * abs(numerator) * 10**places + denominator) // (2 * denominator)
+    return Decimal(-whole if numerator < 0 else whole).scaleb(-places)
 
 
 def is_multiple(value: Decimal, step: Decimal) -> bool:

@@ -97,6 +97,9 @@ def not_xlsx_problem(kind: str, *, csv: bool = False) -> tuple[str, str]:
 #: A cell's or a formula's start tag, with or without a namespace prefix (not <fill>, <col>, …).
 _CELL_OR_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(c|f)(?=[\s/>])([^>]*)")
 _CELL_REFERENCE = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"')
+_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f(?=[\s/>])")
+#: A cell's start tag directly followed by a formula's (its first child, as Excel writes it).
+_CELL_THEN_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])([^>]*)>\s*<(?:[A-Za-z_][\w.-]*:)?f(?=[\s/>])")
 
 
 def formula_cells(data: bytes) -> set[tuple[int, int]] | None:
@@ -118,6 +121,15 @@ def formula_cells(data: bytes) -> set[tuple[int, int]] | None:
                 expat.ParserCreate().Parse(part, True)
             except expat.ExpatError:
                 return None
+            formulas = len(_FORMULA.findall(part))
+            if not formulas:
+                continue
+            # The usual layout, a formula first in its cell, found in one pass; anything
+            # else (a formula elsewhere in a cell, or outside one) by the tag-by-tag scan.
+            direct = [_CELL_REFERENCE.search(m.group(1)) for m in _CELL_THEN_FORMULA.finditer(part)]
+            if len(direct) == formulas and all(direct):
+                found.update((int(r.group(2)), column_index_from_string(r.group(1).decode())) for r in direct)
+                continue
             cell = None
             for match in _CELL_OR_FORMULA.finditer(part):
                 if match.group(1) == b"c":
@@ -130,7 +142,11 @@ def formula_cells(data: bytes) -> set[tuple[int, int]] | None:
     return found
 
 
-def load_workbook_bytes(path: Path, data: bytes, *, data_only: bool) -> Workbook:
+def load_workbook_bytes(path: Path, data: bytes, *, data_only: bool, read_only: bool = False) -> Workbook:
+    """Return the workbook ``data`` read from ``path``; raise SheetError when it is no readable .xlsx.
+
+    ``read_only`` reads cells lazily, as asked for (close the workbook after use).
+    """
     kind = file_kind(data)
     if kind != "xlsx":
         what, hint = not_xlsx_problem(kind)
@@ -141,7 +157,7 @@ def load_workbook_bytes(path: Path, data: bytes, *, data_only: bool) -> Workbook
         # is only read, so those warnings tell the user nothing.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return load_workbook(io.BytesIO(data), data_only=data_only)
+            return load_workbook(io.BytesIO(data), data_only=data_only, read_only=read_only)
     except Exception as exc:  # openpyxl raises many kinds of error on a damaged file
         raise SheetError(
             _("cannot be read as an .xlsx workbook ({error})").format(error=f"{type(exc).__name__}: {' '.join(str(exc).split())}"),

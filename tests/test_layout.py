@@ -24,6 +24,7 @@ FORMAT_OWNERS = {
     },
     "openpyxl": {
         "xlsxio.py",
+        "xlsx_writer.py",
         "bank/export.py",
         "grading/score_sheets.py",
         "grading/sheet_reader.py",

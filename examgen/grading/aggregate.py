@@ -51,10 +51,12 @@ raise :class:`~examgen.errors.GradingError` with every such problem.
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 from examgen.errors import GradingError, Problem, raise_if
 from examgen.i18n import _
@@ -75,6 +77,7 @@ from examgen.models import (
 )
 
 _KIND_ORDER = {kind: index for index, kind in enumerate(MARK_KINDS)}
+_ZERO = Decimal(0)
 
 
 def mean(values: Sequence[Decimal | Fraction]) -> Fraction:
@@ -257,14 +260,24 @@ def _score_unit(
             (q.label, _score_answer(contestant, q, given[q.label], rules, expected)) for q in unit
         ]
     by_judge = {q.label: {m.judge: m for m in regular[q.label]} for q in unit}
-    totals = [sum((Fraction(by_judge[q.label][j].value) for q in unit), Fraction(0)) for j in judges]
-    weights = dict(zip(judges, judge_weights(totals, rules.policy, rules.trim_min_judges), strict=True))
+    # Exact arithmetic in integers: every mark over one common denominator (2 for half
+    # points), every weight over another; one Fraction per answer, equal to the sum of
+    # weight × mark in Fractions.
+    ratios = {q.label: [_ratio(by_judge[q.label][j].value) for j in judges] for q in unit}
+    denominator = math.lcm(*(d for marks in ratios.values() for _, d in marks))
+    scaled = {label: [n * (denominator // d) for n, d in marks] for label, marks in ratios.items()}
+    totals = [Fraction(sum(scaled[q.label][i] for q in unit), denominator) for i in range(len(judges))]
+    weight_list = judge_weights(totals, rules.policy, rules.trim_min_judges)
+    weights = dict(zip(judges, weight_list, strict=True))
+    weight_denominator = math.lcm(*(w.denominator for w in weight_list))
+    weight_numerators = [w.numerator * (weight_denominator // w.denominator) for w in weight_list]
     method = policy_method(rules.policy, len(judges), rules.trim_min_judges)
     result = []
     for question in unit:
         flags = _disagreement(question, given[question.label], rules)
-        final = sum(
-            (weights[j] * Fraction(by_judge[question.label][j].value) for j in judges), Fraction(0)
+        final = Fraction(
+            sum(w * m for w, m in zip(weight_numerators, scaled[question.label], strict=True)),
+            weight_denominator * denominator,
         )
         used = tuple(m for m in regular[question.label] if weights[m.judge])
         result.append((question.label, AnswerScore(
@@ -277,7 +290,7 @@ def _disagreement(question: ScoredQuestion, given: Sequence[Mark], rules: Gradin
     """Return the 分差过大 flag of an answer whose marks are further apart than allowed."""
     label = question.shown_label  # as the paper names it (第3题)
     judged = [m for m in given if m.kind in ("regular", "third")]
-    limit = rules.disagreement_threshold.for_max(question.points)
+    limit = _limit(rules.disagreement_threshold, question.points)
     if len(judged) >= 2:
         values = [m.value for m in judged]
         if max(values) - min(values) > limit:
@@ -285,7 +298,7 @@ def _disagreement(question: ScoredQuestion, given: Sequence[Mark], rules: Gradin
                 Flag(
                     "disagreement",
                     _("{label}: marks {marks} differ by {gap}, more than {limit}").format(
-                        label=label, marks=_marks_text(judged), gap=format_points(max(values) - min(values)),
+                        label=label, marks=_marks_text(judged), gap=_points_text(max(values) - min(values)),
                         limit=_threshold_text(rules.disagreement_threshold, question.points)),
                     label,
                 )
@@ -322,6 +335,12 @@ def _check_mark(
     contestants: dict[str, Contestant],
     rules: GradingRules,
 ) -> Problem | None:
+    question = questions.get(mark.question_label)
+    if (
+        mark.kind == "regular" and question is not None and mark.contestant_id in contestants
+        and _ZERO <= mark.value <= question.points
+    ):
+        return None  # the common case, in one test; the messages below name what is wrong
     where = _where(mark)
     if mark.contestant_id not in contestants:
         return Problem(
@@ -407,10 +426,33 @@ def _pending(contestant: Contestant, answer: AnswerScore, needed: str) -> Pendin
     return PendingAnswer(contestant, answer.question, answer.marks, needed, _("; ").join(reasons))
 
 
+def _ratio(value: Decimal) -> tuple[int, int]:
+    """Return ``value`` as (numerator, denominator), remembered: marks take few values."""
+    found = _RATIOS.get(value)
+    if found is None:
+        if len(_RATIOS) > 10_000:
+            _RATIOS.clear()
+        found = _RATIOS[value] = value.as_integer_ratio()
+    return found
+
+
+_RATIOS: dict[Decimal, tuple[int, int]] = {}
+
+
+@lru_cache(maxsize=1024)
+def _limit(threshold: Threshold, maximum: Decimal) -> Decimal:
+    return threshold.for_max(maximum)
+
+
+#: format_points, remembered: equal values are written alike (7.5, 8), and marks repeat.
+_points_text = lru_cache(maxsize=4096)(format_points)
+
+
 def _marks_text(marks: Sequence[Mark]) -> str:
-    return ", ".join(format_points(m.value) for m in marks)
+    return ", ".join(_points_text(m.value) for m in marks)
 
 
+@lru_cache(maxsize=1024)
 def _threshold_text(threshold: Threshold, maximum: Decimal) -> str:
     points = format_points(threshold.for_max(maximum))
     return (

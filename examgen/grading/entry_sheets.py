@@ -233,10 +233,16 @@ def _add_code_validation(workbook: Workbook, ws, codes: tuple[str, ...], cells: 
 def is_entry_workbook(path: Path) -> bool:
     """Return whether ``path`` is an answer-entry workbook (by its marker, not its name)."""
     try:
-        book = load_workbook_bytes(path, read_file_bytes(path), data_only=True)
+        # Read only as far as row 3 of each sheet: a judge's sheet of 2,000 rows is not loaded.
+        book = load_workbook_bytes(path, read_file_bytes(path), data_only=True, read_only=True)
     except SheetError:
         return False
-    return any(cell_text(ws.cell(3, 1).value) == ENTRY_MARKER for ws in book.worksheets)
+    try:
+        return any(cell_text(ws.cell(3, 1).value) == ENTRY_MARKER for ws in book.worksheets)
+    except Exception:  # a damaged sheet part: not an entry workbook; its reader says what is wrong
+        return False
+    finally:
+        book.close()
 
 
 def entry_paper_id(path: Path) -> str:

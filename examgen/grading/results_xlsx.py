@@ -13,11 +13,8 @@ import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Font
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 
 from examgen.grading.objective import shown_response
@@ -31,9 +28,11 @@ from examgen.models import (
     format_points,
 )
 from examgen.numbers import publish
-from examgen.xlsxio import BOLD, BORDER, CENTER, HEADER_FILL, print_setup, set_text, workbook_bytes
+from examgen.xlsx_writer import BORDER_BOX, FILL_HEADER, FONT_BOLD, FONT_TITLE, Style, XlsxBook
 
 _MAX_WIDTH = 60
+_TITLE = Style(font=FONT_TITLE)
+_HEADER = Style(font=FONT_BOLD, fill=FILL_HEADER, border=BORDER_BOX, horizontal="center", vertical="center", wrap=True)
 
 
 def _number_format(precision: int) -> str:
@@ -42,98 +41,78 @@ def _number_format(precision: int) -> str:
 
 def display_width(text: str) -> int:
     """Return how many character cells ``text`` takes: 2 for a Chinese character, 1 otherwise."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    return len(text) + len(_WIDE.findall(text)) if not text.isascii() else len(text)
+
+
+_WIDE = re.compile("[\u2e81-\U0010ffff]")
 
 
 def _write_table(
-    workbook: Workbook, name: str, title: str, headers: Sequence[str], rows: Sequence[Sequence[object]],
+    workbook: XlsxBook, name: str, title: str, headers: Sequence[str], rows: Sequence[Sequence[object]],
     *, widths: Sequence[int], number_format: str, draft: bool = False, freeze: str = "A3",
-    general_columns: range = range(0), column_alignments: Mapping[int, Alignment] | None = None,
+    general_columns: range = range(0), column_alignments: Mapping[int, Style] | None = None,
 ) -> None:
     """Add sheet ``name`` holding a titled table: strings as text, Decimals and ints as numbers.
 
-    The workbook is write-only (streamed, for speed and memory), so everything about the
-    sheet is set before its first row. Body cells in ``general_columns`` (1-based) show
-    numbers as typed; ``column_alignments`` gives some columns' body cells an alignment.
+    Body cells in ``general_columns`` (1-based) show numbers as typed;
+    ``column_alignments`` gives some columns' body cells an alignment (a Style's
+    horizontal, vertical and wrap).
     """
-    ws = workbook.create_sheet(name)
-    # Every row is appended as ready cells: skip openpyxl's conversion of each value,
-    # which tries a Cell as a value and takes it only after an exception.
-    ws._values_to_row = _placed
     last = get_column_letter(max(len(headers), 1))
     if draft:
         title = f"{DRAFT_MARK} {title}"
-        ws.oddHeader.center.text = DRAFT_MARK
-        ws.oddHeader.center.size = 14
-        ws.oddHeader.center.color = "C00000"
-    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
-    for col, width in enumerate(widths, start=1):
-        texts = [headers[col - 1]] if col <= len(headers) else []
-        texts += [_shown(r[col - 1], number_format) for r in rows if col <= len(r)]
-        fitted = max((display_width(t) for t in texts), default=0) + 2
+    # Columns as wide as their header and content (as shown: Decimals rounded to the format).
+    longest = max((len(values) for values in rows), default=0)
+    fitted = [display_width(h) for h in headers] + [0] * max(longest - len(headers), 0)
+    places = len(number_format.partition(".")[2])
+    shown: dict[object, int] = {}
+    for values in rows:
+        for col, value in enumerate(values):
+            if value is None:
+                continue
+            kind = type(value)
+            if kind is str:
+                width = len(value) if value.isascii() else display_width(value)
+            elif kind is not Decimal:
+                width = display_width(str(value))
+            elif number_format == "General":
+                width = display_width(format(value, "f"))
+            else:
+                width = shown.get(value)
+                if width is None:
+                    width = shown[value] = display_width(format(publish(value, places), "f"))
+            if width > fitted[col]:
+                fitted[col] = width
+    ws = workbook.add_sheet(
+        name, freeze=freeze, print_title_rows="2:2", merged=f"A1:{last}1",
+        odd_header=f"&C&14 &KC00000{DRAFT_MARK}" if draft else "", odd_footer="&C第 &P 页 共 &N 页",
         # A width asked for above the cap (a column of long notes) is kept as asked.
-        ws.column_dimensions[get_column_letter(col)].width = min(max(width, fitted), max(width, _MAX_WIDTH))
-    ws.freeze_panes = freeze
-    ws.print_title_rows = "2:2"
-    print_setup(ws)
-    ws.merged_cells.add(f"A1:{last}1")
+        widths=[
+            min(max(width, (fitted[col] if col < len(fitted) else 0) + 2), max(width, _MAX_WIDTH))
+            for col, width in enumerate(widths)
+        ],
+    )
+    ws.append([(title, _TITLE)])
+    ws.append([(label, _HEADER) for label in headers])
 
-    title_cell = Cell(ws, row=1, column=1)
-    set_text(title_cell, title)
-    title_cell.font = Font(bold=True, size=13)
-    ws.append([title_cell])
-    header_cells = []
-    for label in headers:
-        cell = Cell(ws, row=1, column=1)
-        set_text(cell, label)
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-        cell.alignment = CENTER
-        cell.border = BORDER
-        header_cells.append(cell)
-    ws.append(header_cells)
-
-    # One style per kind of body cell, copied into each cell: assigning style objects
-    # cell by cell costs a lookup each, which dominated writing large sheets.
-    def style(format_: str, alignment: Alignment | None = None) -> StyleArray:
-        cell = Cell(ws, row=1, column=1)
-        cell.border = BORDER
-        cell.number_format = format_
-        if alignment is not None:
-            cell.alignment = alignment
-        return cell._style
-
+    # One style per kind of body cell and column.
     alignments = column_alignments or {}
-    plain = [style("General", alignments.get(col)) for col in range(len(headers) + 2)]
+
+    def style(format_: str, alignment: Style | None = None) -> Style:
+        if alignment is None:
+            return Style(border=BORDER_BOX, number_format=format_)
+        return alignment._replace(border=BORDER_BOX, number_format=format_)
+
+    columns = range(max(len(headers) + 2, longest + 1))
+    # Past the header's columns every cell takes the last column's style, as before.
+    plain = [style("General", alignments.get(min(col, len(headers) + 1))) for col in columns]
     numeric = [
-        plain[col] if col in general_columns else style(number_format, alignments.get(col))
-        for col in range(len(headers) + 2)
+        plain[col] if min(col, len(headers) + 1) in general_columns
+        else style(number_format, alignments.get(min(col, len(headers) + 1)))
+        for col in columns
     ]
     for values in rows:
-        cells = []
-        for col, value in enumerate(values, start=1):
-            styles = numeric if isinstance(value, Decimal) else plain
-            cell = Cell(ws, row=1, column=1, style_array=StyleArray(styles[min(col, len(styles) - 1)]))
-            if isinstance(value, str):
-                set_text(cell, value)
-            elif value is not None:
-                cell.value = value
-            cells.append(cell)
-        ws.append(cells)
-
-
-def _placed(cells: Sequence[Cell], row: int):
-    """Yield ``cells`` placed in ``row`` from column A."""
-    for column, cell in enumerate(cells, start=1):
-        cell.row, cell.column = row, column
-        yield cell
-
-
-def _shown(value: object, number_format: str) -> str:
-    if isinstance(value, Decimal):
-        places = len(number_format.partition(".")[2])
-        return format(publish(value, places), "f") if number_format != "General" else format(value, "f")
-    return "" if value is None else str(value)
+        ws.append_values(values, plain, numeric)
 
 
 def _flags_text(flags) -> str:
@@ -158,7 +137,7 @@ def results_xlsx_bytes(
     说明 rows. A ``draft`` is marked 草稿（未经复核）on every sheet and gets a 待办 sheet
     listing ``pending``.
     """
-    workbook = Workbook(write_only=True)
+    workbook = XlsxBook(timestamp=timestamp)
     number_format = _number_format(results.precision)
     part_headers = [_part_header(p) for p in results.parts]
     headers = ["名次", "准考证号", "姓名", "单位", *part_headers, "总分", "奖项", "备注"]
@@ -209,9 +188,9 @@ def results_xlsx_bytes(
     _write_table(
         workbook, "说明", f"{title} 统分说明", ["项目", "内容"], [list(row) for row in notes],
         widths=[16, 90], number_format="General", draft=draft,
-        column_alignments={2: Alignment(wrap_text=True, vertical="top")},
+        column_alignments={2: Style(vertical="top", wrap=True)},
     )
-    return workbook_bytes(workbook, timestamp=timestamp)
+    return workbook.to_bytes()
 
 
 def _sheet_name(base: str, label: str) -> str:
@@ -229,7 +208,7 @@ def _part_header(part) -> str:
     return f"{part.name}{weight}"
 
 
-def _detail_sheet(workbook: Workbook, name: str, scores: Scores, title: str, number_format: str, draft: bool) -> None:
+def _detail_sheet(workbook: XlsxBook, name: str, scores: Scores, title: str, number_format: str, draft: bool) -> None:
     headers = ["准考证号", "姓名", "单位", *[f"{q.shown_label} {q.id}（{format_points(q.points)}分）" for q in scores.questions], "备注"]
     rows = []
     for contestant_scores in scores.contestants:
@@ -252,10 +231,16 @@ def _detail_sheet(workbook: Workbook, name: str, scores: Scores, title: str, num
 
 
 def _published(value, precision: int) -> Decimal | None:
-    return None if value is None else publish(value, precision)
+    return None if value is None else _published_value(value, precision)
 
 
-def _judges_sheet(workbook: Workbook, name: str, scores: Scores, title: str, number_format: str, draft: bool) -> None:
+@lru_cache(maxsize=4096)
+def _published_value(value, precision: int) -> Decimal:
+    # Equal exact values publish alike; a contest's scores take few distinct values.
+    return publish(value, precision)
+
+
+def _judges_sheet(workbook: XlsxBook, name: str, scores: Scores, title: str, number_format: str, draft: bool) -> None:
     judges = list(scores.judges)
     # 三评 and 仲裁 exist only under double marking.
     follow_ups = ["third", "arbitration"] if scores.policy == "double_marking" else []
@@ -287,7 +272,7 @@ def _judges_sheet(workbook: Workbook, name: str, scores: Scores, title: str, num
     )
 
 
-def _objective_sheet(workbook: Workbook, name: str, scores: Scores, title: str, draft: bool = False) -> None:
+def _objective_sheet(workbook: XlsxBook, name: str, scores: Scores, title: str, draft: bool = False) -> None:
     """Write each contestant's objective answers, each marked 对, 错 or 部分 (partly right)."""
     questions = [q for q in scores.questions if q.answer]
     headers = [

@@ -96,15 +96,29 @@ class _GridSheet:
 
     def __init__(self, grid) -> None:
         self.title = grid.sheet
-        self._cells = {
-            (r, c): _GridCell(value)
-            for r, row in enumerate(grid.rows, start=1)
-            for c, value in enumerate(row, start=1)
-            if value is not None
-        }
+        self._rows = grid.rows  # from row 1 and column A, None where empty, no trailing empties
 
     def cell(self, row: int, column: int) -> _GridCell:
-        return self._cells.get((row, column), _NO_CELL)
+        return _GridCell(self.value(row, column))
+
+    def value(self, row: int, column: int) -> object:
+        """Return the value of a cell (1-based), None when empty."""
+        try:
+            value = self._rows[row - 1][column - 1]
+        except IndexError:
+            return None
+        if value.__class__ is datetime.date:
+            # openpyxl reads a date cell as a datetime (at midnight); so do messages.
+            return datetime.datetime(value.year, value.month, value.day)
+        return value
+
+    def used_rows(self) -> list[int]:
+        """Return the rows (1-based) that hold something."""
+        return [number for number, row in enumerate(self._rows, start=1) if row]
+
+    def extent(self) -> tuple[int, int]:
+        """Return (last row, last column) of the cells that hold something."""
+        return len(self._rows), max(map(len, self._rows), default=0)
 
 
 class _GridBook:
@@ -207,20 +221,30 @@ def read_score_sheet(
     missing: list[tuple[str, str, str]] = []
     absent: list[tuple[str, str]] = []
     seen: dict[str, str] = {}
+    known_marks: dict[tuple[type, object, str], Decimal] = {}
     key_label = key_header(layout.anonymized)
     name_col = None if layout.anonymized else layout.key_col + 1
     unit_col = None if layout.anonymized else layout.key_col + 2
 
     # Only the rows that hold something: a stray cell at row 1,048,576 costs one row.
-    used_rows = sorted({r for (r, _), cell in ws._cells.items() if cell.value is not None})
+    if isinstance(ws, _GridSheet):
+        used_rows, value_at = ws.used_rows(), ws.value
+    else:
+        used_rows = sorted({r for (r, _), cell in ws._cells.items() if cell.value is not None})
+
+        def value_at(row: int, column: int) -> object:
+            return _value(ws, row, column)
+
+    signature = normalize_text(SIGNATURE_LABEL)
+    # Where each question's cells are, but for the row number.
+    column_where = {col: f"{path}!{ws.title}!{get_column_letter(col)}" for col, _ in columns}
     for r in (r for r in used_rows if r >= layout.header_row + 3):
-        if normalize_text(cell_text(_value(ws, r, 1))).startswith(normalize_text(SIGNATURE_LABEL)):
+        if normalize_text(cell_text(value_at(r, 1))).startswith(signature):
             break  # the judge's signature line ends the marks
-        key = normalize_text(cell_text(_value(ws, r, layout.key_col)))
-        cells = {label: (col, _value(ws, r, col)) for col, label in columns}
-        filled = {label: v for label, (_, v) in cells.items() if cell_text(v) not in ("", CLOSED_CELL)}
+        key = normalize_text(cell_text(value_at(r, layout.key_col)))
+        cells = {label: (col, value_at(r, col)) for col, label in columns}
         if not key:
-            if filled:
+            if any(cell_text(v) not in ("", CLOSED_CELL) for _, v in cells.values()):
                 problems.append(Problem(
                     where(r, layout.key_col),
                     _("row {row} has marks but no “{key_label}”").format(row=r, key_label=key_label),
@@ -236,11 +260,15 @@ def read_score_sheet(
             ))
             continue
         seen[key] = where(r, layout.key_col)
-        name = cell_text(_value(ws, r, name_col)) if name_col else ""
-        unit = cell_text(_value(ws, r, unit_col)) if unit_col else ""
+        name = cell_text(value_at(r, name_col)) if name_col else ""
+        unit = cell_text(value_at(r, unit_col)) if unit_col else ""
         rows.append(SheetRow(key, name, unit))
         row_cells.append(where(r, layout.key_col))
-        absent_cols = [col for col, value in cells.values() if normalize_text(cell_text(value)) == ABSENT_TEXT]
+        # Only text can say 缺考 (numbers are read as numbers).
+        absent_cols = [
+            col for col, value in cells.values()
+            if isinstance(value, str) and normalize_text(cell_text(value)) == ABSENT_TEXT
+        ]
         if absent_cols:
             marked = [
                 col for col, value in cells.values()
@@ -261,6 +289,13 @@ def read_score_sheet(
         for label, (col, value) in cells.items():
             if formulas is None and (r, col) in in_formulas:
                 formulas = load_workbook_bytes(path, data, data_only=False)[layout.sheet_name]
+            if formulas is None and value.__class__ in (float, int):
+                # The common case, a number typed in: no formula to check, no text to read.
+                seen_mark = (value.__class__, value, label)
+                number = known_marks.get(seen_mark)
+                if number is not None:
+                    marks.append(Mark(key, label, judge, number, kind, f"{column_where[col]}{r}"))
+                    continue
             formula = (formulas._cells.get((r, col)) or formulas.cell(r, col)) if formulas is not None else _NO_CELL
             formula_text = str(getattr(formula.value, "text", formula.value) or "")
             if formula.data_type == "f" and ("!" in formula_text or "[" in formula_text):
@@ -286,11 +321,18 @@ def read_score_sheet(
                 continue
             if kind != "regular" and text == CLOSED_CELL:
                 continue  # an answer this follow-up sheet does not ask for
-            number, problem = _parse_mark(value, questions[label], mark_step, (key_label, key))
-            if problem:
-                problems.append(Problem(where(r, col), *problem))
-            else:
-                marks.append(Mark(key, label, judge, number, kind, where(r, col)))
+            # A mark already read for this question is not checked again: marks repeat
+            # (0 to the maximum in half points), and one Decimal serves them all.
+            seen_mark = (value.__class__, value, label) if isinstance(value, (int, float, str, Decimal)) else None
+            number = known_marks.get(seen_mark) if seen_mark is not None else None
+            if number is None:
+                number, problem = _parse_mark(value, questions[label], mark_step, (key_label, key))
+                if problem:
+                    problems.append(Problem(where(r, col), *problem))
+                    continue
+                if seen_mark is not None:
+                    known_marks[seen_mark] = number
+            marks.append(Mark(key, label, judge, number, kind, where(r, col)))
     if not rows and not problems:
         problems.append(Problem(
             f"{path}!{ws.title}", _("the sheet has no rows with a “{key_label}”").format(key_label=key_label),
@@ -305,6 +347,11 @@ def read_score_sheet(
         kind=kind, anonymized=layout.anonymized, rows=tuple(rows), row_cells=tuple(row_cells),
         marks=tuple(marks), missing=tuple(missing), absent=tuple(absent),
     )
+
+
+def _extent(ws) -> tuple[int, int]:
+    """Return (last row, last column) of the cells of a sheet that hold a value."""
+    return ws.extent() if isinstance(ws, _GridSheet) else data_extent(ws)
 
 
 def _value(ws: Worksheet, row: int, column: int) -> object:
@@ -438,7 +485,7 @@ def _find_layout(path: Path, workbook: Workbook) -> _Layout:
 def _sheet_layout(ws: Worksheet) -> _Layout | None:
     marker: dict[str, str] = {}
     info: dict[str, str] = {}
-    last_row, last_col = data_extent(ws)
+    last_row, last_col = _extent(ws)
     max_row = min(last_row, 40)
     max_col = min(last_col, 60)
     for r in range(1, max_row + 1):
@@ -466,7 +513,7 @@ def _question_columns(ws: Worksheet, layout: _Layout) -> list[tuple[int, str]]:
     the total (notes, a signature) are not questions.
     """
     columns = []
-    for c in range(layout.key_col + 1, data_extent(ws)[1] + 1):
+    for c in range(layout.key_col + 1, _extent(ws)[1] + 1):
         label = normalize_text(cell_text(ws.cell(layout.header_row, c).value))
         if label in _TOTAL_HEADERS:
             break

@@ -775,7 +775,8 @@ def _form_marks(
                 contestant = identities.by_key.get(mark.contestant_id)
                 if contestant is None or mark.contestant_id not in expected_keys:
                     continue
-                marks.append(Mark(
+                # The sheet's own mark when its key is the contestant's id (not a secret code).
+                marks.append(mark if mark.contestant_id == contestant.id else Mark(
                     contestant.id, mark.question_label, mark.judge, mark.value, mark.kind, mark.where,
                 ))
         judges = tuple(sorted({s.judge for s in sheets if s.kind == "regular"}, key=_natural_key))

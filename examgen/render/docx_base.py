@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ from docx.parts.styles import StylesPart
 from docx.shared import Cm, Emu, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
-from lxml.etree import SubElement
+from lxml.etree import Comment, SubElement
 
 from examgen.errors import ExamgenError
 from examgen.i18n import _
@@ -462,6 +463,60 @@ def cell_text(cell, text: str, *, style: str = "表格文字", bold: bool = Fals
         run.get_or_add_rPr()._set_bool_val("b", bold or None)
 
 
+_ROW_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def add_text_rows(table: Table, rows: Sequence[Sequence[str]], *, style: str = "表格文字") -> None:
+    """Append rows kept on one page, one text per cell in a named style, written as XML text.
+
+    The same XML as ``table.add_row()``, :func:`keep_row_together` and :func:`cell_text`
+    for each row (what python-docx writes), built as text: row by row through
+    python-docx took seconds and tens of MB for a table of 2,000 contestants. The rows
+    stand in the document tree as a marker and take its place when the document is
+    written by :func:`save_stable` (the only way examgen saves): read nothing back from
+    the table in between.
+    """
+    found = style_id(table.part, style)
+    if found is None or any(_NOT_PLAIN.search(text) for values in rows for text in values):
+        # python-docx writes tabs and breaks as w:tab and w:br, no pStyle for the default
+        # style, and refuses characters XML cannot hold: take the long way for those.
+        for values in rows:
+            _add_text_row(table, values, style)
+        return
+    cell_starts = [
+        f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{grid_column.get(qn("w:w"))}"/></w:tcPr>'
+        f'<w:p><w:pPr><w:pStyle w:val="{found.translate(_ROW_TEXT).replace(chr(34), "&quot;")}"/></w:pPr>'
+        for grid_column in table._tbl.tblGrid.gridCol_lst
+    ]
+    parts = []
+    for values in rows:
+        parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+        for start, text in zip(cell_starts, values, strict=True):
+            parts.append(start)
+            if text:
+                space = ' xml:space="preserve"' if len(text.strip()) < len(text) else ""
+                parts.append(f"<w:r><w:rPr/><w:t{space}>{text.translate(_ROW_TEXT)}</w:t></w:r>")
+            parts.append("</w:p></w:tc>")
+        parts.append("</w:tr>")
+    deferred = _DEFERRED_ROWS.setdefault(table.part, [])
+    marker = f"examgen-rows-{len(deferred)}"
+    table._tbl.append(Comment(marker))
+    deferred.append((f"<!--{marker}-->".encode(), "".join(parts).encode("utf-8")))
+
+
+#: Rows written as text, per document part: (the marker's bytes, the rows' XML).
+_DEFERRED_ROWS: weakref.WeakKeyDictionary[PackagePart, list[tuple[bytes, bytes]]] = weakref.WeakKeyDictionary()
+#: Text add_text_rows leaves to python-docx: tabs, breaks, characters XML 1.0 cannot hold.
+_NOT_PLAIN = re.compile("[\x00-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _add_text_row(table: Table, values: Sequence[str], style: str) -> None:
+    row = table.add_row()
+    keep_row_together(row)
+    for cell, text in zip(row.cells, values, strict=True):
+        cell_text(cell, text, style=style)
+
+
 def add_right_tab(paragraph_: Paragraph, position: int) -> None:
     """Give a paragraph one right-aligned tab stop at ``position`` (EMU)."""
     paragraph_.paragraph_format.tab_stops.add_tab_stop(position, WD_TAB_ALIGNMENT.RIGHT)
@@ -627,7 +682,11 @@ def _package_bytes(package) -> bytes:
         if shared is not None:
             entries.append((part.partname.membername, *shared))
         else:
-            entries.append((part.partname.membername, part.blob, None))
+            blob = part.blob
+            for marker, rows in _DEFERRED_ROWS.get(part, ()):
+                assert blob.count(marker) == 1, marker
+                blob = blob.replace(marker, rows)
+            entries.append((part.partname.membername, blob, None))
         if len(part.rels):
             entries.append((part.partname.rels_uri.membername, part.rels.xml, None))
     return stable_zip(entries)

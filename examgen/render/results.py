@@ -10,8 +10,10 @@ and the 落款 (organiser, date) with room for the seal. Nothing in it is an int
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Sequence
 from decimal import Decimal
+from functools import lru_cache
 
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -29,6 +31,7 @@ from examgen.models import (
 from examgen.numbers import publish
 from examgen.render.docx_base import (
     add_fixed_table,
+    add_text_rows,
     cell_text,
     keep_row_together,
     open_reference,
@@ -142,6 +145,12 @@ def _part_header(part: Part) -> str:
 def _number(value: Decimal | None, precision: int) -> str:
     if value is None:
         return "—"
+    return _published_text(value, precision)
+
+
+@lru_cache(maxsize=4096)
+def _published_text(value: Decimal, precision: int) -> str:
+    # Equal values publish alike, whatever their exponent; scores repeat across 2,000 rows.
     return format(publish(value, precision), "f")
 
 
@@ -212,17 +221,16 @@ def _table(document, headers: list[str], rows: list[list[str]], flexible: list[i
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
         cell_text(cell, text, bold=True)
     _row_properties(table.rows[0], header=True)
-    for values in rows:
-        row = table.add_row()
-        _row_properties(row)
-        for cell, text in zip(row.cells, values, strict=True):
-            cell_text(cell, text)
+    add_text_rows(table, rows)
 
 
 def _text_width(text: str) -> int:
     """Return the width of ``text`` in the table font: a Chinese character is one em, others half."""
-    cells = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    cells = len(text) if text.isascii() else len(text) + len(_WIDE.findall(text))
     return int(_CHAR * cells / 2)
+
+
+_WIDE = re.compile("[\u2e81-\U0010ffff]")  # characters one em wide
 
 
 def _row_properties(row, *, header: bool = False) -> None:
