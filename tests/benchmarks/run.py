@@ -399,7 +399,7 @@ def case_grade(tmp: Path, scale: Scale) -> list[Line]:
         check=True, env=_env(), capture_output=True,
     )
     sheets = sorted(sheets_dir.glob("*.xlsx"))
-    labels = [q["label"] for s in json.loads(manifest.read_text(encoding="utf-8"))["forms"][0]["sections"] for q in s["questions"]]
+    labels = [q.get("display_label") or q["label"] for s in json.loads(manifest.read_text(encoding="utf-8"))["forms"][0]["sections"] for q in s["questions"]]
     typed = synthetic.fill_sheets(sheets, labels)
     grade = [*EXAMGEN, "grade", str(manifest), *map(str, sheets), "--roster", str(roster), "--date", DATE, "--out", str(tmp / "results"), "--force"]
     seconds, peak = median_process(grade, 1)
