@@ -21,14 +21,8 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import NamedTuple
 
-import openpyxl
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles.colors import COLOR_INDEX
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import IllegalCharacterError
-from openpyxl.writer.theme import theme_xml
-
 from examgen.outputs import ZIP_EPOCH
+from examgen.xlsxio import get_column_letter
 
 #: Fonts a cell may use, by index: the workbook default, a 13-point bold title, bold.
 FONT_DEFAULT, FONT_TITLE, FONT_BOLD = 0, 1, 2
@@ -52,7 +46,8 @@ _BORDERS = ("<border><left/><right/><top/><bottom/><diagonal/></border>", f"<bor
 _BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9, "0.00%": 10, "@": 49}
 _MAX_TEXT = 32767  # characters Excel keeps in a cell
 _XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
-_ILLEGAL = ILLEGAL_CHARACTERS_RE.search
+#: Characters a worksheet cannot hold (openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE, copied).
+_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]").search
 #: Text Excel would take for a formula if typed: written with a quote prefix.
 FORMULA_STARTS = ("=", "+", "-", "@")
 
@@ -164,41 +159,29 @@ class Sheet:
         """
         cache = self._column_attributes.get((id(plain), id(numeric)))
         if cache is None:
-            cache = self._column_attributes[id(plain), id(numeric)] = ({}, {}, plain, numeric)
-        plain_attributes, numeric_attributes = cache[0], cache[1]
+            cache = self._column_attributes[id(plain), id(numeric)] = ({}, {}, plain, numeric, {})
+        tails = cache[4]
         self._count += 1
         number = self._count
         letters = self._letters
         if len(values) > len(letters):
             letters.extend(get_column_letter(i + 1) for i in range(len(letters), len(values)))
-        numbers = self._book.number_texts
         parts = [f'<row r="{number}">']
         add = parts.append
         for index, value in enumerate(values):
             kind = type(value)
-            if kind is Decimal:
-                s = numeric_attributes.get(index)
-                if s is None:
-                    s = numeric_attributes[index] = self._attribute(numeric[index + 1])
-                text = numbers.get(value)
-                if text is None:
-                    text = numbers[value] = format(float(value), ".16g")
-                add(f'<c r="{letters[index]}{number}"{s} t="n"><v>{text}</v></c>')
-                continue
-            if kind is str and value and not value.startswith(FORMULA_STARTS) and len(value) <= _MAX_TEXT:
-                if _ILLEGAL(value):
-                    raise IllegalCharacterError(f"{value} cannot be used in worksheets.")
-                s = plain_attributes.get(index)
-                if s is None:
-                    s = plain_attributes[index] = self._attribute(plain[index + 1])
-                spaced = value[0].isspace() or value[-1].isspace()  # what strip() would remove
-                if "&" in value or "<" in value or ">" in value or "\r" in value:
-                    value = value.translate(_XML_TEXT)
-                if spaced:
-                    add(f'<c r="{letters[index]}{number}"{s} t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>')
-                else:
-                    add(f'<c r="{letters[index]}{number}"{s} t="inlineStr"><is><t>{value}</t></is></c>')
-                continue
+            if kind is Decimal or kind is str:
+                # A cell's XML after its reference depends only on its column and value:
+                # made once per distinct pair (scores and names repeat down a column).
+                key = (index, value)
+                tail = tails.get(key)
+                if tail is None:
+                    tail = self._tail(index, value, kind, cache)
+                    if tail is not None and len(tails) < 100_000:
+                        tails[key] = tail
+                if tail is not None:
+                    add(f'<c r="{letters[index]}{number}"{tail}')
+                    continue
             # Anything else (empty, None, ints, quote-prefixed text…) the general way.
             add(self._cell_xml(index, number, value, plain[index + 1]))
         add("</row>")
@@ -206,6 +189,32 @@ class Sheet:
         if len(self._pending) >= 500:
             self._write("".join(self._pending))
             self._pending.clear()
+
+    def _tail(self, index: int, value: Decimal | str, kind: type, cache: tuple) -> str | None:
+        """Return what follows the reference of a cell of :meth:`append_values`; None for the general way."""
+        plain_attributes, numeric_attributes, plain, numeric = cache[:4]
+        if kind is Decimal:
+            s = numeric_attributes.get(index)
+            if s is None:
+                s = numeric_attributes[index] = self._attribute(numeric[index + 1])
+            numbers = self._book.number_texts
+            text = numbers.get(value)
+            if text is None:
+                text = numbers[value] = format(float(value), ".16g")
+            return f'{s} t="n"><v>{text}</v></c>'
+        if not value or value.startswith(FORMULA_STARTS) or len(value) > _MAX_TEXT:
+            return None
+        if _ILLEGAL(value):
+            raise IllegalCharacterError(f"{value} cannot be used in worksheets.")
+        s = plain_attributes.get(index)
+        if s is None:
+            s = plain_attributes[index] = self._attribute(plain[index + 1])
+        spaced = value[0].isspace() or value[-1].isspace()  # what strip() would remove
+        if "&" in value or "<" in value or ">" in value or "\r" in value:
+            value = value.translate(_XML_TEXT)
+        if spaced:
+            return f'{s} t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>'
+        return f'{s} t="inlineStr"><is><t>{value}</t></is></c>'
 
     def _attribute(self, style: Style) -> str:
         attributes = self._book.style_attributes
@@ -275,7 +284,7 @@ class XlsxBook:
             'xsi:type="dcterms:W3CDTF"'
         )
         who = _text(creator)
-        version = openpyxl.__version__
+        version = OPENPYXL_VERSION
         self._put("docProps/app.xml", (
             '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
             f"<Application>Microsoft Excel Compatible / Openpyxl {version}</Application>"
@@ -288,7 +297,7 @@ class XlsxBook:
             f"<dcterms:modified {stamp}>{when}</dcterms:modified>"
             f"<cp:lastModifiedBy>{who}</cp:lastModifiedBy></cp:coreProperties>"
         ))
-        self._put("xl/theme/theme1.xml", theme_xml)
+        self._put("xl/theme/theme1.xml", THEME_XML)
 
     def __del__(self) -> None:
         # A book abandoned halfway (a cell it cannot hold): close the open sheet, then the zip.
@@ -451,3 +460,144 @@ def _quoted(sheet_name: str) -> str:
 def _absolute_rows(rows: str) -> str:
     """Return ``"2:2"`` as ``"$2:$2"``."""
     return ":".join(f"${part}" for part in rows.split(":"))
+
+
+# --- Copied from openpyxl 3.1.5 ------------------------------------------------------------
+# So that writing results.xlsx imports no openpyxl (nor the numpy and PIL it pulls in); the
+# bytes stay those of openpyxl's write-only mode (tests compare the two).
+
+#: The version openpyxl writes into docProps/app.xml.
+OPENPYXL_VERSION = "3.1.5"
+
+class IllegalCharacterError(ValueError):
+    """A text holds a character a worksheet cannot hold (as openpyxl's error of that name)."""
+
+
+#: The legacy indexed colours written in styles.xml (openpyxl.styles.colors.COLOR_INDEX).
+COLOR_INDEX = (
+    '00000000', '00FFFFFF', '00FF0000', '0000FF00', '000000FF', '00FFFF00', '00FF00FF', '0000FFFF',
+    '00000000', '00FFFFFF', '00FF0000', '0000FF00', '000000FF', '00FFFF00', '00FF00FF', '0000FFFF',
+    '00800000', '00008000', '00000080', '00808000', '00800080', '00008080', '00C0C0C0', '00808080',
+    '009999FF', '00993366', '00FFFFCC', '00CCFFFF', '00660066', '00FF8080', '000066CC', '00CCCCFF',
+    '00000080', '00FF00FF', '00FFFF00', '0000FFFF', '00800080', '00800000', '00008080', '000000FF',
+    '0000CCFF', '00CCFFFF', '00CCFFCC', '00FFFF99', '0099CCFF', '00FF99CC', '00CC99FF', '00FFCC99',
+    '003366FF', '0033CCCC', '0099CC00', '00FFCC00', '00FF9900', '00FF6600', '00666699', '00969696',
+    '00003366', '00339966', '00003300', '00333300', '00993300', '00993366', '00333399', '00333333',
+)
+
+#: The default theme part (openpyxl.writer.theme.theme_xml).
+THEME_XML = (
+    '<?xml version="1.0"?>\n<a:theme xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/m'
+    'ain" name="Office Theme">\n  <a:themeElements>\n    <a:clrScheme name="Office">\n      <a:dk1'
+    '>\n        <a:sysClr val="windowText" lastClr="000000"/>\n      </a:dk1>\n      <a:lt1>\n     '
+    '   <a:sysClr val="window" lastClr="FFFFFF"/>\n      </a:lt1>\n      <a:dk2>\n        <a:srgbC'
+    'lr val="1F497D"/>\n      </a:dk2>\n      <a:lt2>\n        <a:srgbClr val="EEECE1"/>\n      </a'
+    ':lt2>\n      <a:accent1>\n        <a:srgbClr val="4F81BD"/>\n      </a:accent1>\n      <a:acce'
+    'nt2>\n        <a:srgbClr val="C0504D"/>\n      </a:accent2>\n      <a:accent3>\n        <a:srg'
+    'bClr val="9BBB59"/>\n      </a:accent3>\n      <a:accent4>\n        <a:srgbClr val="8064A2"/>'
+    '\n      </a:accent4>\n      <a:accent5>\n        <a:srgbClr val="4BACC6"/>\n      </a:accent5>'
+    '\n      <a:accent6>\n        <a:srgbClr val="F79646"/>\n      </a:accent6>\n      <a:hlink>\n  '
+    '      <a:srgbClr val="0000FF"/>\n      </a:hlink>\n      <a:folHlink>\n        <a:srgbClr val'
+    '="800080"/>\n      </a:folHlink>\n    </a:clrScheme>\n    <a:fontScheme name="Office">\n      '
+    '<a:majorFont>\n        <a:latin typeface="Cambria"/>\n        <a:ea typeface=""/>\n        <a'
+    ':cs typeface=""/>\n        <a:font script="Jpan" typeface="&#xFF2D;&#xFF33; &#xFF30;&#x30B4'
+    ';&#x30B7;&#x30C3;&#x30AF;"/>\n        <a:font script="Hang" typeface="&#xB9D1;&#xC740; &#xA'
+    'CE0;&#xB515;"/>\n        <a:font script="Hans" typeface="&#x5B8B;&#x4F53;"/>\n        <a:fon'
+    't script="Hant" typeface="&#x65B0;&#x7D30;&#x660E;&#x9AD4;"/>\n        <a:font script="Arab'
+    '" typeface="Times New Roman"/>\n        <a:font script="Hebr" typeface="Times New Roman"/>\n'
+    '        <a:font script="Thai" typeface="Tahoma"/>\n        <a:font script="Ethi" typeface="'
+    'Nyala"/>\n        <a:font script="Beng" typeface="Vrinda"/>\n        <a:font script="Gujr" t'
+    'ypeface="Shruti"/>\n        <a:font script="Khmr" typeface="MoolBoran"/>\n        <a:font sc'
+    'ript="Knda" typeface="Tunga"/>\n        <a:font script="Guru" typeface="Raavi"/>\n        <a'
+    ':font script="Cans" typeface="Euphemia"/>\n        <a:font script="Cher" typeface="Plantage'
+    'net Cherokee"/>\n        <a:font script="Yiii" typeface="Microsoft Yi Baiti"/>\n        <a:f'
+    'ont script="Tibt" typeface="Microsoft Himalaya"/>\n        <a:font script="Thaa" typeface="'
+    'MV Boli"/>\n        <a:font script="Deva" typeface="Mangal"/>\n        <a:font script="Telu"'
+    ' typeface="Gautami"/>\n        <a:font script="Taml" typeface="Latha"/>\n        <a:font scr'
+    'ipt="Syrc" typeface="Estrangelo Edessa"/>\n        <a:font script="Orya" typeface="Kalinga"'
+    '/>\n        <a:font script="Mlym" typeface="Kartika"/>\n        <a:font script="Laoo" typefa'
+    'ce="DokChampa"/>\n        <a:font script="Sinh" typeface="Iskoola Pota"/>\n        <a:font s'
+    'cript="Mong" typeface="Mongolian Baiti"/>\n        <a:font script="Viet" typeface="Times Ne'
+    'w Roman"/>\n        <a:font script="Uigh" typeface="Microsoft Uighur"/>\n      </a:majorFont'
+    '>\n      <a:minorFont>\n        <a:latin typeface="Calibri"/>\n        <a:ea typeface=""/>\n  '
+    '      <a:cs typeface=""/>\n        <a:font script="Jpan" typeface="&#xFF2D;&#xFF33; &#xFF30'
+    ';&#x30B4;&#x30B7;&#x30C3;&#x30AF;"/>\n        <a:font script="Hang" typeface="&#xB9D1;&#xC7'
+    '40; &#xACE0;&#xB515;"/>\n        <a:font script="Hans" typeface="&#x5B8B;&#x4F53;"/>\n      '
+    '  <a:font script="Hant" typeface="&#x65B0;&#x7D30;&#x660E;&#x9AD4;"/>\n        <a:font scri'
+    'pt="Arab" typeface="Arial"/>\n        <a:font script="Hebr" typeface="Arial"/>\n        <a:f'
+    'ont script="Thai" typeface="Tahoma"/>\n        <a:font script="Ethi" typeface="Nyala"/>\n   '
+    '     <a:font script="Beng" typeface="Vrinda"/>\n        <a:font script="Gujr" typeface="Shr'
+    'uti"/>\n        <a:font script="Khmr" typeface="DaunPenh"/>\n        <a:font script="Knda" t'
+    'ypeface="Tunga"/>\n        <a:font script="Guru" typeface="Raavi"/>\n        <a:font script='
+    '"Cans" typeface="Euphemia"/>\n        <a:font script="Cher" typeface="Plantagenet Cherokee"'
+    '/>\n        <a:font script="Yiii" typeface="Microsoft Yi Baiti"/>\n        <a:font script="T'
+    'ibt" typeface="Microsoft Himalaya"/>\n        <a:font script="Thaa" typeface="MV Boli"/>\n  '
+    '      <a:font script="Deva" typeface="Mangal"/>\n        <a:font script="Telu" typeface="Ga'
+    'utami"/>\n        <a:font script="Taml" typeface="Latha"/>\n        <a:font script="Syrc" ty'
+    'peface="Estrangelo Edessa"/>\n        <a:font script="Orya" typeface="Kalinga"/>\n        <a'
+    ':font script="Mlym" typeface="Kartika"/>\n        <a:font script="Laoo" typeface="DokChampa'
+    '"/>\n        <a:font script="Sinh" typeface="Iskoola Pota"/>\n        <a:font script="Mong" '
+    'typeface="Mongolian Baiti"/>\n        <a:font script="Viet" typeface="Arial"/>\n        <a:f'
+    'ont script="Uigh" typeface="Microsoft Uighur"/>\n      </a:minorFont>\n    </a:fontScheme>\n '
+    '   <a:fmtScheme name="Office">\n      <a:fillStyleLst>\n        <a:solidFill>\n          <a:s'
+    'chemeClr val="phClr"/>\n        </a:solidFill>\n        <a:gradFill rotWithShape="1">\n      '
+    '    <a:gsLst>\n            <a:gs pos="0">\n              <a:schemeClr val="phClr">\n         '
+    '       <a:tint val="50000"/>\n                <a:satMod val="300000"/>\n              </a:sc'
+    'hemeClr>\n            </a:gs>\n            <a:gs pos="35000">\n              <a:schemeClr val'
+    '="phClr">\n                <a:tint val="37000"/>\n                <a:satMod val="300000"/>\n '
+    '             </a:schemeClr>\n            </a:gs>\n            <a:gs pos="100000">\n          '
+    '    <a:schemeClr val="phClr">\n                <a:tint val="15000"/>\n                <a:sat'
+    'Mod val="350000"/>\n              </a:schemeClr>\n            </a:gs>\n          </a:gsLst>\n '
+    '         <a:lin ang="16200000" scaled="1"/>\n        </a:gradFill>\n        <a:gradFill rotW'
+    'ithShape="1">\n          <a:gsLst>\n            <a:gs pos="0">\n              <a:schemeClr va'
+    'l="phClr">\n                <a:shade val="51000"/>\n                <a:satMod val="130000"/>'
+    '\n              </a:schemeClr>\n            </a:gs>\n            <a:gs pos="80000">\n         '
+    '     <a:schemeClr val="phClr">\n                <a:shade val="93000"/>\n                <a:s'
+    'atMod val="130000"/>\n              </a:schemeClr>\n            </a:gs>\n            <a:gs po'
+    's="100000">\n              <a:schemeClr val="phClr">\n                <a:shade val="94000"/>'
+    '\n                <a:satMod val="135000"/>\n              </a:schemeClr>\n            </a:gs>'
+    '\n          </a:gsLst>\n          <a:lin ang="16200000" scaled="0"/>\n        </a:gradFill>\n '
+    '     </a:fillStyleLst>\n      <a:lnStyleLst>\n        <a:ln w="9525" cap="flat" cmpd="sng" a'
+    'lgn="ctr">\n          <a:solidFill>\n            <a:schemeClr val="phClr">\n              <a:'
+    'shade val="95000"/>\n              <a:satMod val="105000"/>\n            </a:schemeClr>\n    '
+    '      </a:solidFill>\n          <a:prstDash val="solid"/>\n        </a:ln>\n        <a:ln w="'
+    '25400" cap="flat" cmpd="sng" algn="ctr">\n          <a:solidFill>\n            <a:schemeClr '
+    'val="phClr"/>\n          </a:solidFill>\n          <a:prstDash val="solid"/>\n        </a:ln>'
+    '\n        <a:ln w="38100" cap="flat" cmpd="sng" algn="ctr">\n          <a:solidFill>\n       '
+    '     <a:schemeClr val="phClr"/>\n          </a:solidFill>\n          <a:prstDash val="solid"'
+    '/>\n        </a:ln>\n      </a:lnStyleLst>\n      <a:effectStyleLst>\n        <a:effectStyle>\n'
+    '          <a:effectLst>\n            <a:outerShdw blurRad="40000" dist="20000" dir="5400000'
+    '" rotWithShape="0">\n              <a:srgbClr val="000000">\n                <a:alpha val="3'
+    '8000"/>\n              </a:srgbClr>\n            </a:outerShdw>\n          </a:effectLst>\n   '
+    '     </a:effectStyle>\n        <a:effectStyle>\n          <a:effectLst>\n            <a:outer'
+    'Shdw blurRad="40000" dist="23000" dir="5400000" rotWithShape="0">\n              <a:srgbClr'
+    ' val="000000">\n                <a:alpha val="35000"/>\n              </a:srgbClr>\n         '
+    '   </a:outerShdw>\n          </a:effectLst>\n        </a:effectStyle>\n        <a:effectStyle'
+    '>\n          <a:effectLst>\n            <a:outerShdw blurRad="40000" dist="23000" dir="54000'
+    '00" rotWithShape="0">\n              <a:srgbClr val="000000">\n                <a:alpha val='
+    '"35000"/>\n              </a:srgbClr>\n            </a:outerShdw>\n          </a:effectLst>\n '
+    '         <a:scene3d>\n            <a:camera prst="orthographicFront">\n              <a:rot '
+    'lat="0" lon="0" rev="0"/>\n            </a:camera>\n            <a:lightRig rig="threePt" di'
+    'r="t">\n              <a:rot lat="0" lon="0" rev="1200000"/>\n            </a:lightRig>\n    '
+    '      </a:scene3d>\n          <a:sp3d>\n            <a:bevelT w="63500" h="25400"/>\n        '
+    '  </a:sp3d>\n        </a:effectStyle>\n      </a:effectStyleLst>\n      <a:bgFillStyleLst>\n  '
+    '      <a:solidFill>\n          <a:schemeClr val="phClr"/>\n        </a:solidFill>\n        <a'
+    ':gradFill rotWithShape="1">\n          <a:gsLst>\n            <a:gs pos="0">\n              <'
+    'a:schemeClr val="phClr">\n                <a:tint val="40000"/>\n                <a:satMod v'
+    'al="350000"/>\n              </a:schemeClr>\n            </a:gs>\n            <a:gs pos="4000'
+    '0">\n              <a:schemeClr val="phClr">\n                <a:tint val="45000"/>\n        '
+    '        <a:shade val="99000"/>\n                <a:satMod val="350000"/>\n              </a:'
+    'schemeClr>\n            </a:gs>\n            <a:gs pos="100000">\n              <a:schemeClr '
+    'val="phClr">\n                <a:shade val="20000"/>\n                <a:satMod val="255000"'
+    '/>\n              </a:schemeClr>\n            </a:gs>\n          </a:gsLst>\n          <a:path'
+    ' path="circle">\n            <a:fillToRect l="50000" t="-80000" r="50000" b="180000"/>\n    '
+    '      </a:path>\n        </a:gradFill>\n        <a:gradFill rotWithShape="1">\n          <a:g'
+    'sLst>\n            <a:gs pos="0">\n              <a:schemeClr val="phClr">\n                <'
+    'a:tint val="80000"/>\n                <a:satMod val="300000"/>\n              </a:schemeClr>'
+    '\n            </a:gs>\n            <a:gs pos="100000">\n              <a:schemeClr val="phClr'
+    '">\n                <a:shade val="30000"/>\n                <a:satMod val="200000"/>\n       '
+    '       </a:schemeClr>\n            </a:gs>\n          </a:gsLst>\n          <a:path path="cir'
+    'cle">\n            <a:fillToRect l="50000" t="50000" r="50000" b="50000"/>\n          </a:pa'
+    'th>\n        </a:gradFill>\n      </a:bgFillStyleLst>\n    </a:fmtScheme>\n  </a:themeElements'
+    '>\n  <a:objectDefaults/>\n  <a:extraClrSchemeLst/>\n</a:theme>\n'
+)

@@ -19,20 +19,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.parsers import expat
-
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import column_index_from_string, get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.writer.excel import ExcelWriter
 
 from examgen.errors import ExamgenError, SheetError
 from examgen.i18n import _, colon, listing
 from examgen.inputs import check_zip, read_input
 from examgen.numbers import to_decimal
 from examgen.outputs import restamp_zip
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import Cell
+
+# openpyxl (which pulls in numpy and PIL) is imported where a workbook is read or written
+# with it, not here: grading examgen's own sheets reads them with calamine and writes
+# results.xlsx with examgen.xlsx_writer, and need not load it at all.
 
 #: What an old Excel 97-2003 file (and any OLE2 compound document) starts with.
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -152,6 +154,8 @@ def load_workbook_bytes(path: Path, data: bytes, *, data_only: bool, read_only: 
         what, hint = not_xlsx_problem(kind)
         raise SheetError(what, where=str(path), hint=hint)
     check_zip(path, data, SheetError)
+    from openpyxl import load_workbook
+
     try:
         # openpyxl warns about parts it drops when reading (extensions, odd styles); the file
         # is only read, so those warnings tell the user nothing.
@@ -203,11 +207,12 @@ def set_text(cell: Cell, value: str) -> None:
 
 def set_header(cell: Cell, value: str) -> None:
     """Write a column header: text, bold, shaded, centred, boxed."""
+    styles = _styles()
     set_text(cell, value)
-    cell.font = BOLD
-    cell.fill = HEADER_FILL
-    cell.alignment = CENTER
-    cell.border = BORDER
+    cell.font = styles["BOLD"]
+    cell.fill = styles["HEADER_FILL"]
+    cell.alignment = styles["CENTER"]
+    cell.border = styles["BORDER"]
 
 
 def workbook_bytes(workbook: Workbook, *, timestamp: datetime.datetime) -> bytes:
@@ -217,6 +222,8 @@ def workbook_bytes(workbook: Workbook, *, timestamp: datetime.datetime) -> bytes
     properties.modified = timestamp
     properties.creator = "examgen"
     properties.lastModifiedBy = "examgen"
+    from openpyxl.writer.excel import ExcelWriter
+
     for sheet in workbook.worksheets:
         print_setup(sheet)
     buffer = io.BytesIO()
@@ -235,6 +242,9 @@ def table_workbook_bytes(
     timestamp: datetime.datetime,
 ) -> bytes:
     """Return an .xlsx of one table: a bold heading, then header ``columns`` (label, width) and text ``rows``."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     workbook = Workbook()
     ws = workbook.active
     ws.title = sheet_title
@@ -246,7 +256,7 @@ def table_workbook_bytes(
     for r, row in enumerate(rows, start=3):
         for col, value in enumerate(row, start=1):
             set_text(ws.cell(r, col), value)
-            ws.cell(r, col).border = BORDER
+            ws.cell(r, col).border = _styles()["BORDER"]
     ws.freeze_panes = "A3"
     ws.print_title_rows = "2:2"
     return workbook_bytes(workbook, timestamp=timestamp)
@@ -257,7 +267,7 @@ def print_setup(ws) -> None:
     if ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage:
         return
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4  # a constant write-only sheets lack
+    ws.page_setup.paperSize = "9"  # Worksheet.PAPERSIZE_A4, a constant write-only sheets lack
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -356,10 +366,51 @@ def data_extent(sheet) -> tuple[int, int]:
 
 
 
-#: Cell styles shared by every workbook examgen writes.
-THIN = Side(style="thin", color="808080")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-BOLD = Font(bold=True)
-CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+#: Cell styles shared by every workbook examgen writes with openpyxl: THIN, BORDER,
+#: HEADER_FILL, BOLD, CENTER, made when first asked for (``from examgen.xlsxio import BORDER``).
+_STYLES: dict[str, object] = {}
+
+
+def _styles() -> dict[str, object]:
+    if not _STYLES:
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+        thin = Side(style="thin", color="808080")
+        _STYLES.update(
+            THIN=thin,
+            BORDER=Border(left=thin, right=thin, top=thin, bottom=thin),
+            HEADER_FILL=PatternFill("solid", fgColor="DDEBF7"),
+            BOLD=Font(bold=True),
+            CENTER=Alignment(horizontal="center", vertical="center", wrap_text=True),
+        )
+    return _STYLES
+
+
+def __getattr__(name: str) -> object:
+    if name in ("THIN", "BORDER", "HEADER_FILL", "BOLD", "CENTER"):
+        return _styles()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def get_column_letter(column: int) -> str:
+    """Return the letters of 1-based ``column`` (1 → A, 27 → AA), as openpyxl's function of that name."""
+    if not 1 <= column <= 18278:
+        raise ValueError(f"Invalid column index {column}")
+    letters = ""
+    while column:
+        column, remainder = divmod(column - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def column_index_from_string(letters: str) -> int:
+    """Return the 1-based index of column ``letters`` (A → 1, AA → 27)."""
+    if not 1 <= len(letters) <= 3:
+        raise ValueError(f"{letters} is not a valid column name")
+    index = 0
+    for letter in letters.upper():
+        if not "A" <= letter <= "Z":
+            raise ValueError(f"{letters} is not a valid column name")
+        index = index * 26 + ord(letter) - 64
+    return index
 

@@ -24,12 +24,10 @@ FORMAT_OWNERS = {
     },
     "openpyxl": {
         "xlsxio.py",
-        "xlsx_writer.py",
         "bank/export.py",
         "grading/score_sheets.py",
         "grading/sheet_reader.py",
         "grading/entry_sheets.py",
-        "grading/results_xlsx.py",
         "analysis/workbook.py",
     },
     "yaml": {"yamlio.py", "bank/load.py", "bank/bank_yaml.py", "paper/blueprint.py", "grading/contest.py", "grading/foreign_reader.py"},

@@ -187,6 +187,8 @@ def aggregate_marks(marks: Marks, rules: GradingRules) -> Scores:
     else:
         expected = len(marks.judges) or rules.judges
     units = _units(marks.questions, "question" if rules.policy == "double_marking" else rules.aggregate_on)
+    # Translated once: thousands of answers may be flagged.
+    template = _("{label}: marks {marks} differ by {gap}, more than {limit}")
     contestant_scores: list[ContestantScores] = []
     pending: list[PendingAnswer] = []
     missing: list[PendingAnswer] = []
@@ -204,7 +206,7 @@ def aggregate_marks(marks: Marks, rules: GradingRules) -> Scores:
                     (q.label, _score_answer(contestant, q, given[q.label], rules, expected)) for q in unit
                 )
             else:
-                scored.update(_score_unit(contestant, unit, given, rules, expected, judge_order))
+                scored.update(_score_unit(contestant, unit, given, rules, expected, judge_order, template))
         answers = []
         for question in marks.questions:
             answer = scored[question.label]
@@ -247,6 +249,7 @@ def _score_unit(
     rules: GradingRules,
     expected: int,
     judge_order: dict[str, int],
+    template: str = "",
 ) -> list[tuple[str, AnswerScore]]:
     """Return the scores of one unit's answers: the judges' weights from their unit totals."""
     regular = {q.label: [m for m in given[q.label] if m.kind == "regular"] for q in unit}
@@ -274,7 +277,7 @@ def _score_unit(
     method = policy_method(rules.policy, len(judges), rules.trim_min_judges)
     result = []
     for question in unit:
-        flags = _disagreement(question, given[question.label], rules)
+        flags = _disagreement(question, given[question.label], rules, template)
         final = Fraction(
             sum(w * m for w, m in zip(weight_numerators, scaled[question.label], strict=True)),
             weight_denominator * denominator,
@@ -286,8 +289,13 @@ def _score_unit(
     return result
 
 
-def _disagreement(question: ScoredQuestion, given: Sequence[Mark], rules: GradingRules) -> list[Flag]:
-    """Return the 分差过大 flag of an answer whose marks are further apart than allowed."""
+def _disagreement(
+    question: ScoredQuestion, given: Sequence[Mark], rules: GradingRules, template: str = ""
+) -> list[Flag]:
+    """Return the 分差过大 flag of an answer whose marks are further apart than allowed.
+
+    ``template`` is the flag's message already translated (once for all answers).
+    """
     label = question.shown_label  # as the paper names it (第3题)
     judged = [m for m in given if m.kind in ("regular", "third")]
     limit = _limit(rules.disagreement_threshold, question.points)
@@ -297,7 +305,7 @@ def _disagreement(question: ScoredQuestion, given: Sequence[Mark], rules: Gradin
             return [
                 Flag(
                     "disagreement",
-                    _("{label}: marks {marks} differ by {gap}, more than {limit}").format(
+                    (template or _("{label}: marks {marks} differ by {gap}, more than {limit}")).format(
                         label=label, marks=_marks_text(judged), gap=_points_text(max(values) - min(values)),
                         limit=_threshold_text(rules.disagreement_threshold, question.points)),
                     label,

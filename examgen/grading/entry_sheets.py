@@ -22,26 +22,22 @@ validates again, since a paste bypasses a spreadsheet's validation.
 from __future__ import annotations
 
 import datetime
+import io
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, Protection
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from examgen.errors import Problem, SheetError, raise_if
 from examgen.grading.objective import EntryCell, FilledEntry, VariantKey, normalize_response
 from examgen.grading.score_sheets import SheetRow
 from examgen.i18n import _
+from examgen.inputs import check_zip
 from examgen.models import ObjectiveQuestion
 from examgen.xlsxio import (
-    BOLD,
-    BORDER,
-    CENTER,
-    HEADER_FILL,
     cell_text,
+    file_kind,
+    get_column_letter,
     load_workbook_bytes,
     normalize_text,
     read_file_bytes,
@@ -71,7 +67,6 @@ CODE_NOTE = (
 _LIST_LIMIT = 250
 _HEADER_ROW = 5
 _FIRST_DATA_ROW = 8
-_UNLOCKED = Protection(locked=False)
 
 
 @dataclass(frozen=True)
@@ -120,6 +115,14 @@ def validation_formula(question: ObjectiveQuestion, cell: str) -> str:
 
 def entry_workbook_bytes(sheet: EntrySheet, *, timestamp: datetime.datetime) -> bytes:
     """Return the .xlsx bytes of one answer-entry workbook."""
+    # openpyxl loads only to write workbooks: grading examgen's score sheets does without it.
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, Protection
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from examgen.xlsxio import BOLD, BORDER, CENTER, HEADER_FILL
+
+    unlocked = Protection(locked=False)
     workbook = Workbook()
     ws = workbook.active
     ws.title = ENTRY_TITLE
@@ -200,7 +203,7 @@ def entry_workbook_bytes(sheet: EntrySheet, *, timestamp: datetime.datetime) -> 
             if col >= first_q or (sheet.codes and col == first_q - 1):
                 cell.number_format = "@"  # T, F and letters stay text
                 cell.alignment = CENTER
-                cell.protection = _UNLOCKED
+                cell.protection = unlocked
     ws.freeze_panes = ws.cell(_FIRST_DATA_ROW, first_q)
     ws.protection.sheet = True  # headers locked, answer cells open; no password
     return workbook_bytes(workbook, timestamp=timestamp)
@@ -210,7 +213,7 @@ def _codes_text(codes: tuple[str, ...]) -> str:
     return "、".join(codes) if len(codes) <= 6 else f"{codes[0]}～{codes[-1]}"
 
 
-def _add_code_validation(workbook: Workbook, ws, codes: tuple[str, ...], cells: str) -> None:
+def _add_code_validation(workbook, ws, codes: tuple[str, ...], cells: str) -> None:
     """Let the 卷码 cells accept only the form's codes: a drop-down list, kept on a hidden sheet when long."""
     inline = ",".join(codes)
     if len(inline) <= _LIST_LIMIT:
@@ -221,6 +224,8 @@ def _add_code_validation(workbook: Workbook, ws, codes: tuple[str, ...], cells: 
             set_text(listing.cell(row, 1), code)
         listing.sheet_state = "hidden"
         formula = f"'卷码表'!$A$1:$A${len(codes)}"
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     validation = DataValidation(type="list", formula1=formula, allow_blank=True)
     validation.errorStyle = "stop"
     validation.showErrorMessage = True
@@ -233,8 +238,14 @@ def _add_code_validation(workbook: Workbook, ws, codes: tuple[str, ...], cells: 
 def is_entry_workbook(path: Path) -> bool:
     """Return whether ``path`` is an answer-entry workbook (by its marker, not its name)."""
     try:
+        data = read_file_bytes(path)
+    except SheetError:
+        return False
+    if not _may_hold_marker(data):
+        return False
+    try:
         # Read only as far as row 3 of each sheet: a judge's sheet of 2,000 rows is not loaded.
-        book = load_workbook_bytes(path, read_file_bytes(path), data_only=True, read_only=True)
+        book = load_workbook_bytes(path, data, data_only=True, read_only=True)
     except SheetError:
         return False
     try:
@@ -243,6 +254,25 @@ def is_entry_workbook(path: Path) -> bool:
         return False
     finally:
         book.close()
+
+
+def _may_hold_marker(data: bytes) -> bool:
+    """Return False when no part of the .xlsx ``data`` holds the entry marker's text.
+
+    A cheap first look (no openpyxl): a score sheet or a judge's own workbook is no entry
+    workbook. True when in doubt (not an .xlsx, a damaged or oversized zip): openpyxl decides.
+    """
+    if file_kind(data) != "xlsx":
+        return True
+    marker = ENTRY_MARKER.encode()
+    try:
+        check_zip(Path("-"), data, SheetError)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return any(
+                marker in archive.read(info) for info in archive.infolist() if info.filename.lower().endswith(".xml")
+            )
+    except Exception:  # any damage: let the full reading say what it is
+        return True
 
 
 def entry_paper_id(path: Path) -> str:

@@ -190,6 +190,44 @@ def _workbook_grids(path: Path, data: bytes, kind: str) -> list[Grid]:
     ]
 
 
+def plain_xlsx_rows(data: bytes) -> list[tuple[str, tuple[tuple[object, ...], ...]]] | None:
+    """Return each sheet of the .xlsx ``data`` as (name, rows) read by calamine, or None when in doubt.
+
+    The rows hold the values openpyxl would read (from A1, None where empty, whole numbers
+    as int), for a plain table such as a roster. None, to be read with openpyxl instead,
+    when the file cannot be read, a sheet has merged cells, a value is a date, a time, an
+    error or a number too long to be exact. Check the zip's size before.
+    """
+    try:
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = []
+        for name in book.sheet_names:
+            sheet = book.get_sheet_by_name(name)
+            if sheet.merged_cell_ranges:
+                return None
+            sheets.append((name, _sheet_rows(sheet)))
+    except Exception:  # a damaged file: openpyxl's reading says what is wrong
+        return None
+    plain = []
+    for name, rows in sheets:
+        kept = []
+        for row in rows:
+            values = []
+            for value in row:
+                kind = type(value)
+                if kind is float:
+                    if value.is_integer():
+                        if abs(value) >= 1e15:
+                            return None  # openpyxl keeps the digits as written; a float may not
+                        value = int(value)
+                elif value is not None and kind not in (str, int, bool):
+                    return None
+                values.append(value)
+            kept.append(tuple(values))
+        plain.append((name, tuple(kept)))
+    return plain
+
+
 def _sheet_rows(sheet: python_calamine.CalamineSheet) -> tuple[tuple[object, ...], ...]:
     """Return a sheet's rows from A1, without trailing empty cells and rows.
 

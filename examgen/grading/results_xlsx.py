@@ -15,8 +15,6 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 
-from openpyxl.utils import get_column_letter
-
 from examgen.grading.objective import shown_response
 from examgen.grading.publication import DRAFT_MARK
 from examgen.models import (
@@ -29,6 +27,7 @@ from examgen.models import (
 )
 from examgen.numbers import publish
 from examgen.xlsx_writer import BORDER_BOX, FILL_HEADER, FONT_BOLD, FONT_TITLE, Style, XlsxBook
+from examgen.xlsxio import get_column_letter
 
 _MAX_WIDTH = 60
 _TITLE = Style(font=FONT_TITLE)

@@ -36,18 +36,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill, Protection
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-
 from examgen.models import (
     ABSENT_TEXT,
     Contestant,
     ScoredQuestion,
     format_points,
 )
-from examgen.xlsxio import BOLD, BORDER, CENTER, HEADER_FILL, set_header, set_text, workbook_bytes
+from examgen.xlsxio import get_column_letter, set_header, set_text, workbook_bytes
 
 #: The marker that identifies a score sheet, in the first cell of its hidden row.
 SHEET_MARKER = "examgen-score-sheet"
@@ -61,10 +56,6 @@ KIND_TITLES = {"regular": "评分表", "third": "三评评分表", "arbitration"
 
 _HEADER_ROW = 5
 _FIRST_DATA_ROW = 8
-_CLOSED_FILL = PatternFill("solid", fgColor="D9D9D9")
-_LOCKED_FILL = PatternFill("solid", fgColor="EDEDED")
-_OPEN_FILL = PatternFill("solid", fgColor="FFFFFF")
-_UNLOCKED = Protection(locked=False)
 
 
 @dataclass(frozen=True)
@@ -126,6 +117,17 @@ def _info_columns(anonymized: bool) -> list[tuple[str, int]]:
 
 def score_sheet_bytes(sheet: ScoreSheet, *, timestamp: datetime.datetime) -> bytes:
     """Return the .xlsx bytes of one judge's score sheet."""
+    # openpyxl loads only to write sheets: reading them (grading) does without it.
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from examgen.xlsxio import BOLD, BORDER, CENTER, HEADER_FILL
+
+    closed_fill = PatternFill("solid", fgColor="D9D9D9")
+    locked_fill = PatternFill("solid", fgColor="EDEDED")
+    open_fill = PatternFill("solid", fgColor="FFFFFF")
+    unlocked = Protection(locked=False)
     workbook = Workbook()
     ws = workbook.active
     ws.title = SHEET_TITLE
@@ -220,26 +222,26 @@ def score_sheet_bytes(sheet: ScoreSheet, *, timestamp: datetime.datetime) -> byt
         for col, value in enumerate(values, start=2):
             set_text(ws.cell(r, col), value)
         for col in range(1, first_q):
-            ws.cell(r, col).fill = _LOCKED_FILL
+            ws.cell(r, col).fill = locked_fill
         for offset, question in enumerate(sheet.questions):
             col = first_q + offset
             cell = ws.cell(r, col)
             is_open = sheet.open_cells is None or (row.key, question.label) in sheet.open_cells
             if row.absent:
                 set_text(cell, ABSENT_TEXT)
-                cell.fill = _CLOSED_FILL
+                cell.fill = closed_fill
             elif is_open:
-                cell.protection = _UNLOCKED
-                cell.fill = _OPEN_FILL
+                cell.protection = unlocked
+                cell.fill = open_fill
             else:
                 set_text(cell, CLOSED_CELL)
-                cell.fill = _CLOSED_FILL
+                cell.fill = closed_fill
             cell.alignment = Alignment(horizontal="center")
         if with_total:
             total = ws.cell(r, total_col)
             total.value = f'=IF(COUNT({first_letter}{r}:{last_q_letter}{r})=0,"",SUM({first_letter}{r}:{last_q_letter}{r}))'
             total.font = BOLD
-            total.fill = _LOCKED_FILL
+            total.fill = locked_fill
         for col in range(1, end_col + 1):
             ws.cell(r, col).border = BORDER
 
@@ -288,6 +290,10 @@ def _key_points_sheet(ws, sheet: ScoreSheet) -> None:
     An interview judge marks what is heard against these points; the sheet is read-only
     and the importer never reads it (it looks for the marker row of the 评分 sheet).
     """
+    from openpyxl.styles import Alignment, Font
+
+    from examgen.xlsxio import BOLD, BORDER
+
     set_text(ws.cell(1, 1), f"{sheet.title} 评分要点（{sheet.form}卷）".strip())
     ws.cell(1, 1).font = Font(bold=True, size=14)
     ws.merge_cells("A1:D1")
@@ -324,6 +330,11 @@ def code_table_bytes(
 
     It is a valid roster, so ``examgen grade --roster`` reads it to map codes back.
     """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from examgen.xlsxio import BOLD, HEADER_FILL
+
     workbook = Workbook()
     ws = workbook.active
     ws.title = "密号对照表"

@@ -12,10 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING
 
 from examgen.encodings import clip
 from examgen.errors import NoScoreSheetError, Problem, SheetError, raise_if
@@ -40,10 +37,15 @@ from examgen.xlsxio import (
     cell_text,
     data_extent,
     formula_cells,
+    get_column_letter,
     load_workbook_bytes,
     normalize_text,
     read_file_bytes,
 )
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 #: Header cells of a score sheet that are not questions.
 _NON_QUESTION_HEADERS = {"序号", "准考证号", "密号", "姓名", "单位", "总分", "合计", "备注"}

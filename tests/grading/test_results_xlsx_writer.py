@@ -21,12 +21,11 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import IllegalCharacterError
 
 from examgen.grading import results_xlsx
 from examgen.grading.publication import DRAFT_MARK
 from examgen.numbers import publish
-from examgen.xlsx_writer import BORDER_BOX, Style, XlsxBook
+from examgen.xlsx_writer import BORDER_BOX, IllegalCharacterError, Style, XlsxBook
 from examgen.xlsxio import BOLD, BORDER, CENTER, HEADER_FILL, print_setup, set_text, workbook_bytes
 from tests.grading.test_grading_cli import DATE, ROSTER, full, invoke, paper, set_marks
 
@@ -247,6 +246,20 @@ def test_characters_a_sheet_cannot_hold_are_refused_as_openpyxl_refuses_them():
     with pytest.raises(IllegalCharacterError):
         sheet.append([("bell\x07", Style())])
     del book, sheet  # an abandoned book closes its zip quietly
+
+
+def test_the_constants_copied_from_openpyxl_are_its_own():
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles.colors import COLOR_INDEX
+    from openpyxl.writer.theme import theme_xml
+
+    from examgen import xlsx_writer
+
+    assert xlsx_writer.THEME_XML == theme_xml
+    assert xlsx_writer.COLOR_INDEX == tuple(COLOR_INDEX[:64])
+    assert xlsx_writer._ILLEGAL.__self__.pattern == ILLEGAL_CHARACTERS_RE.pattern
+    for text in ("bell\x07", "tab\tnewline\ncr\r", "ok 中文", "\x1f", "\x0b"):
+        assert bool(xlsx_writer._ILLEGAL(text)) == bool(ILLEGAL_CHARACTERS_RE.search(text))
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
