@@ -102,7 +102,7 @@ def trimmed_mean(values: Sequence[Decimal | Fraction], min_count: int) -> Fracti
     return mean(ordered)
 
 
-def judge_weights(values: Sequence[Decimal | Fraction], policy: str, trim_min: int) -> tuple[Fraction, ...]:
+def judge_weights(values: Sequence[Decimal | Fraction | int], policy: str, trim_min: int) -> tuple[Fraction, ...]:
     """Return each judge's weight under ``policy`` given the judges' ``values`` (in any order).
 
     The weighted sum of ``values`` is the policy's value (mean, median, trimmed mean).
@@ -110,6 +110,29 @@ def judge_weights(values: Sequence[Decimal | Fraction], policy: str, trim_min: i
     equally, so the weights never depend on the order the judges are listed in.
     """
     count = len(values)
+    if len({type(v) for v in values}) == 1:
+        order = sorted(range(count), key=values.__getitem__)
+    else:
+        order = sorted(range(count), key=lambda i: Fraction(values[i]))
+    # The runs of equal values, in rank order: all the weights depend on (with the policy).
+    runs = []
+    start = 0
+    while start < count:
+        end = start + 1
+        while end < count and values[order[end]] == values[order[start]]:
+            end += 1
+        runs.append(end - start)
+        start = end
+    by_position = _weights_by_position(policy, count, trim_min, tuple(runs))
+    weights: list[Fraction] = [by_position[0]] * count if count else []
+    for position, index in enumerate(order):
+        weights[index] = by_position[position]
+    return tuple(weights)
+
+
+@lru_cache(maxsize=1024)
+def _weights_by_position(policy: str, count: int, trim_min: int, runs: tuple[int, ...]) -> tuple[Fraction, ...]:
+    """Return the weight of each rank (lowest value first), equal values sharing theirs."""
     if policy == "median":
         middle = count // 2
         by_rank = [Fraction(0)] * count
@@ -121,17 +144,11 @@ def judge_weights(values: Sequence[Decimal | Fraction], policy: str, trim_min: i
         by_rank = [Fraction(0)] + [Fraction(1, count - 2)] * (count - 2) + [Fraction(0)]
     else:
         by_rank = [Fraction(1, count)] * count
-    order = sorted(range(count), key=lambda i: Fraction(values[i]))
-    weights = [Fraction(0)] * count
+    weights = []
     start = 0
-    while start < count:
-        end = start
-        while end < count and values[order[end]] == values[order[start]]:
-            end += 1
-        shared = sum(by_rank[start:end], Fraction(0)) / (end - start)
-        for position in range(start, end):
-            weights[order[position]] = shared
-        start = end
+    for run in runs:
+        weights.extend([sum(by_rank[start:start + run], Fraction(0)) / run] * run)
+        start += run
     return tuple(weights)
 
 
@@ -269,7 +286,8 @@ def _score_unit(
     ratios = {q.label: [_ratio(by_judge[q.label][j].value) for j in judges] for q in unit}
     denominator = math.lcm(*(d for marks in ratios.values() for _, d in marks))
     scaled = {label: [n * (denominator // d) for n, d in marks] for label, marks in ratios.items()}
-    totals = [Fraction(sum(scaled[q.label][i] for q in unit), denominator) for i in range(len(judges))]
+    # The judges' totals over the common denominator: integers in the same order as the totals.
+    totals = [sum(scaled[q.label][i] for q in unit) for i in range(len(judges))]
     weight_list = judge_weights(totals, rules.policy, rules.trim_min_judges)
     weights = dict(zip(judges, weight_list, strict=True))
     weight_denominator = math.lcm(*(w.denominator for w in weight_list))
