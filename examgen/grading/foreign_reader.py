@@ -196,9 +196,16 @@ def plain_xlsx_rows(data: bytes) -> list[tuple[str, tuple[tuple[object, ...], ..
     The rows hold the values openpyxl would read (from A1, None where empty, whole numbers
     as int), for a plain table such as a roster. None, to be read with openpyxl instead,
     when the file cannot be read, a sheet has merged cells, a value is a date, a time, an
-    error or a number too long to be exact. Check the zip's size before.
+    error or a number too long to be exact, or a part declares a DTD (which openpyxl
+    refuses, entity bombs among them). Check the zip's size before.
     """
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist():
+                if info.filename.lower().endswith((".xml", ".rels")):
+                    part = archive.read(info)
+                    if b"<!DOCTYPE" in part or b"<!ENTITY" in part:
+                        return None
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = []
         for name in book.sheet_names:
