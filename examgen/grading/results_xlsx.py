@@ -65,13 +65,16 @@ def _write_table(
     fitted = [display_width(h) for h in headers] + [0] * max(longest - len(headers), 0)
     places = len(number_format.partition(".")[2])
     shown: dict[object, int] = {}
+    texts: dict[str, int] = {}  # the width of each distinct text (names, labels, flags repeat)
     for values in rows:
         for col, value in enumerate(values):
             if value is None:
                 continue
             kind = type(value)
             if kind is str:
-                width = len(value) if value.isascii() else display_width(value)
+                width = texts.get(value)
+                if width is None:
+                    width = texts[value] = len(value) if value.isascii() else display_width(value)
             elif kind is not Decimal:
                 width = display_width(str(value))
             elif number_format == "General":
