@@ -240,6 +240,9 @@ def read_score_sheet(
     signature = normalize_text(SIGNATURE_LABEL)
     # Where each question's cells are, but for the row number.
     column_where = {col: f"{path}!{ws.title}!{get_column_letter(col)}" for col, _ in columns}
+    # The rows with a formula in a question's cell (examgen's 总分 formulas are in none).
+    question_cols = set(column_where)
+    formula_rows = {row for row, col in in_formulas or () if col in question_cols}
     for r in (r for r in used_rows if r >= layout.header_row + 3):
         if normalize_text(cell_text(value_at(r, 1))).startswith(signature):
             break  # the judge's signature line ends the marks
@@ -289,7 +292,7 @@ def read_score_sheet(
                 absent.append((key, where(r, absent_cols[0])))
             continue
         for label, (col, value) in cells.items():
-            if formulas is None and (r, col) in in_formulas:
+            if formulas is None and r in formula_rows and (r, col) in in_formulas:
                 formulas = load_workbook_bytes(path, data, data_only=False)[layout.sheet_name]
             if formulas is None and value.__class__ in (float, int):
                 # The common case, a number typed in: no formula to check, no text to read.
