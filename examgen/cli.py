@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import inspect
-import logging
 import re
 import sys
 from pathlib import Path
@@ -33,18 +31,39 @@ from examgen.textable import display_width, wrap_line
 MAX_ERROR_LINE = 1000
 
 
-class _EchoHandler(logging.Handler):
-    """Print the library's log warnings (e.g. an interrupted run cleaned up) as ``warning: …``."""
+def _print_library_warnings() -> None:
+    """Print the library's log warnings (e.g. an interrupted run cleaned up) as ``warning: …``.
 
-    def emit(self, record: logging.LogRecord) -> None:
-        message = clip(record.getMessage(), MAX_ERROR_LINE)
-        click.echo(_("warning: {message}").format(message=message), err=True)
+    Set up when a command runs, not at import: `examgen --help` need not load logging.
+    """
+    import logging
+
+    class EchoHandler(logging.Handler):
+        examgen_echo = True
+
+        def emit(self, record: logging.LogRecord) -> None:
+            message = clip(record.getMessage(), MAX_ERROR_LINE)
+            click.echo(_("warning: {message}").format(message=message), err=True)
+
+    log = logging.getLogger("examgen")
+    if not any(getattr(h, "examgen_echo", False) for h in log.handlers):
+        log.addHandler(EchoHandler(logging.WARNING))
+        log.propagate = False
 
 
-_log = logging.getLogger("examgen")
-if not any(isinstance(h, _EchoHandler) for h in _log.handlers):
-    _log.addHandler(_EchoHandler(logging.WARNING))
-    _log.propagate = False
+def _cleandoc(text: str) -> str:
+    """Return a docstring without its indentation, as help shows it (``inspect.cleandoc``).
+
+    Written out so that `examgen --help` need not import inspect.
+    """
+    lines = text.expandtabs().split("\n")
+    margin = min((len(line) - len(line.lstrip()) for line in lines[1:] if line.strip()), default=0)
+    lines = [lines[0].lstrip(), *(line[margin:] for line in lines[1:])]
+    while lines and not lines[0]:
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines)
 
 
 def _echo_wrote(path: Path) -> None:
@@ -57,7 +76,7 @@ def _echo_warning(line: str) -> None:
 
 def help_messages(command: click.Command) -> list[str]:
     """Return the help texts of ``command`` and its options, as they go into the catalogue."""
-    texts = [inspect.cleandoc(command.help)] if command.help else []
+    texts = [_cleandoc(command.help)] if command.help else []
     texts += [param.help for param in command.params if getattr(param, "help", None)]
     return texts
 
@@ -125,7 +144,7 @@ class _Command(click.Command):
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         saved = [(self, self.help)] + [(param, getattr(param, "help", None)) for param in self.params]
         try:
-            self.help = _(inspect.cleandoc(self.help)) if self.help else self.help
+            self.help = _(_cleandoc(self.help)) if self.help else self.help
             for param in self.params:
                 if getattr(param, "help", None):
                     param.help = _(param.help)
@@ -151,7 +170,7 @@ class _Command(click.Command):
             return super().get_short_help_str(limit)
         # The first sentence of the (translated) help, whole: click's own cut counts
         # words, which a Chinese sentence does not have.
-        first = _(inspect.cleandoc(self.help)).split("\n\n")[0].replace("\n", " ")
+        first = _(_cleandoc(self.help)).split("\n\n")[0].replace("\n", " ")
         for stop in ("。", ". "):
             if stop in first:
                 return first.split(stop)[0] + stop.strip()
@@ -173,6 +192,7 @@ class _Group(_Command, click.Group):
         return super().main(words, *rest, **kwargs)
 
     def invoke(self, ctx: click.Context):  # noqa: D401 - click API
+        _print_library_warnings()
         try:
             return super().invoke(ctx)
         except ExamgenError as error:

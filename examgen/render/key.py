@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from examgen.models import TRUE_FALSE_MARKS, Form, Paper, PaperQuestion, PaperSection, format_points
+from examgen.models import (
+    TRUE_FALSE_MARKS,
+    Form,
+    Paper,
+    PaperQuestion,
+    PaperSection,
+    format_points,
+    question_label,
+)
 from examgen.render.paper import (
     add_dialogue,
     first_numbers,
@@ -104,16 +112,16 @@ def add_key_question(document: WordDocument, question: PaperQuestion, number: in
 
 
 def form_numbers_of(form: Form) -> dict[str, tuple[int, str]]:
-    """Return, per question id, its paper number on ``form`` and its score-sheet label (``四.1``)."""
+    """Return, per question id, its paper number on ``form`` and its score-sheet column (``第51题``)."""
     numbers = {}
     for section, first in zip(form.sections, first_numbers(form), strict=True):
         for offset, question in enumerate(section.questions):
-            numbers[question.question.id] = (first + offset, f"{section.numeral}.{question.number}")
+            numbers[question.question.id] = (first + offset, question_label(first + offset))
     return numbers
 
 
 def mark_place(form: Form, numbers: dict[str, tuple[int, str]], question_id: str) -> str:
-    """Return where a variant's question is marked: ``A卷第51题，评分表“四.1”列``."""
+    """Return where a variant's question is marked: ``A卷第51题，评分表“第51题”列``."""
     number, label = numbers[question_id]
     return f"{form.letter}卷第{number}题，评分表“{label}”列"
 
