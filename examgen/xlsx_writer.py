@@ -52,6 +52,16 @@ _ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]").search
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 
+def _text_tail(s: str, value: str) -> str:
+    """Return a non-empty text cell's XML after its reference: its style attribute ``s``, the inline string."""
+    spaced = value[0].isspace() or value[-1].isspace()  # what strip() would remove
+    if "&" in value or "<" in value or ">" in value or "\r" in value:
+        value = value.translate(_XML_TEXT)
+    if spaced:
+        return f'{s} t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>'
+    return f'{s} t="inlineStr"><is><t>{value}</t></is></c>'
+
+
 class Style(NamedTuple):
     """How a cell looks: indices into the fixed fonts, fills and borders, a format, an alignment."""
 
@@ -134,12 +144,7 @@ class Sheet:
         if kind is str:
             if not value:
                 return f'<c r="{reference}"{s} t="inlineStr"></c>'
-            spaced = value[0].isspace() or value[-1].isspace()  # what strip() would remove
-            if "&" in value or "<" in value or ">" in value or "\r" in value:
-                value = value.translate(_XML_TEXT)
-            if spaced:
-                return f'<c r="{reference}"{s} t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>'
-            return f'<c r="{reference}"{s} t="inlineStr"><is><t>{value}</t></is></c>'
+            return f'<c r="{reference}"{_text_tail(s, value)}'
         if value is None:
             return f'<c r="{reference}"{s} t="n"></c>' if s else ""
         if isinstance(value, (int, Decimal, float)) and not isinstance(value, bool):
@@ -209,12 +214,7 @@ class Sheet:
         s = plain_attributes.get(index)
         if s is None:
             s = plain_attributes[index] = self._attribute(plain[index + 1])
-        spaced = value[0].isspace() or value[-1].isspace()  # what strip() would remove
-        if "&" in value or "<" in value or ">" in value or "\r" in value:
-            value = value.translate(_XML_TEXT)
-        if spaced:
-            return f'{s} t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>'
-        return f'{s} t="inlineStr"><is><t>{value}</t></is></c>'
+        return _text_tail(s, value)
 
     def _attribute(self, style: Style) -> str:
         attributes = self._book.style_attributes
