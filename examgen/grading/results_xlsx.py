@@ -28,6 +28,7 @@ from examgen.models import (
 from examgen.numbers import publish
 from examgen.xlsx_writer import BORDER_BOX, FILL_HEADER, FONT_BOLD, FONT_TITLE, Style, XlsxBook
 from examgen.xlsxio import get_column_letter
+from examgen.yamlio import paused_gc
 
 _MAX_WIDTH = 60
 _TITLE = Style(font=FONT_TITLE)
@@ -127,6 +128,7 @@ def _flags_text(flags) -> str:
     return "；".join(labels)
 
 
+@paused_gc()  # hundreds of thousands of cells' strings and tuples, none in a cycle
 def results_xlsx_bytes(
     results: Results, teams: Sequence[TeamResult], details: Sequence[tuple[str, Scores]], *,
     title: str, date: str, timestamp: datetime.datetime,

@@ -42,6 +42,7 @@ from examgen.xlsxio import (
     normalize_text,
     read_file_bytes,
 )
+from examgen.yamlio import paused_gc
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -143,6 +144,9 @@ class _Layout:
     info: dict[str, str]  # the visible header block: 试卷, 卷别, 评委, 日期
 
 
+# A sheet's 24,000 marks and their places, none in a cycle: the cyclic collector's passes
+# over them are skipped (what openpyxl may leave in cycles is freed after the sheet).
+@paused_gc()
 def read_score_sheet(
     path: Path,
     forms: dict[str, tuple[ScoredQuestion, ...]],
