@@ -229,6 +229,7 @@ def aggregate_marks(marks: Marks, rules: GradingRules) -> Scores:
     units = _units(marks.questions, "question" if rules.policy == "double_marking" else rules.aggregate_on)
     # Translated once: thousands of answers may be flagged.
     template = _("{label}: marks {marks} differ by {gap}, more than {limit}")
+    limits: dict[str, tuple[Decimal, str]] = {}  # each question's limit and its text, made once
     contestant_scores: list[ContestantScores] = []
     pending: list[PendingAnswer] = []
     missing: list[PendingAnswer] = []
@@ -246,7 +247,7 @@ def aggregate_marks(marks: Marks, rules: GradingRules) -> Scores:
                     (q.label, _score_answer(contestant, q, given[q.label], rules, expected)) for q in unit
                 )
             else:
-                scored.update(_score_unit(contestant, unit, given, rules, expected, judge_order, template))
+                scored.update(_score_unit(contestant, unit, given, rules, expected, judge_order, template, limits))
         answers = []
         for question in marks.questions:
             answer = scored[question.label]
@@ -290,6 +291,7 @@ def _score_unit(
     expected: int,
     judge_order: dict[str, int],
     template: str = "",
+    limits: dict[str, tuple[Decimal, str]] | None = None,
 ) -> list[tuple[str, AnswerScore]]:
     """Return the scores of one unit's answers: the judges' weights from their unit totals."""
     regular = {q.label: [m for m in given[q.label] if m.kind == "regular"] for q in unit}
@@ -318,7 +320,7 @@ def _score_unit(
     method = policy_method(rules.policy, len(judges), rules.trim_min_judges)
     result = []
     for question in unit:
-        flags = _disagreement(question, given[question.label], rules, template)
+        flags = _disagreement(question, given[question.label], rules, template, limits)
         final = Fraction(
             sum(w * m for w, m in zip(weight_numerators, scaled[question.label], strict=True)),
             weight_denominator * denominator,
@@ -331,27 +333,38 @@ def _score_unit(
 
 
 def _disagreement(
-    question: ScoredQuestion, given: Sequence[Mark], rules: GradingRules, template: str = ""
+    question: ScoredQuestion, given: Sequence[Mark], rules: GradingRules, template: str = "",
+    limits: dict[str, tuple[Decimal, str]] | None = None,
 ) -> list[Flag]:
     """Return the 分差过大 flag of an answer whose marks are further apart than allowed.
 
-    ``template`` is the flag's message already translated (once for all answers).
+    ``template`` is the flag's message already translated (once for all answers);
+    ``limits`` keeps each question's limit and its text, by label, for the next answers.
     """
     label = question.shown_label  # as the paper names it (第3题)
     judged = [m for m in given if m.kind in ("regular", "third")]
-    limit = _limit(rules.disagreement_threshold, question.points)
-    if len(judged) >= 2:
-        values = [m.value for m in judged]
-        if max(values) - min(values) > limit:
-            return [
-                Flag(
-                    "disagreement",
-                    (template or _("{label}: marks {marks} differ by {gap}, more than {limit}")).format(
-                        label=label, marks=_marks_text(judged), gap=_points_text(max(values) - min(values)),
-                        limit=_threshold_text(rules.disagreement_threshold, question.points)),
-                    label,
-                )
-            ]
+    if len(judged) < 2:
+        return []
+    known = limits.get(question.label) if limits is not None else None
+    if known is None:
+        known = (
+            _limit(rules.disagreement_threshold, question.points),
+            _threshold_text(rules.disagreement_threshold, question.points),
+        )
+        if limits is not None:
+            limits[question.label] = known
+    limit, limit_text = known
+    values = [m.value for m in judged]
+    gap = max(values) - min(values)
+    if gap > limit:
+        return [
+            Flag(
+                "disagreement",
+                (template or _("{label}: marks {marks} differ by {gap}, more than {limit}")).format(
+                    label=label, marks=_values_text(tuple(values)), gap=_points_text(gap), limit=limit_text),
+                label,
+            )
+        ]
     return []
 
 
