@@ -26,7 +26,7 @@ from examgen.analysis.report import report_docx_bytes
 from examgen.analysis.workbook import analysis_xlsx_bytes
 from examgen.errors import ExamgenError
 from examgen.grading.workflow import grade_paper, load_grading_paper, split_inputs
-from examgen.i18n import N_, _
+from examgen.i18n import N_, _, listing
 from examgen.models import Results
 from examgen.numbers import to_decimal
 from examgen.outputs import refuse_existing, write_atomic
@@ -70,7 +70,7 @@ def run_analysis(
     if contests or len(manifests) != 1:
         raise ExamgenError(
             _("the analysis takes one manifest.json and its filled sheets"),
-            where=", ".join(str(p) for p in [*contests, *manifests]) or _("the command line"),
+            where=listing(str(p) for p in [*contests, *manifests]) or _("the command line"),
             hint=_("analyse each paper of a contest on its own: `examgen analyse output/<paper-id>/manifest.json sheets…`"),
         )
     if not sheets:

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import yaml
 
-from examgen.bank.bank_yaml import bank_yaml_items
 from examgen.errors import BankError, Problem, raise_if
 from examgen.i18n import _, colon, listing
 from examgen.inputs import read_input
@@ -495,6 +494,8 @@ def dump_bank_items(questions: Iterable[Question], *, first_line: int = 1) -> tu
     The items are None when a question holds text the fast writer leaves to PyYAML;
     :func:`parse_bank_text` reads the text then.
     """
+    from examgen.bank.bank_yaml import bank_yaml_items  # only imports write banks
+
     records = [question_record(q) for q in questions]
     # The same bytes as pyyaml_records_text with a blank line between questions (which
     # makes long banks readable in an editor), without PyYAML's event machinery.

@@ -59,7 +59,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 from examgen.errors import GradingError, Problem, raise_if
-from examgen.i18n import _
+from examgen.i18n import _, listing
 from examgen.models import (
     MARK_KINDS,
     AnswerScore,
@@ -379,14 +379,14 @@ def _check_structure(marks: Marks) -> list[Problem]:
     if twice:
         problems.append(
             Problem(_("form {form}").format(form=marks.form),
-                    _("question labels listed twice: {labels}").format(labels=", ".join(twice)))
+                    _("question labels listed twice: {labels}").format(labels=listing(twice)))
         )
     ids = Counter(c.id for c in marks.contestants)
     twice = sorted(i for i, count in ids.items() if count > 1)
     if twice:
         problems.append(
             Problem(_("form {form}").format(form=marks.form),
-                    _("contestants listed twice: {ids}").format(ids=", ".join(twice)))
+                    _("contestants listed twice: {ids}").format(ids=listing(twice)))
         )
     return problems
 
@@ -417,7 +417,7 @@ def _check_mark(
     if mark.kind not in MARK_KINDS:
         return Problem(
             where, _("unknown kind of mark {kind}").format(kind=repr(mark.kind)),
-            _("use one of {kinds}").format(kinds=", ".join(MARK_KINDS))
+            _("use one of {kinds}").format(kinds=listing(MARK_KINDS, code=True))
         )
     if mark.kind != "regular" and rules.policy != "double_marking":
         return Problem(

@@ -31,7 +31,7 @@ from pathlib import Path
 from examgen.errors import Problem, SheetError, raise_if
 from examgen.grading.objective import EntryCell, FilledEntry, VariantKey, normalize_response
 from examgen.grading.score_sheets import SheetRow
-from examgen.i18n import _
+from examgen.i18n import _, listing
 from examgen.inputs import check_zip
 from examgen.models import ObjectiveQuestion
 from examgen.xlsxio import (
@@ -319,7 +319,7 @@ def read_entry_workbook(
     if form not in forms:
         raise SheetError(
             _("the entry workbook is for form {form}, which the manifest does not have").format(form=repr(form)),
-            where=here, hint=_("forms: {forms}").format(forms=", ".join(forms)),
+            where=here, hint=_("forms: {forms}").format(forms=listing(forms)),
         )
     if copy_text not in ("1", "2"):
         raise SheetError(_("copy {copy} is not “录入1” or “录入2”").format(copy=repr(copy_text)), where=f"{here}!E3")

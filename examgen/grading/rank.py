@@ -48,7 +48,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from examgen.errors import GradingError, Problem
-from examgen.i18n import _, ngettext
+from examgen.i18n import _, listing, ngettext
 from examgen.models import (
     AwardCount,
     Contestant,
@@ -134,7 +134,7 @@ def rank_contestants(scores: Scores, rules: GradingRules) -> Results:
                         _("no final score for {labels}; excluded from ranking and awards")
                         if rules.missing == "exclude"
                         else _("no final score for {labels}; counted as 0")
-                    ).format(labels=", ".join(open_labels)),
+                    ).format(labels=listing(open_labels)),
                 )
             )
         entries.append(
