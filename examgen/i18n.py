@@ -80,6 +80,11 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return catalogue(current_language()).ngettext(singular, plural, count)
 
 
+def N_plural(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a message whose wording depends on a count (shown through :func:`ngettext`) for the catalogue."""
+    return singular, plural
+
+
 def N_(message: str) -> str:
     """Mark ``message`` for the catalogue without translating it yet (it is translated when shown)."""
     return message
@@ -145,10 +150,8 @@ CLICK_MESSAGES = (
     N_("Missing command."),
     N_("No such command {name!r}."),
     N_("No such option {name!r}."),
-    N_("Did you mean {possibility}?"),
-    N_("(Did you mean one of: {possibilities}?)"),
-    N_("Got unexpected extra argument ({args})"),
-    N_("Got unexpected extra arguments ({args})"),
+    N_plural("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)"),
+    N_plural("Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})"),
     N_("Invalid value: {message}"),
     N_("Invalid value for {param_hint}: {message}"),
     N_("Missing argument"),
@@ -157,11 +160,9 @@ CLICK_MESSAGES = (
     N_("Missing {param_type}"),
     N_("Missing parameter: {param_name}"),
     N_("Option {name!r} does not take a value."),
-    N_("Option {name!r} requires an argument."),
-    N_("Option {name!r} requires {nargs} arguments."),
+    N_plural("Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments."),
     N_("Argument {name!r} takes {nargs} values."),
-    N_("{value!r} is not {choice}."),
-    N_("{value!r} is not one of {choices}."),
+    N_plural("{value!r} is not {choice}.", "{value!r} is not one of {choices}."),
     N_("{value!r} is not a valid {number_type}."),
     N_("{value} is not in the range {range}."),
     N_("{value!r} is not a valid boolean. Recognized values: {states}"),
