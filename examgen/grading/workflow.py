@@ -1160,7 +1160,7 @@ def _form_scores(
             form_scores = aggregate_marks(marks, paper.rules)
             per_form.append(join_objective(
                 form_scores, paper.objective.get(marks.form, ()), answers.get(marks.form, {}),
-                allow_missing=allow_missing, where=f"{paper.path}: form {marks.form}",
+                allow_missing=allow_missing, where=_("{path}, form {form}").format(path=paper.path, form=marks.form),
             ))
         except GradingError as error:
             problems.extend(error.problems)

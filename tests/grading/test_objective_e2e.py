@@ -277,6 +277,6 @@ def test_missing_entry_workbooks_and_missing_rows_are_refused(built, tmp_path):
     result = run("grade", manifest, *sheets, copy, "--single-entry", "--out", tmp_path / "out", *DATE)
     assert result.exit_code == 1
     assert result.output == (
-        f"error: {manifest}: form A: “准考证号” 2026003 李选手3 has no row of answers "
+        f"error: {manifest}, form A: “准考证号” 2026003 李选手3 has no row of answers "
         "(add the row to both entry workbooks, or pass --allow-missing)\n"
     )
