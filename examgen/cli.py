@@ -42,8 +42,7 @@ def _print_library_warnings() -> None:
         examgen_echo = True
 
         def emit(self, record: logging.LogRecord) -> None:
-            message = clip(record.getMessage(), MAX_ERROR_LINE)
-            click.echo(_("warning: {message}").format(message=message), err=True)
+            _echo_warning(clip(record.getMessage(), MAX_ERROR_LINE))
 
     log = logging.getLogger("examgen")
     if not any(getattr(h, "examgen_echo", False) for h in log.handlers):

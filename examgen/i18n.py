@@ -105,13 +105,18 @@ def parenthesised(text: str) -> str:
     return f"（{text}）" if is_chinese() else f" ({text})"
 
 
+def code_name(name: object) -> str:
+    """Return a name to type as it is (a YAML key, a key path): in code marks amid Chinese, bare in English."""
+    return f"`{name}`" if is_chinese() else str(name)
+
+
 def listing(items, *, code: bool = False) -> str:
     """Return ``items`` as a list in a sentence: ``a、b、c`` in Chinese, ``a, b, c`` in English.
 
     With ``code``, each item is a name to type as it is (a YAML key or value): in code
     marks amid Chinese, where they set it off from the sentence; as it is in English.
     """
-    shown = (f"`{item}`" if code and is_chinese() else str(item) for item in items)
+    shown = (code_name(item) if code else str(item) for item in items)
     return ("、" if is_chinese() else ", ").join(shown)
 
 

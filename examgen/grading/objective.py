@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from examgen.errors import GradingError, Problem, raise_if
-from examgen.i18n import _, is_chinese, listing
+from examgen.i18n import _, listing, parenthesised
 from examgen.models import (
     OPTION_LETTERS,
     TRUE_FALSE_MARKS,
@@ -248,7 +248,7 @@ def entry_answers(
                 ))
                 continue
         elif len(copies) != 2 or {e.copy for e in copies} != {1, 2}:
-            names = listing(f"{e.path}（录入{e.copy}）" if is_chinese() else f"{e.path} (录入{e.copy})" for e in copies)
+            names = listing(f"{e.path}{parenthesised(f'录入{e.copy}')}" for e in copies)
             problems.append(Problem(
                 names,
                 _("double entry (“双人录入”) needs the two copies “录入1” and “录入2” of form {form}; "

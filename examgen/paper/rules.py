@@ -62,7 +62,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from examgen.errors import BlueprintError, Problem
-from examgen.i18n import _, colon, is_chinese, listing, parenthesised
+from examgen.i18n import _, code_name, colon, listing, parenthesised
 from examgen.models import (
     ABSENT_RULES,
     AGGREGATE_ON,
@@ -221,7 +221,7 @@ def _raise(problems: list[KeyProblem], where: str) -> None:
 
 def _key(path: str) -> str:
     """Return a key path as a reader sees it: in code marks amid Chinese, as it is in English."""
-    return f"`{path}`" if path and is_chinese() else path
+    return code_name(path) if path else path
 
 
 def _join(prefix: str, key: str) -> str:
