@@ -392,15 +392,21 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def column_letters(index: int) -> str:
+    """Return the letters of 0-based column ``index`` (0 → A, 26 → AA), however far right it is."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
 def get_column_letter(column: int) -> str:
     """Return the letters of 1-based ``column`` (1 → A, 27 → AA), as openpyxl's function of that name."""
     if not 1 <= column <= 18278:
         raise ValueError(f"Invalid column index {column}")
-    letters = ""
-    while column:
-        column, remainder = divmod(column - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
+    return column_letters(column - 1)
 
 
 def column_index_from_string(letters: str) -> int:

@@ -32,6 +32,7 @@ from examgen.grading.sheet_reader import FilledSheet, parse_mark
 from examgen.i18n import N_, _, listing
 from examgen.models import GradingRules, Mark, ScoredQuestion, chinese_numeral, format_points
 from examgen.xlsxio import cell_number, cell_text, normalize_text
+from examgen.xlsxio import column_letters as column_letter  # 0-based: 0 -> A
 
 #: Headers of an id column, exact after normalising (a roster's id names and 密号).
 ID_HEADERS = tuple(h for h in HEADER_ALIASES["id"] if h not in ("id", "no")) + ("密号", "密码号")
@@ -185,16 +186,6 @@ class ForeignLayout:
 
 
 # --- small helpers ----------------------------------------------------------------------
-
-
-def column_letter(col: int) -> str:
-    """Return the letter of a 0-based column: 0 -> A, 26 -> AA."""
-    letters = ""
-    col += 1
-    while col:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def column_index(letter: str) -> int | None:

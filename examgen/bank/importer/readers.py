@@ -16,6 +16,7 @@ from examgen.encodings import decode_chinese_text
 from examgen.errors import BankImportError, Problem
 from examgen.i18n import _
 from examgen.inputs import read_input
+from examgen.xlsxio import column_letters
 
 #: File suffixes the importer reads, and the kind of reader for each.
 SUFFIXES = {
@@ -90,16 +91,6 @@ def read_text(path: Path, data: bytes, *, markdown: bool = False) -> SourceDocum
     )
 
 
-def column_letter(index: int) -> str:
-    """Return the spreadsheet letter of 0-based column ``index`` (0 → A, 26 → AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
-
-
 def read_csv(path: Path, data: bytes) -> SourceDocument:
     """Return a .csv file as one table; a cell's location is ``file!B5`` (column, line)."""
     text = decode_text(path, data)
@@ -114,7 +105,7 @@ def read_csv(path: Path, data: bytes) -> SourceDocument:
         for record in reader:
             rows.append(
                 tuple(
-                    SourceLine(value, f"{path.name}!{column_letter(c)}{start}", start)
+                    SourceLine(value, f"{path.name}!{column_letters(c)}{start}", start)
                     if value.strip()
                     else None
                     for c, value in enumerate(record)
